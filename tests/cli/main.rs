@@ -1,1 +1,11 @@
-fn main(){}
+//! End-to-end tests: the real `awsso` binary in a throwaway HOME, against the emulator.
+//! One test binary so it links once. Each command's tests live in their own module.
+
+mod support;
+
+mod configure;
+mod foundation;
+mod get_caller_identity;
+mod interop;
+mod login;
+mod logout_portal;

@@ -1,0 +1,350 @@
+//! The command line: clap derive types mirroring the AWS CLI's command tree and its global
+//! options. Only declarations live here; precedence (flag > env > profile) is settled in
+//! `settings`, and clap's errors are turned into v2's messages in `lib.rs`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "awsso",
+    about = "A fast drop-in replacement for the AWS CLI v2's IAM Identity Center (AWS SSO) commands",
+    disable_version_flag = true,
+    // v2 accepts global options anywhere; clap needs them declared global for that.
+    propagate_version = false
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The AWS CLI's global options, accepted before or after the command.
+#[derive(Debug, Args, Clone, Default)]
+pub struct GlobalArgs {
+    /// Use a specific profile from your credential file.
+    #[arg(long, global = true, value_name = "PROFILE")]
+    pub profile: Option<String>,
+    /// The region to use. Overrides config/env settings.
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// The formatting style for command output.
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+    /// A JMESPath query to use in filtering the response data.
+    #[arg(long, global = true, value_name = "EXPR")]
+    pub query: Option<String>,
+    /// Turn on debug logging.
+    #[arg(long, global = true)]
+    pub debug: bool,
+    /// Override command's default URL with the given URL.
+    #[arg(long = "endpoint-url", global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// By default, the AWS CLI uses SSL when communicating with AWS services. This overrides
+    /// the default behavior of verifying SSL certificates.
+    #[arg(long = "no-verify-ssl", global = true)]
+    pub no_verify_ssl: bool,
+    /// The CA certificate bundle to use when verifying SSL certificates.
+    #[arg(long = "ca-bundle", global = true, value_name = "PATH")]
+    pub ca_bundle: Option<String>,
+    /// The maximum socket read time in seconds. If the value is set to 0, the socket read
+    /// will be blocking and not timeout. The default value is 60 seconds.
+    #[arg(long = "cli-read-timeout", global = true, value_name = "SECONDS")]
+    pub cli_read_timeout: Option<u64>,
+    /// The maximum socket connect time in seconds. If the value is set to 0, the socket
+    /// connect will be blocking and not timeout. The default value is 60 seconds.
+    #[arg(long = "cli-connect-timeout", global = true, value_name = "SECONDS")]
+    pub cli_connect_timeout: Option<u64>,
+    /// Turn on/off color output.
+    #[arg(long, global = true, value_enum, value_name = "on|off|auto")]
+    pub color: Option<ColorChoice>,
+    /// Disable automatic pagination.
+    #[arg(long = "no-paginate", global = true)]
+    pub no_paginate: bool,
+    /// Disable cli pager for output.
+    #[arg(long = "no-cli-pager", global = true)]
+    pub no_cli_pager: bool,
+    /// Display the version of this tool.
+    #[arg(long, global = true)]
+    pub version: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Json,
+    Text,
+    Table,
+    Yaml,
+    #[value(name = "yaml-stream")]
+    YamlStream,
+    Off,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    On,
+    Off,
+    Auto,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Configure AWS CLI options: SSO profiles and sessions, credential export.
+    Configure {
+        #[command(subcommand)]
+        command: ConfigureCommand,
+    },
+    /// AWS IAM Identity Center (successor to AWS Single Sign-On).
+    Sso {
+        #[command(subcommand)]
+        command: SsoCommand,
+    },
+    /// AWS Security Token Service.
+    Sts {
+        #[command(subcommand)]
+        command: StsCommand,
+    },
+    /// Alias of `sso login`.
+    Login(LoginArgs),
+    /// Alias of `sso logout`.
+    Logout(LogoutArgs),
+    /// Alias of `sts get-caller-identity`.
+    #[command(name = "get-caller-identity")]
+    GetCallerIdentity,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigureCommand {
+    /// Configures a profile to use IAM Identity Center (SSO) credentials.
+    Sso(ConfigureSsoArgs),
+    /// Configures an SSO session that profiles can share.
+    #[command(name = "sso-session")]
+    SsoSession(ConfigureSsoSessionArgs),
+    /// Outputs the resolved credentials of a profile in a chosen format.
+    #[command(name = "export-credentials")]
+    ExportCredentials(ExportCredentialsArgs),
+    /// Lists the profile names available in the config and credentials files.
+    #[command(name = "list-profiles")]
+    ListProfiles,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConfigureSsoArgs {
+    /// Disables automatically opening the verification URL in the default browser.
+    #[arg(long = "no-browser")]
+    pub no_browser: bool,
+    /// Uses the Device Code authorization grant and login flow instead of the
+    /// Authorization Code flow.
+    #[arg(long = "use-device-code")]
+    pub use_device_code: bool,
+    /// SSO session name (answers the prompt).
+    #[arg(long = "sso-session", value_name = "NAME")]
+    pub sso_session: Option<String>,
+    /// SSO start URL (answers the prompt).
+    #[arg(long = "sso-start-url", value_name = "URL")]
+    pub sso_start_url: Option<String>,
+    /// SSO region (answers the prompt).
+    #[arg(long = "sso-region", value_name = "REGION")]
+    pub sso_region: Option<String>,
+    /// SSO registration scopes, comma separated (answers the prompt).
+    #[arg(long = "sso-registration-scopes", value_name = "SCOPES")]
+    pub sso_registration_scopes: Option<String>,
+    /// Account to use (answers the account picker).
+    #[arg(long = "account-id", value_name = "ID")]
+    pub account_id: Option<String>,
+    /// Role to use (answers the role picker).
+    #[arg(long = "role-name", value_name = "NAME")]
+    pub role_name: Option<String>,
+    /// Default output format of the new profile (answers the prompt).
+    #[arg(long = "output-format", value_name = "FORMAT")]
+    pub output_format: Option<String>,
+    /// Name of the profile to write (answers the prompt).
+    #[arg(long = "profile-name", value_name = "NAME")]
+    pub profile_name: Option<String>,
+    /// Write one profile for every account and role you can reach.
+    #[arg(long = "all-roles")]
+    pub all_roles: bool,
+    /// Profile name template for --all-roles.
+    #[arg(
+        long = "profile-template",
+        value_name = "TEMPLATE",
+        requires = "all_roles"
+    )]
+    pub profile_template: Option<String>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConfigureSsoSessionArgs {
+    /// SSO session name (answers the prompt).
+    #[arg(long = "sso-session", value_name = "NAME")]
+    pub sso_session: Option<String>,
+    /// SSO start URL (answers the prompt).
+    #[arg(long = "sso-start-url", value_name = "URL")]
+    pub sso_start_url: Option<String>,
+    /// SSO region (answers the prompt).
+    #[arg(long = "sso-region", value_name = "REGION")]
+    pub sso_region: Option<String>,
+    /// SSO registration scopes, comma separated (answers the prompt).
+    #[arg(long = "sso-registration-scopes", value_name = "SCOPES")]
+    pub sso_registration_scopes: Option<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ExportCredentialsArgs {
+    /// The output format to display credentials.
+    #[arg(long, value_enum, default_value = "process")]
+    pub format: ExportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Process,
+    Env,
+    #[value(name = "env-no-export")]
+    EnvNoExport,
+    Powershell,
+    #[value(name = "windows-cmd")]
+    WindowsCmd,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SsoCommand {
+    /// Retrieves and caches an AWS IAM Identity Center access token to exchange for AWS
+    /// credentials.
+    Login(LoginArgs),
+    /// Removes all cached AWS IAM Identity Center access tokens and any cached temporary AWS
+    /// credentials retrieved with SSO access tokens across all profiles.
+    Logout(LogoutArgs),
+    /// Lists all AWS accounts assigned to the user.
+    #[command(name = "list-accounts")]
+    ListAccounts(ListAccountsArgs),
+    /// Lists all roles that are assigned to the user for a given AWS account.
+    #[command(name = "list-account-roles")]
+    ListAccountRoles(ListAccountRolesArgs),
+    /// Returns the STS short-term credentials for a given role name that is assigned to the
+    /// user.
+    #[command(name = "get-role-credentials")]
+    GetRoleCredentials(GetRoleCredentialsArgs),
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct LoginArgs {
+    /// An explicit SSO session to use to login. By default, this command will login using
+    /// the SSO session configured as part of the requested profile.
+    #[arg(long = "sso-session", value_name = "NAME")]
+    pub sso_session: Option<String>,
+    /// Disables automatically opening the verification URL in the default browser.
+    #[arg(long = "no-browser")]
+    pub no_browser: bool,
+    /// Uses the Device Code authorization grant and login flow instead of the
+    /// Authorization Code flow.
+    #[arg(long = "use-device-code")]
+    pub use_device_code: bool,
+    /// Skip the login when the cached token is still valid for 15 minutes or can be
+    /// refreshed silently.
+    #[arg(long = "if-needed")]
+    pub if_needed: bool,
+    /// Sign out at the portal first, then log in anew.
+    #[arg(long, conflicts_with = "if_needed")]
+    pub force: bool,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct LogoutArgs {
+    /// Sign out of this SSO session only (awsso); `--profile` does the same for the
+    /// profile's session.
+    #[arg(long = "sso-session", value_name = "NAME")]
+    pub sso_session: Option<String>,
+}
+
+/// The AWS CLI's pagination options for paginated operations.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PaginationArgs {
+    /// A token to specify where to start paginating.
+    #[arg(long = "starting-token", value_name = "TOKEN")]
+    pub starting_token: Option<String>,
+    /// The size of each page to get in the AWS service call.
+    #[arg(long = "page-size", value_name = "N")]
+    pub page_size: Option<u32>,
+    /// The total number of items to return in the command's output.
+    #[arg(long = "max-items", value_name = "N")]
+    pub max_items: Option<u32>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct PortalTokenArgs {
+    /// The token issued by the CreateToken API call. Optional in awsso: the cached token of
+    /// the profile or session is used without it.
+    #[arg(long = "access-token", value_name = "TOKEN")]
+    pub access_token: Option<String>,
+    /// Use the cached token of this SSO session (awsso).
+    #[arg(long = "sso-session", value_name = "NAME")]
+    pub sso_session: Option<String>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ListAccountsArgs {
+    #[command(flatten)]
+    pub token: PortalTokenArgs,
+    #[command(flatten)]
+    pub pagination: PaginationArgs,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ListAccountRolesArgs {
+    #[command(flatten)]
+    pub token: PortalTokenArgs,
+    /// The identifier for the AWS account that is assigned to the user.
+    #[arg(long = "account-id", value_name = "ID")]
+    pub account_id: Option<String>,
+    #[command(flatten)]
+    pub pagination: PaginationArgs,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct GetRoleCredentialsArgs {
+    #[command(flatten)]
+    pub token: PortalTokenArgs,
+    /// The friendly name of the role that is assigned to the user.
+    #[arg(long = "role-name", value_name = "NAME")]
+    pub role_name: Option<String>,
+    /// The identifier for the AWS account that is assigned to the user.
+    #[arg(long = "account-id", value_name = "ID")]
+    pub account_id: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StsCommand {
+    /// Returns details about the IAM user or role whose credentials are used to call the
+    /// operation.
+    #[command(name = "get-caller-identity")]
+    GetCallerIdentity,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_tree_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_are_accepted_after_the_command() {
+        let cli = Cli::try_parse_from([
+            "awsso",
+            "sts",
+            "get-caller-identity",
+            "--profile",
+            "dev",
+            "--output",
+            "text",
+        ])
+        .unwrap();
+        assert_eq!(cli.global.profile.as_deref(), Some("dev"));
+        assert_eq!(cli.global.output, Some(OutputFormat::Text));
+    }
+}

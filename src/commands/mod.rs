@@ -1,0 +1,19 @@
+//! One module per command. Commands orchestrate: they resolve settings, call the service
+//! clients and caches, and print; they never build URLs or parse wire formats themselves.
+
+pub mod configure_sso;
+pub mod export_credentials;
+pub mod get_caller_identity;
+pub mod list_profiles;
+pub mod login;
+pub mod logout;
+pub mod portal;
+
+use crate::error::{Error, Result};
+
+/// The honest answer of a command that is not built yet (exit 255).
+pub(crate) fn not_built(command: &str) -> Result<()> {
+    Err(Error::Other(format!(
+        "awsso {command} is not available in this version yet"
+    )))
+}

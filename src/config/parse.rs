@@ -1,0 +1,360 @@
+//! The literal parse of an AWS INI file (`~/.aws/config`, `~/.aws/credentials`), following
+//! Python's `RawConfigParser` as botocore configures it (`botocore/configloader.py`):
+//! `=` or `:` delimiters, keys lower-cased, values stripped, `#`/`;` full-line comments, no
+//! inline comments, indented continuation lines, `strict` duplicates, and botocore's nested
+//! sub-sections (`s3 =` followed by indented `key = value` lines).
+//!
+//! The result keeps file order and line numbers; it knows nothing of profiles.
+
+use indexmap::IndexMap;
+
+/// A value: a plain string, or a nested sub-section (`s3 =` + indented lines).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    Str(String),
+    Nested(IndexMap<String, String>),
+}
+
+impl Value {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            Value::Nested(_) => None,
+        }
+    }
+}
+
+/// One `[header]` and its keys, in file order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawSection {
+    /// The text between the brackets, as written.
+    pub header: String,
+    /// 1-based line of the header.
+    pub line: usize,
+    pub values: IndexMap<String, Value>,
+}
+
+/// Why a file is not valid AWS INI. v2 shows only `Unable to parse config file: PATH`; the
+/// detail is for `--debug` and unit tests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// Parses a whole file. configparser's `[DEFAULT]` section is applied to every section, as
+/// `cp.options(section)` does in botocore.
+pub fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
+    struct Pending {
+        key: String,
+        lines: Vec<String>,
+        line: usize,
+    }
+    let mut sections: Vec<RawSection> = Vec::new();
+    let mut defaults: Option<IndexMap<String, String>> = None;
+    let mut in_defaults = false;
+    // The option whose value is still open for continuation lines.
+    let mut pending: Option<Pending> = None;
+    let mut indent_level = 0usize;
+    let mut seen_headers: std::collections::HashSet<String> = Default::default();
+
+    fn finish(
+        pending: &mut Option<Pending>,
+        sections: &mut [RawSection],
+        defaults: &mut Option<IndexMap<String, String>>,
+        in_defaults: bool,
+    ) -> Result<(), ParseError> {
+        let Some(p) = pending.take() else {
+            return Ok(());
+        };
+        // configparser joins continuation lines with '\n' and strips trailing empty ones.
+        let mut lines = p.lines;
+        while lines.len() > 1 && lines.last().is_some_and(|l| l.is_empty()) {
+            lines.pop();
+        }
+        let joined = lines.join("\n");
+        if in_defaults {
+            defaults
+                .get_or_insert_with(IndexMap::new)
+                .insert(p.key, joined);
+            return Ok(());
+        }
+        let value = if joined.starts_with('\n') {
+            Value::Nested(parse_nested(&joined, p.line)?)
+        } else {
+            Value::Str(joined)
+        };
+        if let Some(section) = sections.last_mut() {
+            section.values.insert(p.key, value);
+        }
+        Ok(())
+    }
+
+    for (index, raw_line) in text.lines().enumerate() {
+        let lineno = index + 1;
+        // Python's universal newlines: a lone '\r' at the end of a line is a line break.
+        let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+        let stripped = line.trim();
+        let is_comment = stripped.starts_with('#') || stripped.starts_with(';');
+        if is_comment {
+            continue;
+        }
+        if stripped.is_empty() {
+            // An empty line inside a value is kept (empty_lines_in_values=True).
+            if let Some(p) = pending.as_mut() {
+                p.lines.push(String::new());
+            }
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        if let Some(p) = pending.as_mut() {
+            if indent > indent_level {
+                p.lines.push(stripped.to_owned());
+                continue;
+            }
+        }
+        finish(&mut pending, &mut sections, &mut defaults, in_defaults)?;
+        indent_level = indent;
+
+        if let Some(header) = section_header(stripped) {
+            if !seen_headers.insert(header.to_owned()) {
+                return Err(ParseError {
+                    line: lineno,
+                    message: format!("section {header:?} already exists"),
+                });
+            }
+            in_defaults = header == "DEFAULT";
+            if !in_defaults {
+                sections.push(RawSection {
+                    header: header.to_owned(),
+                    line: lineno,
+                    values: IndexMap::new(),
+                });
+            }
+            continue;
+        }
+        if sections.is_empty() && !in_defaults {
+            return Err(ParseError {
+                line: lineno,
+                message: "key outside of any section".into(),
+            });
+        }
+        let Some(delim) = stripped.find(['=', ':']) else {
+            return Err(ParseError {
+                line: lineno,
+                message: "line is neither a section, a comment nor key = value".into(),
+            });
+        };
+        let key = stripped[..delim].trim_end().to_lowercase();
+        let value = stripped[delim + 1..].trim_start().to_owned();
+        let duplicate = if in_defaults {
+            defaults.as_ref().is_some_and(|d| d.contains_key(&key))
+        } else {
+            sections.last().is_some_and(|s| s.values.contains_key(&key))
+        };
+        if duplicate {
+            return Err(ParseError {
+                line: lineno,
+                message: format!("option {key:?} already exists in this section"),
+            });
+        }
+        pending = Some(Pending {
+            key,
+            lines: vec![value],
+            line: lineno,
+        });
+    }
+    finish(&mut pending, &mut sections, &mut defaults, in_defaults)?;
+
+    if let Some(defaults) = defaults {
+        for section in &mut sections {
+            for (key, value) in &defaults {
+                if !section.values.contains_key(key) {
+                    let value = if value.starts_with('\n') {
+                        Value::Nested(parse_nested(value, section.line)?)
+                    } else {
+                        Value::Str(value.clone())
+                    };
+                    section.values.insert(key.clone(), value);
+                }
+            }
+        }
+    }
+    Ok(sections)
+}
+
+/// configparser's SECTCRE `\[(?P<header>.+)\]`, matched at the start of the stripped line.
+fn section_header(stripped: &str) -> Option<&str> {
+    let rest = stripped.strip_prefix('[')?;
+    let close = rest.rfind(']')?;
+    let header = &rest[..close];
+    (!header.is_empty()).then_some(header)
+}
+
+/// botocore's `_parse_nested`: every non-empty line must be `key = value`.
+fn parse_nested(value: &str, line: usize) -> Result<IndexMap<String, String>, ParseError> {
+    let mut nested = IndexMap::new();
+    for inner in value.lines().filter(|l| !l.trim().is_empty()) {
+        let Some((k, v)) = inner.split_once('=') else {
+            return Err(ParseError {
+                line,
+                message: format!("nested line {inner:?} is not key = value"),
+            });
+        };
+        nested.insert(k.trim().to_owned(), v.trim().to_owned());
+    }
+    Ok(nested)
+}
+
+/// Python's `shlex.split` for section headers (`profile "my prof"`): whitespace-separated
+/// words with single and double quotes and backslash escapes. `None` for unbalanced quotes.
+pub fn shlex_split(text: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut in_word = false;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut current));
+                    in_word = false;
+                }
+            }
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        c => current.push(c),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => {
+                            let next = chars.next()?;
+                            if !matches!(next, '"' | '\\' | '$' | '`') {
+                                current.push('\\');
+                            }
+                            current.push(next);
+                        }
+                        c => current.push(c),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                current.push(chars.next()?);
+            }
+            c => {
+                in_word = true;
+                current.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(current);
+    }
+    Some(words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &str) -> Value {
+        Value::Str(v.into())
+    }
+
+    #[test]
+    fn keys_are_lowercased_and_values_stripped() {
+        let sections = parse("[default]\nRegion = us-west-2  \nOutput:json\n").unwrap();
+        assert_eq!(sections.len(), 1);
+        assert_eq!(sections[0].values["region"], s("us-west-2"));
+        assert_eq!(sections[0].values["output"], s("json"));
+    }
+
+    #[test]
+    fn comments_are_full_line_only() {
+        let sections =
+            parse("# top\n[profile a]\n; note\n  # indented comment\nsso_session = s1  # note\n")
+                .unwrap();
+        assert_eq!(sections[0].values["sso_session"], s("s1  # note"));
+    }
+
+    #[test]
+    fn nested_sub_sections() {
+        let sections =
+            parse("[default]\ns3 =\n  max_concurrent_requests = 20\n  addressing_style=path\nregion = x\n")
+                .unwrap();
+        let Value::Nested(n) = &sections[0].values["s3"] else {
+            panic!("not nested")
+        };
+        assert_eq!(n["max_concurrent_requests"], "20");
+        assert_eq!(n["addressing_style"], "path");
+        assert_eq!(sections[0].values["region"], s("x"));
+    }
+
+    #[test]
+    fn malformed_nested_line_is_an_error() {
+        assert!(parse("[default]\ns3 =\n  nonsense\n").is_err());
+    }
+
+    #[test]
+    fn continuation_of_a_non_empty_value_joins_lines() {
+        let sections = parse("[a]\nk = one\n  two\n").unwrap();
+        assert_eq!(sections[0].values["k"], s("one\ntwo"));
+    }
+
+    #[test]
+    fn duplicates_and_orphans_are_errors() {
+        assert_eq!(parse("[a]\n[a]\n").unwrap_err().line, 2);
+        assert_eq!(parse("[a]\nk=1\nK=2\n").unwrap_err().line, 3);
+        assert_eq!(parse("k = 1\n[a]\n").unwrap_err().line, 1);
+        assert_eq!(parse("[a]\njust words\n").unwrap_err().line, 2);
+    }
+
+    #[test]
+    fn same_name_in_two_sections_is_fine() {
+        let sections = parse("[a]\nk=1\n[b]\nk=2\n").unwrap();
+        assert_eq!(sections.len(), 2);
+    }
+
+    #[test]
+    fn default_section_is_inherited() {
+        let sections = parse("[DEFAULT]\nregion = eu-west-1\n[a]\n[b]\nregion = x\n").unwrap();
+        assert_eq!(sections.len(), 2);
+        assert_eq!(sections[0].values["region"], s("eu-west-1"));
+        assert_eq!(sections[1].values["region"], s("x"));
+    }
+
+    #[test]
+    fn crlf_files_parse() {
+        let sections = parse("[a]\r\nk = v\r\n").unwrap();
+        assert_eq!(sections[0].values["k"], s("v"));
+    }
+
+    #[test]
+    fn shlex_handles_quotes() {
+        assert_eq!(
+            shlex_split("profile 'my prof'").unwrap(),
+            ["profile", "my prof"]
+        );
+        assert_eq!(
+            shlex_split("profile \"my prof\"").unwrap(),
+            ["profile", "my prof"]
+        );
+        assert_eq!(shlex_split("profile a b").unwrap().len(), 3);
+        assert_eq!(shlex_split("profile 'oops"), None);
+    }
+}

@@ -1,0 +1,666 @@
+//! The HTTP transport shared by the OIDC, portal and STS clients: endpoint resolution (region
+//! hosts and the `AWS_ENDPOINT_URL*` / `[services]` overrides, botocore's order), one reqwest
+//! client per command with the command's TLS settings, retries in the AWS CLI's `standard`
+//! mode, `--debug` logging with secrets redacted, and AWS JSON error parsing.
+
+use std::time::Duration;
+
+use crate::config::{self, AwsConfig, Props};
+use crate::context::Context;
+use crate::ctx_debug;
+use crate::error::{Error, Result};
+use crate::settings::TransportSettings;
+
+/// The three services awsso speaks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Service {
+    SsoOidc,
+    Sso,
+    Sts,
+}
+
+impl Service {
+    /// The suffix of `AWS_ENDPOINT_URL_<SERVICE>` (the sdkId upper-cased, spaces to `_`).
+    fn env_suffix(self) -> &'static str {
+        match self {
+            Service::SsoOidc => "SSO_OIDC",
+            Service::Sso => "SSO",
+            Service::Sts => "STS",
+        }
+    }
+
+    /// The key inside a `[services NAME]` section (botocore: lower-case sdkId, `_`).
+    fn services_key(self) -> &'static [&'static str] {
+        match self {
+            // aws-sdk-rust looks for `sso-oidc`; accept both.
+            Service::SsoOidc => &["sso_oidc", "sso-oidc"],
+            Service::Sso => &["sso"],
+            Service::Sts => &["sts"],
+        }
+    }
+
+    fn host_prefix(self) -> &'static str {
+        match self {
+            Service::SsoOidc => "oidc",
+            Service::Sso => "portal.sso",
+            Service::Sts => "sts",
+        }
+    }
+}
+
+/// Where a configured endpoint may come from besides the environment.
+#[derive(Clone, Copy, Default)]
+pub struct EndpointConfig<'a> {
+    /// `--endpoint-url`, for the command's own service only.
+    pub flag: Option<&'a str>,
+    /// The profile whose `endpoint_url` / `services` keys apply.
+    pub profile: Option<&'a Props>,
+    /// To look up the profile's `[services NAME]` section.
+    pub config: Option<&'a AwsConfig>,
+}
+
+/// The base URL (no trailing `/`) for `service` in `region`, in botocore's order: explicit
+/// flag, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's `[services]` entry,
+/// the profile's `endpoint_url`, then the region's AWS host.
+pub fn endpoint(ctx: &Context, service: Service, region: &str, cfg: EndpointConfig<'_>) -> String {
+    let configured = cfg.flag.map(str::to_owned).or_else(|| {
+        let ignore = ctx
+            .env
+            .get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+            .or_else(|| {
+                cfg.profile
+                    .and_then(|p| config::get(p, "ignore_configured_endpoint_urls"))
+            })
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        if ignore {
+            return None;
+        }
+        ctx.env
+            .get(&format!("AWS_ENDPOINT_URL_{}", service.env_suffix()))
+            .or_else(|| ctx.env.get("AWS_ENDPOINT_URL"))
+            .map(str::to_owned)
+            .or_else(|| services_entry(service, cfg))
+            .or_else(|| {
+                cfg.profile
+                    .and_then(|p| config::get(p, "endpoint_url"))
+                    .map(str::to_owned)
+            })
+    });
+    match configured {
+        Some(url) => url.trim_end_matches('/').to_owned(),
+        None => default_host(service, region),
+    }
+}
+
+fn services_entry(service: Service, cfg: EndpointConfig<'_>) -> Option<String> {
+    let name = config::get(cfg.profile?, "services")?;
+    let section = cfg.config?.services.get(name)?;
+    service
+        .services_key()
+        .iter()
+        .find_map(|key| match section.get(*key) {
+            Some(config::Value::Nested(nested)) => nested.get("endpoint_url").cloned(),
+            _ => None,
+        })
+}
+
+/// `https://{prefix}.{region}.{dnsSuffix}` with the partition's DNS suffix.
+pub fn default_host(service: Service, region: &str) -> String {
+    if service == Service::Sts && region == "aws-global" {
+        return "https://sts.amazonaws.com".to_owned();
+    }
+    let suffix = if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else if region.starts_with("eusc-") {
+        "amazonaws.eu"
+    } else {
+        "amazonaws.com"
+    };
+    format!("https://{}.{region}.{suffix}", service.host_prefix())
+}
+
+/// One request, described independently of reqwest so it can be logged and retried.
+#[derive(Clone, Debug)]
+pub struct HttpRequest {
+    /// The API operation, for messages (`when calling the CreateToken operation`).
+    pub operation: &'static str,
+    pub method: reqwest::Method,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+#[derive(Clone, Debug)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// One HTTP client for a command's lifetime.
+pub struct HttpClient {
+    inner: reqwest::Client,
+    max_attempts: u32,
+}
+
+/// Headers whose values are secrets and never logged.
+const SECRET_HEADERS: &[&str] = &[
+    "authorization",
+    "x-amz-sso_bearer_token",
+    "x-amz-security-token",
+];
+
+/// JSON members whose values are secrets and never logged.
+const SECRET_FIELDS: &[&str] = &[
+    "accessToken",
+    "refreshToken",
+    "idToken",
+    "clientSecret",
+    "deviceCode",
+    "code",
+    "codeVerifier",
+    "secretAccessKey",
+    "sessionToken",
+    "SecretAccessKey",
+    "SessionToken",
+];
+
+impl HttpClient {
+    /// Builds the client. The CA bundle is read here, so only commands that make requests
+    /// pay for it. `max_attempts` follows `AWS_MAX_ATTEMPTS`, then the profile's
+    /// `max_attempts`, then standard mode's 3.
+    pub fn new(
+        ctx: &Context,
+        settings: &TransportSettings,
+        profile: Option<&Props>,
+    ) -> Result<Self> {
+        let mut builder = reqwest::Client::builder()
+            .user_agent(concat!("awsso/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .tcp_nodelay(true)
+            .use_rustls_tls();
+        if let Some(t) = settings.connect_timeout {
+            builder = builder.connect_timeout(t);
+        }
+        if let Some(t) = settings.read_timeout {
+            builder = builder.read_timeout(t);
+        }
+        if !settings.verify_ssl {
+            builder = builder.danger_accept_invalid_certs(true);
+        }
+        if let Some(path) = &settings.ca_bundle {
+            let pem = std::fs::read(path).map_err(|e| Error::io("read the CA bundle", path, e))?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                Error::Other(format!(
+                    "Unable to load the CA bundle {}: {e}",
+                    path.display()
+                ))
+            })?;
+            // botocore's `verify=<path>` trusts only that bundle.
+            builder = builder.tls_built_in_root_certs(false);
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let inner = builder
+            .build()
+            .map_err(|e| Error::Other(format!("Unable to create an HTTP client: {e}")))?;
+        let max_attempts = ctx
+            .env
+            .get("AWS_MAX_ATTEMPTS")
+            .or_else(|| profile.and_then(|p| config::get(p, "max_attempts")))
+            .and_then(|v| v.parse::<u32>().ok())
+            .filter(|&n| n >= 1)
+            .unwrap_or(3);
+        Ok(HttpClient {
+            inner,
+            max_attempts,
+        })
+    }
+
+    /// Sends the request, retrying throttling, 5xx and connection errors as the AWS CLI's
+    /// standard retry mode does (exponential backoff with full jitter, capped at 20 s).
+    pub async fn send(&self, ctx: &Context, request: &HttpRequest) -> Result<HttpResponse> {
+        let mut attempt = 1;
+        loop {
+            let result = self.send_once(ctx, request).await;
+            let retryable = match &result {
+                Ok(response) => is_retryable_response(response),
+                Err(Error::Transport(_)) => true,
+                Err(_) => false,
+            };
+            if !retryable || attempt >= self.max_attempts {
+                return result;
+            }
+            let backoff = rand::random::<f64>() * 2f64.powi(attempt as i32 - 1);
+            let backoff = Duration::from_secs_f64(backoff.min(20.0));
+            ctx_debug!(
+                ctx,
+                "Retry needed for {}, attempt {} of {}, sleeping for {:.3}s",
+                request.operation,
+                attempt + 1,
+                self.max_attempts,
+                backoff.as_secs_f64()
+            );
+            tokio::time::sleep(backoff).await;
+            attempt += 1;
+        }
+    }
+
+    async fn send_once(&self, ctx: &Context, request: &HttpRequest) -> Result<HttpResponse> {
+        ctx_debug!(
+            ctx,
+            "Sending {} request: {} {} headers={} body={}",
+            request.operation,
+            request.method,
+            redact_url(&request.url),
+            redact_headers(
+                request
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+            ),
+            redact_body(&request.body)
+        );
+        let mut builder = self.inner.request(request.method.clone(), &request.url);
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value);
+        }
+        if !request.body.is_empty() {
+            builder = builder.body(request.body.clone());
+        }
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| transport_error(&request.url, e))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| transport_error(&request.url, e))?
+            .to_vec();
+        ctx_debug!(
+            ctx,
+            "Response for {}: status={} headers={} body={}",
+            request.operation,
+            status,
+            redact_headers(
+                headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.to_str().unwrap_or("<binary>")))
+            ),
+            redact_body(&body)
+        );
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+fn is_retryable_response(response: &HttpResponse) -> bool {
+    if matches!(response.status, 500 | 502 | 503 | 504 | 429) {
+        return true;
+    }
+    let code = error_code(response);
+    matches!(
+        code.as_deref(),
+        Some(
+            "Throttling"
+                | "ThrottlingException"
+                | "ThrottledException"
+                | "RequestThrottledException"
+                | "TooManyRequestsException"
+                | "ProvisionedThroughputExceededException"
+                | "TransactionInProgressException"
+                | "RequestLimitExceeded"
+                | "BandwidthLimitExceeded"
+                | "LimitExceededException"
+                | "RequestThrottled"
+                | "PriorRequestNotComplete"
+                | "EC2ThrottledException"
+        )
+    )
+}
+
+/// botocore's wording for requests that got no answer.
+fn transport_error(url: &str, e: reqwest::Error) -> Error {
+    let url = redact_url(url);
+    if e.is_timeout() {
+        if e.is_connect() {
+            return Error::Transport(format!("Connect timeout on endpoint URL: \"{url}\""));
+        }
+        return Error::Transport(format!("Read timeout on endpoint URL: \"{url}\""));
+    }
+    let mut chain = String::new();
+    let mut source: Option<&dyn std::error::Error> = Some(&e);
+    while let Some(s) = source {
+        chain.push_str(&s.to_string().to_lowercase());
+        chain.push(' ');
+        source = s.source();
+    }
+    if chain.contains("certificate") || chain.contains("tls") || chain.contains("invalid peer") {
+        let reason = std::error::Error::source(&e)
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+        return Error::Transport(
+            format!("SSL validation failed for {url} {reason}")
+                .trim_end()
+                .to_owned(),
+        );
+    }
+    Error::Transport(format!("Could not connect to the endpoint URL: \"{url}\""))
+}
+
+/// The error code of an AWS JSON response: `x-amzn-ErrorType` (suffix after `:` dropped),
+/// then body `code`/`Code`/`__type` (namespace before `#` dropped).
+pub fn error_code(response: &HttpResponse) -> Option<String> {
+    if let Some(header) = response.header("x-amzn-errortype") {
+        let code = header.split(':').next().unwrap_or(header);
+        if !code.is_empty() {
+            return Some(code.to_owned());
+        }
+    }
+    let body: serde_json::Value = serde_json::from_slice(&response.body).ok()?;
+    ["code", "Code", "__type"].iter().find_map(|key| {
+        body.get(*key)
+            .and_then(|v| v.as_str())
+            .map(|s| s.rsplit('#').next().unwrap_or(s).to_owned())
+    })
+}
+
+/// An AWS JSON (restJson1) error response as v2 reports it: code, `message`/`Message`, and
+/// the other members as `Additional error details` (OIDC's `error`, `error_description`).
+pub fn json_error(operation: &'static str, response: &HttpResponse) -> Error {
+    let code = error_code(response).unwrap_or_else(|| response.status.to_string());
+    let body: serde_json::Value =
+        serde_json::from_slice(&response.body).unwrap_or(serde_json::Value::Null);
+    let mut message = String::new();
+    let mut details = Vec::new();
+    if let Some(object) = body.as_object() {
+        for (key, value) in object {
+            let text = match value {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            match key.as_str() {
+                "message" | "Message" => message = text,
+                "__type" | "code" | "Code" => {}
+                _ => details.push((key.clone(), text)),
+            }
+        }
+    }
+    if message.is_empty() && body.is_null() && !response.is_success() {
+        // A bare 5xx with no body: botocore's generic message is the status reason.
+        message = reqwest::StatusCode::from_u16(response.status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("")
+            .to_owned();
+    }
+    Error::Service {
+        operation,
+        code,
+        message,
+        details,
+    }
+}
+
+/// The URL with secret-bearing query parameters masked.
+pub fn redact_url(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_owned();
+    };
+    let params: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, _)) if matches!(k, "code" | "code_verifier" | "access_token") => {
+                format!("{k}=***")
+            }
+            _ => pair.to_owned(),
+        })
+        .collect();
+    format!("{base}?{}", params.join("&"))
+}
+
+fn redact_headers<'a>(headers: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    let parts: Vec<String> = headers
+        .map(|(k, v)| {
+            if SECRET_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(k)) {
+                format!("{k}: ***")
+            } else {
+                format!("{k}: {v}")
+            }
+        })
+        .collect();
+    format!("{{{}}}", parts.join(", "))
+}
+
+/// A body for the debug log: JSON with secret members masked, form bodies and XML with
+/// known secret fields masked, anything else by its length.
+pub fn redact_body(body: &[u8]) -> String {
+    if body.is_empty() {
+        return "b''".to_owned();
+    }
+    if let Ok(mut json) = serde_json::from_slice::<serde_json::Value>(body) {
+        redact_json(&mut json);
+        return json.to_string();
+    }
+    let text = String::from_utf8_lossy(body);
+    if text.trim_start().starts_with('<') {
+        let mut out = text.into_owned();
+        for field in ["SecretAccessKey", "SessionToken"] {
+            out = redact_xml_element(&out, field);
+        }
+        return out;
+    }
+    if text.contains('=') && !text.contains(' ') {
+        // A form body (STS): mask secret-looking parameters.
+        return text
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, _)) if SECRET_FIELDS.iter().any(|s| s.eq_ignore_ascii_case(k)) => {
+                    format!("{k}=***")
+                }
+                _ => pair.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+    }
+    format!("<{} bytes>", body.len())
+}
+
+/// Masks secret members anywhere in a JSON document.
+pub fn redact_json(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if SECRET_FIELDS.contains(&key.as_str()) {
+                    *v = serde_json::Value::String("***".into());
+                } else {
+                    redact_json(v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_json),
+        _ => {}
+    }
+}
+
+fn redact_xml_element(xml: &str, name: &str) -> String {
+    let open = format!("<{name}>");
+    let close = format!("</{name}>");
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(start) = rest.find(&open) {
+        let after = start + open.len();
+        out.push_str(&rest[..after]);
+        match rest[after..].find(&close) {
+            Some(end) => {
+                out.push_str("***");
+                rest = &rest[after + end..];
+            }
+            None => {
+                rest = &rest[after..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A current-thread runtime for commands that talk to the network. Never started for
+/// commands that don't (start-up speed).
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Other(format!("Unable to start the async runtime: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::Env;
+
+    fn ctx(vars: &[(&str, &str)]) -> Context {
+        Context::for_tests(
+            Env::from_pairs(vars.iter().copied()),
+            std::time::SystemTime::UNIX_EPOCH,
+        )
+    }
+
+    #[test]
+    fn default_hosts() {
+        assert_eq!(
+            default_host(Service::SsoOidc, "us-east-1"),
+            "https://oidc.us-east-1.amazonaws.com"
+        );
+        assert_eq!(
+            default_host(Service::Sso, "cn-north-1"),
+            "https://portal.sso.cn-north-1.amazonaws.com.cn"
+        );
+        assert_eq!(
+            default_host(Service::Sts, "aws-global"),
+            "https://sts.amazonaws.com"
+        );
+    }
+
+    #[test]
+    fn endpoint_precedence() {
+        let config = AwsConfig::from_config_text(
+            "[profile p]\nservices = local\nendpoint_url = http://profile\n[services local]\nsts =\n  endpoint_url = http://services-sts\n",
+        )
+        .unwrap();
+        let profile = &config.profiles["p"];
+        let cfg = EndpointConfig {
+            flag: None,
+            profile: Some(profile),
+            config: Some(&config),
+        };
+        let none = ctx(&[]);
+        assert_eq!(
+            endpoint(&none, Service::Sts, "us-east-1", cfg),
+            "http://services-sts"
+        );
+        assert_eq!(
+            endpoint(&none, Service::Sso, "us-east-1", cfg),
+            "http://profile"
+        );
+        let global = ctx(&[("AWS_ENDPOINT_URL", "http://global/")]);
+        assert_eq!(
+            endpoint(&global, Service::Sts, "us-east-1", cfg),
+            "http://global"
+        );
+        let specific = ctx(&[
+            ("AWS_ENDPOINT_URL", "http://global"),
+            ("AWS_ENDPOINT_URL_SSO_OIDC", "http://oidc"),
+        ]);
+        assert_eq!(
+            endpoint(&specific, Service::SsoOidc, "us-east-1", cfg),
+            "http://oidc"
+        );
+        assert_eq!(
+            endpoint(&specific, Service::Sso, "us-east-1", cfg),
+            "http://global"
+        );
+        let flag = EndpointConfig {
+            flag: Some("http://flag"),
+            ..cfg
+        };
+        assert_eq!(
+            endpoint(&specific, Service::Sso, "us-east-1", flag),
+            "http://flag"
+        );
+        let ignore = ctx(&[
+            ("AWS_ENDPOINT_URL", "http://global"),
+            ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
+        ]);
+        assert_eq!(
+            endpoint(&ignore, Service::Sts, "eu-west-1", cfg),
+            "https://sts.eu-west-1.amazonaws.com"
+        );
+    }
+
+    #[test]
+    fn oidc_errors_keep_error_fields_as_details() {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            "x-amzn-ErrorType",
+            "AccessDeniedException:http://internal.amazon.com/coral/com.amazonaws.sso.oidc/"
+                .parse()
+                .unwrap(),
+        );
+        let response = HttpResponse {
+            status: 400,
+            headers,
+            body: br#"{"error":"access_denied","error_description":"Access denied"}"#.to_vec(),
+        };
+        match json_error("CreateToken", &response) {
+            Error::Service {
+                code,
+                message,
+                details,
+                ..
+            } => {
+                assert_eq!(code, "AccessDeniedException");
+                assert_eq!(message, "");
+                assert_eq!(details.len(), 2);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn secrets_are_redacted() {
+        let body = br#"{"clientId":"id","clientSecret":"s3cr3t","nested":{"accessToken":"tok"}}"#;
+        let shown = redact_body(body);
+        assert!(
+            !shown.contains("s3cr3t") && !shown.contains("tok\""),
+            "{shown}"
+        );
+        assert!(shown.contains("\"clientId\":\"id\""));
+        let xml = b"<X><SecretAccessKey>abc</SecretAccessKey><SessionToken>def</SessionToken></X>";
+        let shown = redact_body(xml);
+        assert!(!shown.contains("abc") && !shown.contains("def"), "{shown}");
+        assert_eq!(
+            redact_url("http://127.0.0.1:1/oauth/callback?code=abc&state=s"),
+            "http://127.0.0.1:1/oauth/callback?code=***&state=s"
+        );
+        let headers =
+            redact_headers([("x-amz-sso_bearer_token", "tok"), ("host", "h")].into_iter());
+        assert_eq!(headers, "{x-amz-sso_bearer_token: ***, host: h}");
+    }
+}

@@ -1,0 +1,284 @@
+//! The SSO portal API (`portal.sso.{region}.amazonaws.com`, restJson1, unsigned): the
+//! bearer token travels in `x-amz-sso_bearer_token`. GetRoleCredentials, ListAccounts,
+//! ListAccountRoles and Logout, one page per call; callers paginate.
+
+use serde::{Deserialize, Serialize};
+
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::http::{json_error, HttpClient, HttpRequest, HttpResponse};
+
+const TOKEN_HEADER: &str = "x-amz-sso_bearer_token";
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleCredentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: String,
+    /// Epoch milliseconds.
+    pub expiration: i64,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountInfo {
+    pub account_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleInfo {
+    pub role_name: String,
+    pub account_id: String,
+}
+
+/// One page of a list operation: the raw JSON body (for output, which must show exactly what
+/// the service sent, in its order) and its `nextToken`.
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub body: serde_json::Value,
+    pub next_token: Option<String>,
+}
+
+pub struct PortalClient<'a> {
+    pub http: &'a HttpClient,
+    /// Base URL, no trailing `/`.
+    pub endpoint: String,
+}
+
+impl PortalClient<'_> {
+    pub async fn get_role_credentials(
+        &self,
+        ctx: &Context,
+        access_token: &str,
+        account_id: &str,
+        role_name: &str,
+    ) -> Result<RoleCredentials> {
+        let url = format!(
+            "{}/federation/credentials?{}",
+            self.endpoint,
+            query(&[
+                ("role_name", Some(role_name)),
+                ("account_id", Some(account_id))
+            ])
+        );
+        let response = self
+            .call(
+                ctx,
+                "GetRoleCredentials",
+                reqwest::Method::GET,
+                url,
+                access_token,
+            )
+            .await?;
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Body {
+            role_credentials: RoleCredentials,
+        }
+        let body: Body = parse(&response, "GetRoleCredentials")?;
+        Ok(body.role_credentials)
+    }
+
+    pub async fn list_accounts_page(
+        &self,
+        ctx: &Context,
+        access_token: &str,
+        next_token: Option<&str>,
+        max_results: Option<u32>,
+    ) -> Result<Page> {
+        let max = max_results.map(|n| n.to_string());
+        let url = format!(
+            "{}/assignment/accounts?{}",
+            self.endpoint,
+            query(&[("next_token", next_token), ("max_result", max.as_deref())])
+        );
+        let response = self
+            .call(ctx, "ListAccounts", reqwest::Method::GET, url, access_token)
+            .await?;
+        page(&response, "ListAccounts")
+    }
+
+    pub async fn list_account_roles_page(
+        &self,
+        ctx: &Context,
+        access_token: &str,
+        account_id: &str,
+        next_token: Option<&str>,
+        max_results: Option<u32>,
+    ) -> Result<Page> {
+        let max = max_results.map(|n| n.to_string());
+        let url = format!(
+            "{}/assignment/roles?{}",
+            self.endpoint,
+            query(&[
+                ("next_token", next_token),
+                ("max_result", max.as_deref()),
+                ("account_id", Some(account_id)),
+            ])
+        );
+        let response = self
+            .call(
+                ctx,
+                "ListAccountRoles",
+                reqwest::Method::GET,
+                url,
+                access_token,
+            )
+            .await?;
+        page(&response, "ListAccountRoles")
+    }
+
+    /// Every account, all pages gathered.
+    pub async fn list_all_accounts(
+        &self,
+        ctx: &Context,
+        access_token: &str,
+    ) -> Result<Vec<AccountInfo>> {
+        let mut accounts = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .list_accounts_page(ctx, access_token, token.as_deref(), None)
+                .await?;
+            accounts.extend(items::<AccountInfo>(
+                &page.body,
+                "accountList",
+                "ListAccounts",
+            )?);
+            match page.next_token {
+                Some(next) => token = Some(next),
+                None => return Ok(accounts),
+            }
+        }
+    }
+
+    /// Every role of one account, all pages gathered.
+    pub async fn list_all_account_roles(
+        &self,
+        ctx: &Context,
+        access_token: &str,
+        account_id: &str,
+    ) -> Result<Vec<RoleInfo>> {
+        let mut roles = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .list_account_roles_page(ctx, access_token, account_id, token.as_deref(), None)
+                .await?;
+            roles.extend(items::<RoleInfo>(
+                &page.body,
+                "roleList",
+                "ListAccountRoles",
+            )?);
+            match page.next_token {
+                Some(next) => token = Some(next),
+                None => return Ok(roles),
+            }
+        }
+    }
+
+    /// Signs the token out at the portal (`POST /logout`, empty body).
+    pub async fn logout(&self, ctx: &Context, access_token: &str) -> Result<()> {
+        let url = format!("{}/logout", self.endpoint);
+        self.call(ctx, "Logout", reqwest::Method::POST, url, access_token)
+            .await?;
+        Ok(())
+    }
+
+    async fn call(
+        &self,
+        ctx: &Context,
+        operation: &'static str,
+        method: reqwest::Method,
+        url: String,
+        access_token: &str,
+    ) -> Result<HttpResponse> {
+        let request = HttpRequest {
+            operation,
+            method,
+            url,
+            headers: vec![(TOKEN_HEADER.to_owned(), access_token.to_owned())],
+            body: Vec::new(),
+        };
+        let response = self.http.send(ctx, &request).await?;
+        if !response.is_success() {
+            return Err(json_error(operation, &response));
+        }
+        Ok(response)
+    }
+}
+
+/// `a=b&c=d` with RFC 3986 encoding, skipping absent values.
+fn query(pairs: &[(&str, Option<&str>)]) -> String {
+    pairs
+        .iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k}={}", encode(v))))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// RFC 3986 percent-encoding keeping only unreserved characters.
+pub fn encode(value: &str) -> String {
+    const SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(value, SET).to_string()
+}
+
+fn parse<T: serde::de::DeserializeOwned>(response: &HttpResponse, operation: &str) -> Result<T> {
+    serde_json::from_slice(&response.body).map_err(|e| {
+        Error::Other(format!(
+            "Unable to parse the {operation} response from the SSO portal: {e}"
+        ))
+    })
+}
+
+fn page(response: &HttpResponse, operation: &str) -> Result<Page> {
+    let body: serde_json::Value = parse(response, operation)?;
+    let next_token = body
+        .get("nextToken")
+        .and_then(|v| v.as_str())
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    Ok(Page { body, next_token })
+}
+
+fn items<T: serde::de::DeserializeOwned>(
+    body: &serde_json::Value,
+    key: &str,
+    operation: &str,
+) -> Result<Vec<T>> {
+    match body.get(key) {
+        None | Some(serde_json::Value::Null) => Ok(Vec::new()),
+        Some(list) => serde_json::from_value(list.clone()).map_err(|e| {
+            Error::Other(format!(
+                "Unable to parse the {operation} response from the SSO portal: {e}"
+            ))
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_encoding() {
+        assert_eq!(
+            query(&[
+                ("role_name", Some("A B/c")),
+                ("next_token", None),
+                ("account_id", Some("1"))
+            ]),
+            "role_name=A%20B%2Fc&account_id=1"
+        );
+    }
+}

@@ -1,0 +1,4 @@
+//! End-to-end tests of foundation.
+
+#[allow(unused_imports)]
+use crate::support::*;
