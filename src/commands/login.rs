@@ -4,6 +4,7 @@
 
 use crate::cache::token::{self, CachedToken, REFRESH_WINDOW};
 use crate::cli::{GlobalArgs, LoginArgs};
+use crate::config::edit::{self, SectionRef};
 use crate::config::AwsConfig;
 use crate::context::Context;
 use crate::ctx_debug;
@@ -124,13 +125,17 @@ async fn sign_out(
     }
 }
 
-/// Writes a region derived from a vanity start URL into the session (or legacy profile)
-/// section. Waits for the byte-preserving config writer.
+/// Writes a region derived from a vanity start URL into `[sso-session NAME]`, or into the
+/// legacy profile's own section. (v2 writes `[profile default]` for the default profile,
+/// which would shadow a `[default]` section; we update the section the reader uses.)
 fn write_region(ctx: &Context, target: &LoginTarget, region: &str) -> Result<()> {
-    ctx_debug!(
+    let section = match &target.session_name {
+        Some(name) => SectionRef::sso_session(name.clone()),
+        None => SectionRef::profile(target.profile_name.as_deref().unwrap_or("default")),
+    };
+    edit::update_file(
         ctx,
-        "Region {region} derived for {}: config write pending",
-        target.start_url
-    );
-    Ok(())
+        &ctx.paths.config_file,
+        &[(section, vec![("sso_region", Some(region))])],
+    )
 }
