@@ -309,9 +309,7 @@ fn scope_date_and_malformed_headers() {
         .iter()
         .map(|(n, v)| {
             if n == "authorization" {
-                let mut parts = v.splitn(2, "/");
-                let head = parts.next().unwrap();
-                let rest = parts.next().unwrap();
+                let (head, rest) = v.split_once('/').unwrap();
                 (
                     n.clone(),
                     format!("{head}/19990101/{}", rest.split_once('/').unwrap().1),
