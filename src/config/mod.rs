@@ -47,32 +47,31 @@ impl AwsConfig {
             .map_err(|e| parse_error(&ctx.paths.config_file, e))
     }
 
-    /// The config file dialect: `[default]`, `[profile NAME]`, `[sso-session NAME]`,
-    /// `[services NAME]`; other sections are ignored.
+    /// The config file dialect, botocore's `build_profile_map`: a header starting with
+    /// `profile`, `sso-session` or `services` names a section of that kind when it splits
+    /// (shell rules) into exactly two words, the second being the name (botocore does not
+    /// check the first word: `[profiles dev]` is profile `dev`); `[default]` is the default
+    /// profile; anything else is ignored. A later section of the same name replaces the
+    /// earlier one whole but keeps its place in the order (`[default]` vs
+    /// `[profile default]`).
     pub fn from_config_text(text: &str) -> Result<Self, parse::ParseError> {
         let mut config = AwsConfig::default();
         for section in parse::parse(text)? {
             let header = section.header.as_str();
-            if header == "default" {
-                // `[default]` and `[profile default]`: whichever comes later wins whole.
+            let target = if header.starts_with("profile") {
+                &mut config.profiles
+            } else if header.starts_with("sso-session") {
+                &mut config.sso_sessions
+            } else if header.starts_with("services") {
+                &mut config.services
+            } else if header == "default" {
                 config.profiles.insert("default".to_owned(), section.values);
                 continue;
-            }
-            let (kind, target) = if header.starts_with("profile") {
-                ("profile", &mut config.profiles)
-            } else if header.starts_with("sso-session") {
-                ("sso-session", &mut config.sso_sessions)
-            } else if header.starts_with("services") {
-                ("services", &mut config.services)
             } else {
                 continue;
             };
-            // botocore: shlex.split, exactly two words, the first being the kind.
-            match parse::shlex_split(header).as_deref() {
-                Some([first, name]) if first == kind => {
-                    target.insert(name.clone(), section.values);
-                }
-                _ => {}
+            if let Some([_, name]) = parse::shlex_split(header).as_deref() {
+                target.insert(name.clone(), section.values);
             }
         }
         Ok(config)
@@ -110,6 +109,10 @@ fn parse_error(path: &Path, e: parse::ParseError) -> Error {
     }
 }
 
+/// The file's text; a missing file is an empty one. Like botocore, a path that is not a
+/// regular file (`os.path.isfile`) counts as missing, and one that cannot be opened is read
+/// as empty (configparser's `read` skips it); `--debug` says so. Text that is not UTF-8 is
+/// a parse error.
 fn read_optional(ctx: &Context, path: &Path) -> Result<String> {
     match std::fs::read(path) {
         Ok(bytes) => {
@@ -119,12 +122,12 @@ fn read_optional(ctx: &Context, path: &Path) -> Result<String> {
                 detail: "not valid UTF-8".into(),
             })
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
-        // A directory where the file should be, or no permission: v2 fails to parse it.
-        Err(e) => Err(Error::ConfigParse {
-            path: path.to_owned(),
-            detail: e.to_string(),
-        }),
+        Err(e) => {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                crate::ctx_debug!(ctx, "Ignoring config file {}: {e}", path.display());
+            }
+            Ok(String::new())
+        }
     }
 }
 
