@@ -24,12 +24,11 @@ use crate::context::Context;
 use crate::ctx_debug;
 use crate::error::{Error, Result};
 use crate::http::{self, EndpointConfig, HttpClient, Service};
+use crate::oidc::OidcClient;
 use crate::portal::PortalClient;
 use crate::settings::{ProfileChoice, TransportSettings};
+use crate::sso_token::{self, LoginTarget};
 use crate::sts::{AssumeRoleParams, StsClient, StsEndpoint};
-
-/// botocore's `UnauthorizedSSOTokenError`, naming awsso's login command.
-pub const SSO_SESSION_INVALID: &str = "The SSO session associated with this profile has expired or is otherwise invalid. To refresh this SSO session run awsso sso login with the corresponding profile.";
 
 /// A secret string whose `Debug` never shows it and which has no `Display`.
 #[derive(Clone, PartialEq, Eq)]
@@ -325,6 +324,8 @@ pub struct Resolver<'a> {
     ctx: &'a Context,
     files: &'a CredentialFiles,
     profile: String,
+    /// The user named the profile (`--profile`, `AWS_PROFILE`...), so hints can name it.
+    profile_named: bool,
     use_environment: bool,
     region: Option<String>,
     transport: TransportSettings,
@@ -349,6 +350,7 @@ impl<'a> Resolver<'a> {
             ctx,
             files,
             profile: choice.name.clone(),
+            profile_named: choice.named,
             use_environment: !choice.explicit_flag,
             region,
             transport,
@@ -565,7 +567,7 @@ impl<'a> Resolver<'a> {
             .await
             .map_err(|e| match e {
                 Error::Service { code, .. } if code == "UnauthorizedException" => {
-                    Error::Token(SSO_SESSION_INVALID.to_owned())
+                    sso_token::session_expired_error(&self.login_target(sso))
                 }
                 other => other,
             })
@@ -598,14 +600,39 @@ impl<'a> Resolver<'a> {
         .map_err(fetch_phase)
     }
 
-    /// The access token for GetRoleCredentials: the session's token through the SSO token
-    /// provider (refreshed when within 15 minutes of expiry), or the legacy token, rejected
-    /// locally once expired (v2 2.25.3+).
+    /// The access token for GetRoleCredentials, from the shared SSO token provider: the
+    /// session's token refreshed when within 15 minutes of expiry, or the legacy token,
+    /// rejected locally once expired (v2 2.25.3+).
     async fn sso_access_token(&self, sso: &SsoConfig) -> Result<String> {
-        let _ = sso;
-        Err(Error::Other(
-            "awsso: the SSO token provider is not available in this build yet".into(),
-        ))
+        let target = self.login_target(sso);
+        let http = self.http()?;
+        let oidc = OidcClient {
+            http,
+            endpoint: http::endpoint(
+                self.ctx,
+                Service::SsoOidc,
+                &sso.sso_region,
+                self.endpoint_config(),
+            ),
+        };
+        Ok(sso_token::sso_token(self.ctx, &oidc, &target)
+            .await?
+            .access_token)
+    }
+
+    /// The login a profile's SSO settings point at; messages name `awsso sso login
+    /// --profile P` for the profile that needs it.
+    fn login_target(&self, sso: &SsoConfig) -> LoginTarget {
+        let named = sso.profile != self.profile || self.profile_named;
+        LoginTarget {
+            session_name: sso.session_name.clone(),
+            start_url: sso.start_url.clone(),
+            region: sso.sso_region.clone(),
+            scopes: config::get(&sso.session, "sso_registration_scopes")
+                .filter(|_| sso.session_name.is_some())
+                .map(sso_token::parse_scopes),
+            profile_name: named.then(|| sso.profile.clone()),
+        }
     }
 
     // ----- assume role -----
@@ -885,7 +912,6 @@ const MANDATORY_REFRESH_SECONDS: i64 = 10 * 60;
 /// The SSO settings of a profile, session keys merged in.
 #[derive(Clone, Debug)]
 struct SsoConfig {
-    #[allow(dead_code)]
     profile: String,
     session_name: Option<String>,
     start_url: String,
@@ -893,7 +919,6 @@ struct SsoConfig {
     account_id: String,
     role_name: String,
     /// The profile's keys with the session's merged in (for the token provider).
-    #[allow(dead_code)]
     session: Props,
 }
 
