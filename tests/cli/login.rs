@@ -1076,3 +1076,25 @@ fn a_vanity_start_url_must_lead_to_aws() {
     assert_eq!(*server.requests.lock().unwrap(), ["HEAD /start"]);
     assert!(emu.request_lines().is_empty());
 }
+
+#[test]
+fn two_logins_at_once_leave_one_whole_file() {
+    let emu = Emulator::start(Options::default().auto_approve(true));
+    let home = sandbox(&emu);
+    let runs: Vec<Running> = (0..2)
+        .map(|_| {
+            Running::start(
+                &home,
+                &["sso", "login", "--profile", "dev", "--use-device-code"],
+            )
+        })
+        .collect();
+    for run in runs {
+        run.finish().assert(0, SUCCESS, "");
+    }
+    let token = read_cache(&corp_token_path(&home));
+    assert_eq!(keys(&token).len(), 8);
+    assert!(Sandbox::list_dir(&home.sso_cache_dir())
+        .iter()
+        .all(|name| !name.starts_with('.')));
+}
