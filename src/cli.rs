@@ -206,6 +206,8 @@ pub enum ExportFormat {
     Powershell,
     #[value(name = "windows-cmd")]
     WindowsCmd,
+    /// `set -gx AWS_ACCESS_KEY_ID "..."` (v2's `fish` format).
+    Fish,
 }
 
 #[derive(Debug, Subcommand)]
