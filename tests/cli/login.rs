@@ -1098,3 +1098,26 @@ fn two_logins_at_once_leave_one_whole_file() {
         .iter()
         .all(|name| !name.starts_with('.')));
 }
+
+#[test]
+fn debug_output_never_shows_secrets() {
+    let emu = Emulator::start(Options::default());
+    let mut home = sandbox(&emu);
+    home.browser_standin();
+    let out = home.run(&["sso", "login", "--profile", "dev", "--debug"]);
+    out.assert_code(0);
+    assert!(out.stderr.contains("DEBUG"), "{}", out.stderr);
+    let token = read_cache(&corp_token_path(&home));
+    let requests = emu.requests();
+    let exchange: Value = serde_json::from_str(&requests[2].body).unwrap();
+    let secrets = [
+        s(&token, "accessToken"),
+        s(&token, "refreshToken"),
+        s(&token, "clientSecret"),
+        exchange["code"].as_str().unwrap(),
+        exchange["codeVerifier"].as_str().unwrap(),
+    ];
+    for secret in secrets {
+        assert!(!out.stderr.contains(secret), "secret in --debug output");
+    }
+}
