@@ -206,7 +206,6 @@ pub enum ExportFormat {
     Powershell,
     #[value(name = "windows-cmd")]
     WindowsCmd,
-    /// `set -gx AWS_ACCESS_KEY_ID "..."` (v2's `fish` format).
     Fish,
 }
 
