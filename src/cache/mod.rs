@@ -36,6 +36,13 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
 /// directory, fsync, rename over the target. Two writers at once leave one whole file;
 /// a crash leaves the old file, never half of one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with_mode(path, bytes, 0o600)
+}
+
+/// [`write_atomic`] with the file's permission bits given: the config writer keeps an
+/// existing file's mode (umask does not apply; the bits are set on the temp file before the
+/// rename).
+pub fn write_atomic_with_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     ensure_dir(dir)?;
     let file_name = path
@@ -58,6 +65,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         let mut file = options
             .open(&temp)
             .map_err(|e| Error::io("create", &temp, e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            if mode != 0o600 {
+                file.set_permissions(std::fs::Permissions::from_mode(mode))
+                    .map_err(|e| Error::io("write", &temp, e))?;
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
         file.write_all(bytes)
             .and_then(|()| file.sync_all())
             .map_err(|e| Error::io("write", &temp, e))?;

@@ -1,3 +1,857 @@
-//! The byte-preserving writer for `~/.aws/config` (used by `configure sso`): sets keys in a
-//! section, creating the section or the file where missing, and keeps every other byte as
-//! it was. Rules: CONTRACT.md, Config writes; v2's `ConfigFileWriter`.
+//! The byte-preserving writer for `~/.aws/config` (used by `configure sso`): sets or deletes
+//! keys in a profile or sso-session section, creating the section or the file where missing,
+//! and keeps every other byte as it was. Rules: CONTRACT.md "Config writes", then v2's
+//! `ConfigFileWriter` (`awscli/customizations/configure/writer.py`).
+//!
+//! Our own line editor rather than an INI crate: rust-ini and friends parse into a map and
+//! serialise it back, dropping comments, blank lines, key spelling and botocore's indented
+//! sub-properties. Here the file stays a list of lines; each line is classified with the
+//! reader's own rules (configparser's indentation-based continuation lines, full-line
+//! comments), and only the lines of the keys being set are rewritten.
+//!
+//! - A value that does not change keeps its line byte for byte (v2 would rewrite it as
+//!   `key = value`; CONTRACT.md says we don't).
+//! - A changed value is rewritten in place as `key = value`, keeping the line's indentation
+//!   and line ending; continuation/sub-property lines of the old value go with it.
+//! - New keys go right after the section's last key line and its indented sub-lines, not
+//!   after trailing comments or blank lines. A section without keys gets them right after
+//!   its header.
+//! - A missing section is appended at the end, after a line break only if the file lacks a
+//!   final one (no blank line is added, as v2).
+//! - New lines use the file's line ending (`\r\n` when its first line has one).
+//! - Names, keys and values with `\n` or `\r` are rejected, as v2 does.
+
+use std::path::{Path, PathBuf};
+
+use super::parse::{self, py_strip};
+use crate::context::Context;
+use crate::error::{Error, Result};
+
+/// Which kind of section a [`SectionRef`] names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SectionKind {
+    /// `[default]` or `[profile NAME]`.
+    Profile,
+    /// `[sso-session NAME]`.
+    SsoSession,
+}
+
+/// A profile or sso-session section, by its name as the user knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SectionRef {
+    pub kind: SectionKind,
+    pub name: String,
+}
+
+impl SectionRef {
+    pub fn profile(name: impl Into<String>) -> Self {
+        SectionRef {
+            kind: SectionKind::Profile,
+            name: name.into(),
+        }
+    }
+
+    pub fn sso_session(name: impl Into<String>) -> Self {
+        SectionRef {
+            kind: SectionKind::SsoSession,
+            name: name.into(),
+        }
+    }
+
+    fn kind_word(&self) -> &'static str {
+        match self.kind {
+            SectionKind::Profile => "profile",
+            SectionKind::SsoSession => "sso-session",
+        }
+    }
+
+    /// The text between the brackets of a new header, as v2 names it
+    /// (`profile_to_section`, `get_section_header`): `default` for the default profile,
+    /// `profile NAME`, `sso-session NAME`, the name shell-quoted when it holds a space or a
+    /// tab (`profile 'my prof'`).
+    pub fn section_name(&self) -> String {
+        if self.kind == SectionKind::Profile && self.name == "default" {
+            return "default".to_owned();
+        }
+        format!("{} {}", self.kind_word(), quote_name(&self.name))
+    }
+
+    /// Whether a header's text (between the brackets) names this section the way the reader
+    /// understands it: v2's literal match, plus any quoting botocore reads as the same
+    /// two words (`[profile "my prof"]`, `[profile 'my prof']`). The default profile is
+    /// `[default]` or `[profile default]`.
+    fn matches_header(&self, header: &str) -> bool {
+        if header == self.section_name() {
+            return true;
+        }
+        if self.kind == SectionKind::Profile && self.name == "default" && header == "default" {
+            return true;
+        }
+        match parse::shlex_split(header).as_deref() {
+            Some([kind, name]) => kind == self.kind_word() && *name == self.name,
+            _ => false,
+        }
+    }
+}
+
+/// Python's `shlex.quote` for names with a space or tab (v2 quotes only those).
+fn quote_name(name: &str) -> String {
+    if name.contains([' ', '\t']) {
+        format!("'{}'", name.replace('\'', "'\"'\"'"))
+    } else {
+        name.to_owned()
+    }
+}
+
+/// The classification of one line, with the reader's rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Kind {
+    Blank,
+    Comment,
+    /// `[text]`: the text between the brackets.
+    Header(String),
+    /// The first line of an option: its key (lower-cased, as the reader sees it) and the
+    /// value on that line.
+    Key {
+        key: String,
+        value: String,
+    },
+    /// A line indented deeper than its option: part of that option's value.
+    Continuation,
+    /// Anything else (the reader rejects the file; the writer leaves it alone).
+    Other,
+}
+
+#[derive(Clone, Debug)]
+struct Line<'a> {
+    /// The line without its terminator.
+    content: &'a str,
+    /// `\n`, `\r\n`, `\r`, or empty for a last line without one.
+    terminator: &'a str,
+    kind: Kind,
+}
+
+/// Splits and classifies every line like configparser's `_read` does.
+fn scan(text: &str) -> Vec<Line<'_>> {
+    let mut lines = Vec::new();
+    // configparser's `optname` (an option is open for continuation lines) and
+    // `indent_level`.
+    let mut option_open = false;
+    let mut indent_level = 0usize;
+    for (content, terminator) in parse::split_lines(text) {
+        let stripped = py_strip(content);
+        let kind = if stripped.starts_with(['#', ';']) {
+            Kind::Comment
+        } else if stripped.is_empty() {
+            Kind::Blank
+        } else {
+            let indent = parse::indent_of(content);
+            if option_open && indent > indent_level {
+                Kind::Continuation
+            } else {
+                indent_level = indent;
+                if let Some(header) = parse::section_header(stripped) {
+                    option_open = false;
+                    Kind::Header(header.to_owned())
+                } else if let Some((key, value)) = parse::split_option(stripped) {
+                    option_open = true;
+                    Kind::Key {
+                        key: key.to_lowercase(),
+                        value: value.to_owned(),
+                    }
+                } else {
+                    Kind::Other
+                }
+            }
+        };
+        lines.push(Line {
+            content,
+            terminator,
+            kind,
+        });
+    }
+    lines
+}
+
+/// One option of a section: its key line and where its block ends.
+struct Block {
+    /// Index of the key line.
+    start: usize,
+    /// One past the last line that belongs to the value (key line or continuation).
+    end: usize,
+}
+
+/// The options of the section whose header is at `header`, up to the next header.
+fn blocks(lines: &[Line<'_>], header: usize) -> (Vec<Block>, usize) {
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut i = header + 1;
+    while i < lines.len() {
+        match &lines[i].kind {
+            Kind::Header(_) => break,
+            Kind::Key { .. } => blocks.push(Block {
+                start: i,
+                end: i + 1,
+            }),
+            Kind::Continuation => {
+                if let Some(last) = blocks.last_mut() {
+                    last.end = i + 1;
+                }
+            }
+            Kind::Blank | Kind::Comment | Kind::Other => {}
+        }
+        i += 1;
+    }
+    (blocks, i)
+}
+
+/// Rejects `\n` and `\r` in anything written, with v2's wording.
+fn check_no_newlines(what: &str, text: &str) -> Result<()> {
+    if text.contains(['\n', '\r']) {
+        return Err(Error::Other(format!(
+            "Invalid {what}: newline characters and carriage returns are not allowed"
+        )));
+    }
+    Ok(())
+}
+
+/// Sets (`Some`) or deletes (`None`) `values` in `section` of the config text `text` and
+/// returns the new text. Everything not named in `values` is left byte for byte.
+pub fn update_text(
+    text: &str,
+    section: &SectionRef,
+    values: &[(&str, Option<&str>)],
+) -> Result<String> {
+    check_no_newlines("section name", &section.name)?;
+    for (key, value) in values {
+        check_no_newlines("key", key)?;
+        if let Some(value) = value {
+            check_no_newlines("value", value)?;
+        }
+    }
+    let lines = scan(text);
+    let eol = lines
+        .iter()
+        .map(|l| l.terminator)
+        .find(|t| !t.is_empty())
+        .unwrap_or("\n");
+
+    // The last matching header is the one the reader uses (a later `[profile default]`
+    // replaces `[default]` whole).
+    let header = lines
+        .iter()
+        .rposition(|l| matches!(&l.kind, Kind::Header(h) if section.matches_header(h)));
+
+    let Some(header) = header else {
+        return Ok(append_section(text, section, values, eol));
+    };
+
+    let (blocks, _section_end) = blocks(&lines, header);
+    // Per line: None = keep, Some(text) = replace with text (possibly empty: delete).
+    let mut replacement: Vec<Option<String>> = vec![None; lines.len()];
+    let mut pending: Vec<(&str, &str)> = Vec::new();
+    for (key, value) in values {
+        let wanted = key.to_lowercase();
+        let mut found = false;
+        for block in &blocks {
+            let Kind::Key {
+                key: existing,
+                value: current,
+            } = &lines[block.start].kind
+            else {
+                continue;
+            };
+            if *existing != wanted {
+                continue;
+            }
+            found = true;
+            let single_line = block.end == block.start + 1;
+            match value {
+                Some(value) if single_line && current == value => {}
+                Some(value) => {
+                    let line = &lines[block.start];
+                    let indent = &line.content[..line.content.len()
+                        - line.content.trim_start_matches(parse::is_py_space).len()];
+                    // Sub-lines of the old value are dropped below, so the line keeps its own
+                    // terminator (none only when it ends the file).
+                    let terminator = line.terminator;
+                    replacement[block.start] = Some(format!("{indent}{key} = {value}{terminator}"));
+                    for slot in &mut replacement[block.start + 1..block.end] {
+                        *slot = Some(String::new());
+                    }
+                }
+                None => {
+                    for slot in &mut replacement[block.start..block.end] {
+                        *slot = Some(String::new());
+                    }
+                }
+            }
+        }
+        if !found {
+            if let Some(value) = value {
+                pending.push((key, value));
+            }
+        }
+    }
+
+    // New keys go after the last option's block, or right after the header.
+    let insert_after = blocks.last().map_or(header + 1, |b| b.end);
+    let mut out = String::with_capacity(text.len() + 64 * pending.len());
+    for (i, line) in lines.iter().enumerate() {
+        match &replacement[i] {
+            Some(text) => out.push_str(text),
+            None => {
+                out.push_str(line.content);
+                out.push_str(line.terminator);
+            }
+        }
+        if i + 1 == insert_after && !pending.is_empty() {
+            if !out.is_empty() && !out.ends_with(['\n', '\r']) {
+                out.push_str(eol);
+            }
+            for (key, value) in &pending {
+                out.push_str(&format!("{key} = {value}{eol}"));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Appends `[section]` and its keys at the end of `text`, after a line break only when
+/// the text does not end with one. Deletions of a missing section change nothing.
+fn append_section(
+    text: &str,
+    section: &SectionRef,
+    values: &[(&str, Option<&str>)],
+    eol: &str,
+) -> String {
+    let new: Vec<(&str, &str)> = values
+        .iter()
+        .filter_map(|(k, v)| v.map(|v| (*k, v)))
+        .collect();
+    if new.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 64 * (new.len() + 1));
+    out.push_str(text);
+    if !out.is_empty() && !out.ends_with(['\n', '\r']) {
+        out.push_str(eol);
+    }
+    out.push_str(&format!("[{}]{eol}", section.section_name()));
+    for (key, value) in new {
+        out.push_str(&format!("{key} = {value}{eol}"));
+    }
+    out
+}
+
+/// Keys to set (`Some`) or delete (`None`) in one section, in the order new keys are added.
+pub type Updates<'a> = Vec<(&'a str, Option<&'a str>)>;
+
+/// Applies every update to the config file at `path` in one atomic write.
+///
+/// A missing file is created 0600 (its missing directories 0700); an existing file keeps
+/// its mode; when `path` is a symbolic link, the file it points to is written and the link
+/// stays. Nothing is written when nothing changes.
+pub fn update_file(
+    ctx: &Context,
+    path: &Path,
+    updates: &[(SectionRef, Updates<'_>)],
+) -> Result<()> {
+    let target = resolve_symlinks(path);
+    let (original, mode) = match std::fs::read(&target) {
+        Ok(bytes) => {
+            let mode = file_mode(&target)?;
+            let text = String::from_utf8(bytes).map_err(|_| Error::ConfigParse {
+                path: path.to_owned(),
+                detail: "not valid UTF-8".into(),
+            })?;
+            (Some(text), mode)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, 0o600),
+        Err(e) => return Err(Error::io("read", path, e)),
+    };
+    let mut text = original.clone().unwrap_or_default();
+    for (section, values) in updates {
+        text = update_text(&text, section, values)?;
+    }
+    if original.as_deref() == Some(text.as_str()) {
+        crate::ctx_debug!(ctx, "Config file {} unchanged", path.display());
+        return Ok(());
+    }
+    crate::ctx_debug!(ctx, "Writing config file {}", target.display());
+    crate::cache::write_atomic_with_mode(&target, text.as_bytes(), mode)
+}
+
+/// Follows symbolic links (also dangling ones) to the path that is really written, so the
+/// rename replaces the target and the link itself stays.
+fn resolve_symlinks(path: &Path) -> PathBuf {
+    let mut current = path.to_owned();
+    // Linux gives up after 40 links (ELOOP); so do we, writing the last one reached.
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let Ok(link) = std::fs::read_link(&current) else {
+                    break;
+                };
+                current = if link.is_absolute() {
+                    link
+                } else {
+                    current.parent().unwrap_or(Path::new(".")).join(link)
+                };
+            }
+            _ => break,
+        }
+    }
+    current
+}
+
+#[cfg(unix)]
+fn file_mode(path: &Path) -> Result<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
+    Ok(meta.permissions().mode() & 0o7777)
+}
+
+#[cfg(not(unix))]
+fn file_mode(_path: &Path) -> Result<u32> {
+    Ok(0o600)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(text: &str, section: &SectionRef, values: &[(&str, Option<&str>)]) -> String {
+        update_text(text, section, values).unwrap()
+    }
+
+    fn profile(name: &str) -> SectionRef {
+        SectionRef::profile(name)
+    }
+
+    #[test]
+    fn section_names_follow_v2() {
+        assert_eq!(profile("default").section_name(), "default");
+        assert_eq!(profile("dev").section_name(), "profile dev");
+        assert_eq!(profile("my prof").section_name(), "profile 'my prof'");
+        assert_eq!(profile("tab\tname").section_name(), "profile 'tab\tname'");
+        assert_eq!(
+            profile("it's mine").section_name(),
+            "profile 'it'\"'\"'s mine'"
+        );
+        assert_eq!(
+            SectionRef::sso_session("my sso").section_name(),
+            "sso-session 'my sso'"
+        );
+        assert_eq!(
+            SectionRef::sso_session("s1").section_name(),
+            "sso-session s1"
+        );
+    }
+
+    #[test]
+    fn quoted_names_read_back_as_the_same_name() {
+        for name in ["my prof", "it's mine", "a\tb", "x \"y\""] {
+            let text = set("", &profile(name), &[("region", Some("r"))]);
+            let config = crate::config::AwsConfig::from_config_text(&text).unwrap();
+            assert_eq!(config.profiles.keys().collect::<Vec<_>>(), [name], "{text}");
+        }
+    }
+
+    #[test]
+    fn new_file_gets_v2_layout() {
+        let text = set(
+            "",
+            &profile("dev"),
+            &[
+                ("sso_session", Some("dev")),
+                ("sso_account_id", Some("0123456789")),
+                ("region", None),
+            ],
+        );
+        let text = set(
+            &text,
+            &SectionRef::sso_session("dev"),
+            &[("sso_start_url", Some("https://starturl"))],
+        );
+        assert_eq!(
+            text,
+            "[profile dev]\nsso_session = dev\nsso_account_id = 0123456789\n[sso-session dev]\nsso_start_url = https://starturl\n"
+        );
+    }
+
+    #[test]
+    fn unchanged_values_keep_their_bytes() {
+        let text = "[profile dev]\n region=us-east-1\n output :  json  \n sso_session=s";
+        assert_eq!(
+            set(
+                text,
+                &profile("dev"),
+                &[
+                    ("region", Some("us-east-1")),
+                    ("output", Some("json")),
+                    ("sso_session", Some("s"))
+                ]
+            ),
+            text
+        );
+    }
+
+    #[test]
+    fn changed_values_are_rewritten_in_place() {
+        let text = "# top\n[profile dev]\nRegion=us-east-1 # old\noutput = json\n\n[profile x]\nregion = a\n";
+        assert_eq!(
+            set(text, &profile("dev"), &[("region", Some("eu-west-1"))]),
+            "# top\n[profile dev]\nregion = eu-west-1\noutput = json\n\n[profile x]\nregion = a\n"
+        );
+    }
+
+    #[test]
+    fn indented_key_lines_keep_their_indent() {
+        let text = "[profile dev]\n  region = a\n  output = json\n";
+        assert_eq!(
+            set(text, &profile("dev"), &[("region", Some("b"))]),
+            "[profile dev]\n  region = b\n  output = json\n"
+        );
+    }
+
+    #[test]
+    fn new_keys_go_after_the_last_key_and_its_sub_lines() {
+        let text = "[profile dev]\nregion = a\ns3 =\n  max_concurrent_requests = 20\n\n  addressing_style = path\n# trailing comment\n\n[profile x]\n";
+        assert_eq!(
+            set(text, &profile("dev"), &[("output", Some("json")), ("k", Some("v"))]),
+            "[profile dev]\nregion = a\ns3 =\n  max_concurrent_requests = 20\n\n  addressing_style = path\noutput = json\nk = v\n# trailing comment\n\n[profile x]\n"
+        );
+    }
+
+    #[test]
+    fn new_keys_in_an_empty_section_go_after_its_header() {
+        let text = "[profile dev]\n# about dev\n\n[profile x]\n";
+        assert_eq!(
+            set(text, &profile("dev"), &[("region", Some("a"))]),
+            "[profile dev]\nregion = a\n# about dev\n\n[profile x]\n"
+        );
+    }
+
+    #[test]
+    fn deleting_removes_the_key_and_its_sub_lines() {
+        let text = "[default]\ns3 =\n  a = 1\n  b = 2\nregion = x\n# keep\n";
+        assert_eq!(
+            set(
+                text,
+                &profile("default"),
+                &[("s3", None), ("missing", None)]
+            ),
+            "[default]\nregion = x\n# keep\n"
+        );
+    }
+
+    #[test]
+    fn replacing_a_nested_value_drops_its_sub_lines() {
+        let text = "[default]\ns3 =\n  a = 1\nregion = x\n";
+        assert_eq!(
+            set(text, &profile("default"), &[("s3", Some("flat"))]),
+            "[default]\ns3 = flat\nregion = x\n"
+        );
+    }
+
+    #[test]
+    fn untouched_nested_values_keep_their_sub_lines() {
+        let text = "[default]\ns3 =\n    a = 1\nregion = x\n";
+        assert_eq!(
+            set(text, &profile("default"), &[("region", Some("y"))]),
+            "[default]\ns3 =\n    a = 1\nregion = y\n"
+        );
+    }
+
+    #[test]
+    fn missing_section_is_appended_without_blank_line() {
+        assert_eq!(
+            set(
+                "[default]\nregion = a\n",
+                &profile("dev"),
+                &[("region", Some("b"))]
+            ),
+            "[default]\nregion = a\n[profile dev]\nregion = b\n"
+        );
+        assert_eq!(
+            set(
+                "[default]\nregion = a",
+                &profile("dev"),
+                &[("region", Some("b"))]
+            ),
+            "[default]\nregion = a\n[profile dev]\nregion = b\n"
+        );
+        assert_eq!(
+            set(
+                "[default]\nregion = a\n\n",
+                &profile("dev"),
+                &[("region", Some("b"))]
+            ),
+            "[default]\nregion = a\n\n[profile dev]\nregion = b\n"
+        );
+        // Only deletions for a missing section: nothing to do.
+        assert_eq!(
+            set("[default]\n", &profile("dev"), &[("region", None)]),
+            "[default]\n"
+        );
+    }
+
+    #[test]
+    fn no_trailing_newline_gets_one_only_where_lines_are_added() {
+        assert_eq!(
+            set(
+                "[profile dev]\nregion = a",
+                &profile("dev"),
+                &[("output", Some("json"))]
+            ),
+            "[profile dev]\nregion = a\noutput = json\n"
+        );
+        assert_eq!(
+            set(
+                "[profile dev]\nregion = a",
+                &profile("dev"),
+                &[("region", Some("b"))]
+            ),
+            "[profile dev]\nregion = b"
+        );
+        assert_eq!(
+            set(
+                "[profile dev]\nregion = a",
+                &profile("dev"),
+                &[("region", Some("a"))]
+            ),
+            "[profile dev]\nregion = a"
+        );
+    }
+
+    #[test]
+    fn crlf_files_stay_crlf() {
+        let text = "[profile dev]\r\nregion=a\r\n\r\n[profile x]\r\nk = v\r\n";
+        assert_eq!(
+            set(
+                text,
+                &profile("dev"),
+                &[("region", Some("b")), ("output", Some("json"))]
+            ),
+            "[profile dev]\r\nregion = b\r\noutput = json\r\n\r\n[profile x]\r\nk = v\r\n"
+        );
+        assert_eq!(
+            set(text, &profile("new"), &[("region", Some("c"))]),
+            format!("{text}[profile new]\r\nregion = c\r\n")
+        );
+    }
+
+    #[test]
+    fn headers_match_as_the_reader_reads_them() {
+        for header in [
+            "[profile 'my prof']",
+            "[profile \"my prof\"]",
+            "  [profile my\\ prof]  ",
+        ] {
+            let text = format!("{header}\nregion = a\n");
+            assert_eq!(
+                set(&text, &profile("my prof"), &[("region", Some("b"))]),
+                format!("{header}\nregion = b\n"),
+                "{header}"
+            );
+        }
+        // A commented-out header is not the section.
+        assert_eq!(
+            set(
+                "# [profile dev]\n",
+                &profile("dev"),
+                &[("region", Some("b"))]
+            ),
+            "# [profile dev]\n[profile dev]\nregion = b\n"
+        );
+        // `[profile default]` is the default profile; the later of the two is the one read.
+        assert_eq!(
+            set(
+                "[default]\nregion = a\n[profile default]\nregion = a\n",
+                &profile("default"),
+                &[("region", Some("b"))]
+            ),
+            "[default]\nregion = a\n[profile default]\nregion = b\n"
+        );
+        // Other kinds with the same name are not it.
+        assert_eq!(
+            set(
+                "[sso-session dev]\nk = v\n",
+                &profile("dev"),
+                &[("k", Some("w"))]
+            ),
+            "[sso-session dev]\nk = v\n[profile dev]\nk = w\n"
+        );
+    }
+
+    #[test]
+    fn continuation_lines_are_not_mistaken_for_keys() {
+        // `  region = a` continues `note`'s value: it is not the region key.
+        let text = "[profile dev]\nnote = one\n  region = a\n";
+        assert_eq!(
+            set(text, &profile("dev"), &[("region", Some("b"))]),
+            "[profile dev]\nnote = one\n  region = a\nregion = b\n"
+        );
+    }
+
+    #[test]
+    fn newlines_are_rejected() {
+        for (section, values) in [
+            (profile("a\nb"), vec![("k", Some("v"))]),
+            (profile("a"), vec![("k\r", Some("v"))]),
+            (profile("a"), vec![("k", Some("v\nw"))]),
+        ] {
+            let err = update_text("", &section, &values).unwrap_err();
+            assert!(
+                err.to_string()
+                    .ends_with(": newline characters and carriage returns are not allowed"),
+                "{err}"
+            );
+            assert_eq!(err.exit_code(), 255);
+        }
+    }
+
+    /// The golden table `tests/data/config-edit-cases.json`: whole files before and after a
+    /// series of updates, showing that untouched bytes stay as they were.
+    #[test]
+    fn golden_edit_cases() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/config-edit-cases.json"
+        );
+        let table: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let cases = table["cases"].as_array().unwrap();
+        assert!(!cases.is_empty());
+        for case in cases {
+            let name = case["name"].as_str().unwrap();
+            let mut text = case["before"].as_str().unwrap().to_owned();
+            for update in case["updates"].as_array().unwrap() {
+                let kind = update["section"][0].as_str().unwrap();
+                let section_name = update["section"][1].as_str().unwrap();
+                let section = match kind {
+                    "profile" => SectionRef::profile(section_name),
+                    "sso-session" => SectionRef::sso_session(section_name),
+                    other => panic!("{name}: unknown section kind {other}"),
+                };
+                let values: Vec<(&str, Option<&str>)> = update["values"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|kv| (kv[0].as_str().unwrap(), kv[1].as_str()))
+                    .collect();
+                text = update_text(&text, &section, &values).unwrap();
+            }
+            assert_eq!(text, case["after"].as_str().unwrap(), "case: {name}");
+            // What we write must read back.
+            crate::config::AwsConfig::from_config_text(&text)
+                .unwrap_or_else(|e| panic!("case {name}: result does not parse: {e}"));
+        }
+    }
+
+    fn ctx_for(home: &Path) -> Context {
+        let env = crate::context::Env::from_pairs([("HOME", home.display().to_string())]);
+        Context::for_tests(env, std::time::SystemTime::UNIX_EPOCH)
+    }
+
+    #[cfg(unix)]
+    fn mode_of(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_file_is_private_and_existing_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let home = tempfile::tempdir().unwrap();
+        let ctx = ctx_for(home.path());
+        let path = home.path().join("new/.aws/config");
+        update_file(
+            &ctx,
+            &path,
+            &[
+                (profile("dev"), vec![("sso_session", Some("s"))]),
+                (
+                    SectionRef::sso_session("s"),
+                    vec![("sso_region", Some("us-east-1"))],
+                ),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "[profile dev]\nsso_session = s\n[sso-session s]\nsso_region = us-east-1\n"
+        );
+        assert_eq!(mode_of(&path), 0o600);
+        assert_eq!(mode_of(path.parent().unwrap()), 0o700);
+        assert_eq!(mode_of(&home.path().join("new")), 0o700);
+
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        update_file(
+            &ctx,
+            &path,
+            &[(profile("dev"), vec![("region", Some("x"))])],
+        )
+        .unwrap();
+        assert_eq!(mode_of(&path), 0o644);
+        assert!(std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("sso_session = s\nregion = x\n"));
+        // No temp file left behind.
+        assert_eq!(
+            std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
+            1
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinked_config_writes_the_target_and_keeps_the_link() {
+        let home = tempfile::tempdir().unwrap();
+        let ctx = ctx_for(home.path());
+        let dotfiles = home.path().join("dotfiles");
+        std::fs::create_dir_all(&dotfiles).unwrap();
+        std::fs::write(dotfiles.join("aws-config"), "[default]\nregion = a\n").unwrap();
+        std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+        let link = home.path().join(".aws/config");
+        std::os::unix::fs::symlink("../dotfiles/aws-config", &link).unwrap();
+        update_file(
+            &ctx,
+            &link,
+            &[(profile("default"), vec![("region", Some("b"))])],
+        )
+        .unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(
+            std::fs::read_to_string(dotfiles.join("aws-config")).unwrap(),
+            "[default]\nregion = b\n"
+        );
+    }
+
+    #[test]
+    fn unchanged_file_is_not_rewritten() {
+        let home = tempfile::tempdir().unwrap();
+        let ctx = ctx_for(home.path());
+        let path = home.path().join("config");
+        std::fs::write(&path, "[default]\nregion=a\n").unwrap();
+        let before = std::fs::metadata(&path).unwrap().modified().unwrap();
+        update_file(
+            &ctx,
+            &path,
+            &[(profile("default"), vec![("region", Some("a"))])],
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "[default]\nregion=a\n"
+        );
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().modified().unwrap(),
+            before
+        );
+    }
+}

@@ -59,7 +59,8 @@ pub fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
     let mut sections: Vec<RawSection> = Vec::new();
     let mut defaults: Option<IndexMap<String, String>> = None;
     let mut in_defaults = false;
-    // The option whose value is still open for continuation lines.
+    // The option whose value is still open for continuation lines (configparser's
+    // `optname`), and the indentation of the last non-continuation line.
     let mut pending: Option<Pending> = None;
     let mut indent_level = 0usize;
     let mut seen_headers: std::collections::HashSet<String> = Default::default();
@@ -73,7 +74,7 @@ pub fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
         let Some(p) = pending.take() else {
             return Ok(());
         };
-        // configparser joins continuation lines with '\n' and strips trailing empty ones.
+        // configparser joins continuation lines with '\n' and strips the result's end.
         let mut lines = p.lines;
         while lines.len() > 1 && lines.last().is_some_and(|l| l.is_empty()) {
             lines.pop();
@@ -96,13 +97,11 @@ pub fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
         Ok(())
     }
 
-    for (index, raw_line) in text.lines().enumerate() {
+    for (index, (line, _)) in split_lines(text).enumerate() {
         let lineno = index + 1;
-        // Python's universal newlines: a lone '\r' at the end of a line is a line break.
-        let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
-        let stripped = line.trim();
-        let is_comment = stripped.starts_with('#') || stripped.starts_with(';');
-        if is_comment {
+        let stripped = py_strip(line);
+        if stripped.starts_with(['#', ';']) {
+            // A full-line comment, even inside a value; it does not end the value.
             continue;
         }
         if stripped.is_empty() {
@@ -112,7 +111,7 @@ pub fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
             }
             continue;
         }
-        let indent = line.len() - line.trim_start().len();
+        let indent = indent_of(line);
         if let Some(p) = pending.as_mut() {
             if indent > indent_level {
                 p.lines.push(stripped.to_owned());
@@ -123,20 +122,23 @@ pub fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
         indent_level = indent;
 
         if let Some(header) = section_header(stripped) {
+            // configparser's `[DEFAULT]` may appear more than once; its keys merge (a
+            // repeated key is still an error, below).
+            in_defaults = header == "DEFAULT";
+            if in_defaults {
+                continue;
+            }
             if !seen_headers.insert(header.to_owned()) {
                 return Err(ParseError {
                     line: lineno,
                     message: format!("section {header:?} already exists"),
                 });
             }
-            in_defaults = header == "DEFAULT";
-            if !in_defaults {
-                sections.push(RawSection {
-                    header: header.to_owned(),
-                    line: lineno,
-                    values: IndexMap::new(),
-                });
-            }
+            sections.push(RawSection {
+                header: header.to_owned(),
+                line: lineno,
+                values: IndexMap::new(),
+            });
             continue;
         }
         if sections.is_empty() && !in_defaults {
@@ -145,14 +147,19 @@ pub fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
                 message: "key outside of any section".into(),
             });
         }
-        let Some(delim) = stripped.find(['=', ':']) else {
+        let Some((key, value)) = split_option(stripped) else {
             return Err(ParseError {
                 line: lineno,
                 message: "line is neither a section, a comment nor key = value".into(),
             });
         };
-        let key = stripped[..delim].trim_end().to_lowercase();
-        let value = stripped[delim + 1..].trim_start().to_owned();
+        if key.is_empty() {
+            return Err(ParseError {
+                line: lineno,
+                message: "option without a name".into(),
+            });
+        }
+        let key = key.to_lowercase();
         let duplicate = if in_defaults {
             defaults.as_ref().is_some_and(|d| d.contains_key(&key))
         } else {
@@ -166,7 +173,7 @@ pub fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
         }
         pending = Some(Pending {
             key,
-            lines: vec![value],
+            lines: vec![value.to_owned()],
             line: lineno,
         });
     }
@@ -189,31 +196,82 @@ pub fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
     Ok(sections)
 }
 
-/// configparser's SECTCRE `\[(?P<header>.+)\]`, matched at the start of the stripped line.
-fn section_header(stripped: &str) -> Option<&str> {
+/// Python's universal newlines, as a file opened in text mode reads: lines end at `\n`,
+/// `\r\n` or a lone `\r`. Yields each line without and with its terminator (the last
+/// line's terminator may be empty).
+pub fn split_lines(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (line, terminator, next) = match rest.find(['\n', '\r']) {
+            None => (rest, "", ""),
+            Some(i) if rest[i..].starts_with("\r\n") => {
+                (&rest[..i], &rest[i..i + 2], &rest[i + 2..])
+            }
+            Some(i) => (&rest[..i], &rest[i..i + 1], &rest[i + 1..]),
+        };
+        rest = next;
+        Some((line, terminator))
+    })
+}
+
+/// Python's `str.isspace`: Unicode white space plus the four ASCII separators
+/// U+001C..U+001F, which Rust does not count.
+pub fn is_py_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// Python's `str.strip()`.
+pub fn py_strip(text: &str) -> &str {
+    text.trim_matches(is_py_space)
+}
+
+/// configparser's indentation: the number of characters before the first non-space one.
+pub fn indent_of(line: &str) -> usize {
+    line.chars().take_while(|c| is_py_space(*c)).count()
+}
+
+/// configparser's OPTCRE on a stripped line: the key is everything up to the first `=` or
+/// `:` (right-stripped), the value everything after it (stripped). `None` without either.
+pub fn split_option(stripped: &str) -> Option<(&str, &str)> {
+    let delim = stripped.find(['=', ':'])?;
+    Some((
+        stripped[..delim].trim_end_matches(is_py_space),
+        py_strip(&stripped[delim + 1..]),
+    ))
+}
+
+/// configparser's SECTCRE `\[(?P<header>.+)\]`, matched at the start of the stripped line;
+/// the greedy `.+` runs to the last `]`, so `[a] x` is `a` and `[a]b]` is `a]b`.
+pub fn section_header(stripped: &str) -> Option<&str> {
     let rest = stripped.strip_prefix('[')?;
     let close = rest.rfind(']')?;
     let header = &rest[..close];
     (!header.is_empty()).then_some(header)
 }
 
-/// botocore's `_parse_nested`: every non-empty line must be `key = value`.
+/// botocore's `_parse_nested`: every non-empty line must be `key = value`; keys keep their
+/// case, a repeated key replaces the earlier value.
 fn parse_nested(value: &str, line: usize) -> Result<IndexMap<String, String>, ParseError> {
     let mut nested = IndexMap::new();
-    for inner in value.lines().filter(|l| !l.trim().is_empty()) {
+    for inner in value.split('\n').map(py_strip).filter(|l| !l.is_empty()) {
         let Some((k, v)) = inner.split_once('=') else {
             return Err(ParseError {
                 line,
                 message: format!("nested line {inner:?} is not key = value"),
             });
         };
-        nested.insert(k.trim().to_owned(), v.trim().to_owned());
+        nested.insert(py_strip(k).to_owned(), py_strip(v).to_owned());
     }
     Ok(nested)
 }
 
-/// Python's `shlex.split` for section headers (`profile "my prof"`): whitespace-separated
-/// words with single and double quotes and backslash escapes. `None` for unbalanced quotes.
+/// Python's `shlex.split` (posix mode, no comments) for section headers (`profile "my
+/// prof"`): words separated by space, tab, CR or LF, with single quotes, double quotes
+/// (where a backslash escapes only `"` and `\\`) and backslash escapes. `None` where
+/// Python raises ValueError (unbalanced quote, trailing backslash).
 pub fn shlex_split(text: &str) -> Option<Vec<String>> {
     let mut words = Vec::new();
     let mut current = String::new();
@@ -221,7 +279,7 @@ pub fn shlex_split(text: &str) -> Option<Vec<String>> {
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
         match c {
-            c if c.is_whitespace() => {
+            ' ' | '\t' | '\r' | '\n' => {
                 if in_word {
                     words.push(std::mem::take(&mut current));
                     in_word = false;
@@ -243,7 +301,7 @@ pub fn shlex_split(text: &str) -> Option<Vec<String>> {
                         '"' => break,
                         '\\' => {
                             let next = chars.next()?;
-                            if !matches!(next, '"' | '\\' | '$' | '`') {
+                            if !matches!(next, '"' | '\\') {
                                 current.push('\\');
                             }
                             current.push(next);
