@@ -20,6 +20,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::cache;
+use crate::cache::role::{self, SsoKey};
 use crate::cli::{GlobalArgs, LogoutArgs};
 use crate::config::{self, AwsConfig, Props};
 use crate::context::Context;
@@ -167,50 +168,25 @@ impl SessionTarget {
         let account_id = config::get(props, "sso_account_id")?;
         let role_name = config::get(props, "sso_role_name")?;
         match (self, config::get(props, "sso_session")) {
-            (SessionTarget::Session(name), Some(session)) if session == name => Some(
-                role_cache_key(account_id, role_name, RoleKeySource::SessionName(name)),
-            ),
+            (SessionTarget::Session(name), Some(session)) if session == name => {
+                Some(role::sso_key(&SsoKey::Session {
+                    account_id,
+                    role_name,
+                    session_name: name,
+                }))
+            }
             (SessionTarget::StartUrl(url), None)
                 if config::get(props, "sso_start_url") == Some(url.as_str()) =>
             {
-                Some(role_cache_key(
+                Some(role::sso_key(&SsoKey::Legacy {
                     account_id,
                     role_name,
-                    RoleKeySource::StartUrl(url),
-                ))
+                    start_url: url,
+                }))
             }
             _ => None,
         }
     }
-}
-
-/// What a role-credential key is scoped by: the session, or a legacy profile's start URL.
-enum RoleKeySource<'a> {
-    SessionName(&'a str),
-    StartUrl(&'a str),
-}
-
-/// botocore's `SSOCredentialFetcher._create_cache_key`: sha1 of the compact, key-sorted JSON
-/// `{"accountId","roleName","sessionName"|"startUrl"}`.
-fn role_cache_key(account_id: &str, role_name: &str, source: RoleKeySource<'_>) -> String {
-    // serde_json's compact writer with keys already in sorted order matches
-    // `json.dumps(args, sort_keys=True, separators=(',', ':'))` except for non-ASCII, which
-    // Python escapes; python_json-style escaping is applied by hand below.
-    let (third_key, third_value) = match source {
-        RoleKeySource::SessionName(name) => ("sessionName", name),
-        RoleKeySource::StartUrl(url) => ("startUrl", url),
-    };
-    let document = format!(
-        "{{\"accountId\":{},\"roleName\":{},\"{third_key}\":{}}}",
-        python_string(account_id),
-        python_string(role_name),
-        python_string(third_value)
-    );
-    cache::sha1_hex(document.as_bytes())
-}
-
-fn python_string(s: &str) -> String {
-    cache::python_json(&serde_json::Value::String(s.to_owned()))
 }
 
 /// The token entry for a parsed file of `~/.aws/sso/cache`, if v2 would delete it: a JSON
@@ -363,26 +339,6 @@ mod tests {
             Env::from_pairs([("HOME", home.display().to_string())]),
             std::time::SystemTime::UNIX_EPOCH,
         )
-    }
-
-    #[test]
-    fn role_cache_keys_match_botocore_vectors() {
-        assert_eq!(
-            role_cache_key(
-                "1234567890",
-                "test-role",
-                RoleKeySource::StartUrl("https://d-92671207e4.awsapps.com/start")
-            ),
-            "048db75bbe50955c16af7aba6ff9c41a3131bb7e"
-        );
-        assert_eq!(
-            role_cache_key(
-                "123456789012",
-                "AdministratorAccess",
-                RoleKeySource::SessionName("admin")
-            ),
-            "e689f39559d7f29106e3397f027f261d6d91410f"
-        );
     }
 
     #[test]

@@ -25,8 +25,10 @@ use crate::config::{self, AwsConfig, Props};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::http::{self, EndpointConfig, HttpClient, Service};
+use crate::oidc::OidcClient;
 use crate::portal::{Page, PortalClient};
 use crate::settings;
+use crate::sso_token::{self, LoginTarget};
 
 pub fn list_accounts(ctx: &Context, global: &GlobalArgs, args: &ListAccountsArgs) -> Result<()> {
     let loaded = Loaded::check_required(ctx, global, &args.token, Vec::new())?;
@@ -34,17 +36,16 @@ pub fn list_accounts(ctx: &Context, global: &GlobalArgs, args: &ListAccountsArgs
     let call = loaded.resolve(ctx, global, &args.token)?;
     paging.validate()?;
     let http = call.http(ctx, global)?;
-    let client = call.client(ctx, global, &http);
-    let (client, access_token) = (&client, call.access_token.as_str());
-    let response = http::runtime()?.block_on(paginate(
-        &LIST_ACCOUNTS,
-        &paging,
-        |token, size| async move {
+    let client = &call.client(ctx, global, &http);
+    let response = http::runtime()?.block_on(async {
+        let access_token = &call.access_token(ctx, &http).await?;
+        paginate(&LIST_ACCOUNTS, &paging, |token, size| async move {
             client
                 .list_accounts_page(ctx, access_token, token.as_deref(), size)
                 .await
-        },
-    ))?;
+        })
+        .await
+    })?;
     call.show(ctx, global, LIST_ACCOUNTS.operation, response)
 }
 
@@ -60,17 +61,16 @@ pub fn list_account_roles(
     paging.validate()?;
     let account_id = args.account_id.as_deref().unwrap_or_default();
     let http = call.http(ctx, global)?;
-    let client = call.client(ctx, global, &http);
-    let (client, access_token) = (&client, call.access_token.as_str());
-    let response = http::runtime()?.block_on(paginate(
-        &LIST_ACCOUNT_ROLES,
-        &paging,
-        |token, size| async move {
+    let client = &call.client(ctx, global, &http);
+    let response = http::runtime()?.block_on(async {
+        let access_token = &call.access_token(ctx, &http).await?;
+        paginate(&LIST_ACCOUNT_ROLES, &paging, |token, size| async move {
             client
                 .list_account_roles_page(ctx, access_token, account_id, token.as_deref(), size)
                 .await
-        },
-    ))?;
+        })
+        .await
+    })?;
     call.show(ctx, global, LIST_ACCOUNT_ROLES.operation, response)
 }
 
@@ -91,12 +91,17 @@ pub fn get_role_credentials(
     )?;
     let http = call.http(ctx, global)?;
     let client = call.client(ctx, global, &http);
-    let credentials = http::runtime()?.block_on(client.get_role_credentials(
-        ctx,
-        &call.access_token,
-        args.account_id.as_deref().unwrap_or_default(),
-        args.role_name.as_deref().unwrap_or_default(),
-    ))?;
+    let credentials = http::runtime()?.block_on(async {
+        let access_token = call.access_token(ctx, &http).await?;
+        client
+            .get_role_credentials(
+                ctx,
+                &access_token,
+                args.account_id.as_deref().unwrap_or_default(),
+                args.role_name.as_deref().unwrap_or_default(),
+            )
+            .await
+    })?;
     let body = serde_json::json!({ "roleCredentials": credentials });
     let response = Response::Single(normalize(&body, &GET_ROLE_CREDENTIALS_OUTPUT));
     call.show(ctx, global, "GetRoleCredentials", response)
@@ -142,13 +147,12 @@ impl Loaded {
             missing.push("--access-token");
         }
         if !missing.is_empty() {
-            return Err(Error::Usage {
-                message: format!(
-                    "the following arguments are required: {}",
-                    missing.join(", ")
-                ),
-                usage: Some(crate::usage_block()),
-            });
+            // argparse's `error()` as v2 reports it: message, blank line, usage block.
+            return Err(Error::ParamValidation(format!(
+                "the following arguments are required: {}\n\n{}",
+                missing.join(", "),
+                crate::usage::USAGE
+            )));
         }
         Ok(Loaded { config, choice })
     }
@@ -162,35 +166,73 @@ impl Loaded {
     ) -> Result<Invocation> {
         let config = self.config?;
         let profile = settings::scoped_profile(&config, &self.choice)?.into_owned();
-        let (access_token, region) = match &token.access_token {
+        let (token, region) = match &token.access_token {
             Some(access_token) => {
                 let region = settings::region(ctx, global, &profile).ok_or(Error::NoRegion)?;
-                (access_token.clone(), region)
+                (TokenSource::Given(access_token.clone()), region)
             }
             None => {
-                let cached = cached_token(ctx, global, &config, &self.choice.name, token)?;
-                let region = global.region.clone().unwrap_or(cached.sso_region);
-                (cached.access_token, region)
+                let target = sso_token::resolve_login_target(
+                    &config,
+                    &self.choice,
+                    &profile,
+                    token.sso_session.as_deref(),
+                )?;
+                let region = global.region.clone().unwrap_or(target.region.clone());
+                (TokenSource::Cached(target), region)
             }
         };
         Ok(Invocation {
             config,
             profile,
-            access_token,
+            token,
             region,
         })
     }
+}
+
+/// Where the access token comes from.
+enum TokenSource {
+    /// `--access-token`.
+    Given(String),
+    /// The SSO token cache of this session or legacy profile (awsso).
+    Cached(LoginTarget),
 }
 
 /// Everything a portal command settles before its first request.
 struct Invocation {
     config: AwsConfig,
     profile: Props,
-    access_token: String,
+    token: TokenSource,
+    /// The portal's region.
     region: String,
 }
 
 impl Invocation {
+    /// The access token: the flag's, or the cached one through the shared SSO token provider
+    /// (refreshed when due, v2's errors when missing or expired).
+    async fn access_token(&self, ctx: &Context, http: &HttpClient) -> Result<String> {
+        match &self.token {
+            TokenSource::Given(token) => Ok(token.clone()),
+            TokenSource::Cached(target) => {
+                let oidc = OidcClient {
+                    http,
+                    endpoint: http::endpoint(
+                        ctx,
+                        Service::SsoOidc,
+                        &target.region,
+                        EndpointConfig {
+                            flag: None,
+                            profile: Some(&self.profile),
+                            config: Some(&self.config),
+                        },
+                    ),
+                };
+                Ok(sso_token::sso_token(ctx, &oidc, target).await?.access_token)
+            }
+        }
+    }
+
     fn http(&self, ctx: &Context, global: &GlobalArgs) -> Result<HttpClient> {
         let transport = settings::transport(ctx, global, &self.profile);
         HttpClient::new(ctx, &transport, Some(&self.profile))
@@ -224,27 +266,6 @@ impl Invocation {
     ) -> Result<()> {
         print_response(ctx, global, &self.profile, operation, response)
     }
-}
-
-/// A token from the SSO token cache and the region it belongs to.
-struct CachedAccessToken {
-    access_token: String,
-    sso_region: String,
-}
-
-/// The cached token of `--sso-session`, else of the profile (refreshed when due), through the
-/// SSO token provider.
-fn cached_token(
-    _ctx: &Context,
-    _global: &GlobalArgs,
-    _config: &AwsConfig,
-    _profile: &str,
-    _token: &PortalTokenArgs,
-) -> Result<CachedAccessToken> {
-    Err(Error::Other(
-        "awsso sso list-accounts without --access-token is not available in this version yet"
-            .into(),
-    ))
 }
 
 // ---------------------------------------------------------------------------------------------

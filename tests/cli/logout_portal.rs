@@ -88,7 +88,11 @@ fn logout_tokens(emu: &Emulator) -> BTreeSet<String> {
     emu.requests()
         .iter()
         .filter(|r| r.path == "/logout")
-        .map(|r| r.header("x-amz-sso_bearer_token").unwrap_or_default().to_owned())
+        .map(|r| {
+            r.header("x-amz-sso_bearer_token")
+                .unwrap_or_default()
+                .to_owned()
+        })
         .collect()
 }
 
@@ -127,7 +131,10 @@ fn logout_signs_out_every_token_and_keeps_everything_else() {
         &sb.sso_cache_dir().join(registration),
         "{\"clientId\": \"cid\", \"clientSecret\": \"csecret\", \"expiresAt\": \"2099-01-01T00:00:00Z\"}",
     );
-    write_file(&sb.sso_cache_dir().join("broken.json"), "{\"accessToken\": ");
+    write_file(
+        &sb.sso_cache_dir().join("broken.json"),
+        "{\"accessToken\": ",
+    );
     write_file(&sb.sso_cache_dir().join("notes.txt"), "not json at all\n");
     write_file(
         &sb.sso_cache_dir().join("nested/deep.json"),
@@ -172,10 +179,18 @@ fn logout_of_one_session_leaves_the_others_signed_in() {
     write_token(&sb, &sha1("corp"), START_URL, &corp);
     write_token(&sb, &sha1("other"), OTHER_URL, &other);
     write_token(&sb, &sha1(LEGACY_URL), LEGACY_URL, &legacy);
-    let dev = role_key("111122223333", "AdministratorAccess", ("sessionName", "corp"));
+    let dev = role_key(
+        "111122223333",
+        "AdministratorAccess",
+        ("sessionName", "corp"),
+    );
     let dev_ro = role_key("111122223333", "ReadOnlyAccess", ("sessionName", "corp"));
     let prod = role_key("444455556666", "ReadOnlyAccess", ("sessionName", "other"));
-    let old = role_key("777788889999", "AdministratorAccess", ("startUrl", LEGACY_URL));
+    let old = role_key(
+        "777788889999",
+        "AdministratorAccess",
+        ("startUrl", LEGACY_URL),
+    );
     for key in [&dev, &dev_ro, &prod, &old] {
         write_role_credentials(&sb, key);
     }
@@ -301,7 +316,14 @@ fn list_commands_print_what_the_aws_cli_prints() {
     for output in ["json", "text", "table"] {
         let accounts = assert_same_output(
             &sb,
-            &["sso", "list-accounts", "--access-token", &token, "--output", output],
+            &[
+                "sso",
+                "list-accounts",
+                "--access-token",
+                &token,
+                "--output",
+                output,
+            ],
         );
         assert!(accounts.contains("777788889999"), "{accounts}");
         let roles = assert_same_output(
@@ -331,9 +353,10 @@ fn list_commands_print_what_the_aws_cli_prints() {
 #[test]
 fn list_accounts_json_is_merged_across_pages() {
     let (_emu, sb, token) = portal_sandbox();
-    sb.run(&["sso", "list-accounts", "--access-token", &token]).assert(
-        0,
-        r#"{
+    sb.run(&["sso", "list-accounts", "--access-token", &token])
+        .assert(
+            0,
+            r#"{
     "accountList": [
         {
             "accountId": "111122223333",
@@ -353,8 +376,8 @@ fn list_accounts_json_is_merged_across_pages() {
     ]
 }
 "#,
-        "",
-    );
+            "",
+        );
 }
 
 #[test]
@@ -373,12 +396,25 @@ fn max_items_and_starting_token_round_trip_with_the_aws_cli() {
                 page_size,
             ];
             let first = assert_same_output(&sb, &[&base[..], &["--max-items", "1"]].concat());
-            assert!(first.contains("NextToken") || first.contains("NEXTTOKEN"), "{first}");
+            assert!(
+                first.contains("NextToken") || first.contains("NEXTTOKEN"),
+                "{first}"
+            );
             // The token of each tool resumes in the other.
             let (awsso, aws) = both(
                 &sb,
-                &[&base[..], &["--max-items", "1", "--query", "NextToken", "--output", "text"]]
-                    .concat(),
+                &[
+                    &base[..],
+                    &[
+                        "--max-items",
+                        "1",
+                        "--query",
+                        "NextToken",
+                        "--output",
+                        "text",
+                    ],
+                ]
+                .concat(),
             );
             assert_eq!(awsso.stdout, aws.stdout);
             let next = awsso.stdout.trim().to_owned();
@@ -466,8 +502,10 @@ fn get_role_credentials_prints_what_the_aws_cli_prints() {
             for creds in emu.issued_credentials() {
                 text = text
                     .replace(&creds.access_key_id, "<ACCESS-KEY-ID>")
-                    .replace(&creds.secret_access_key, "<SECRET-ACCESS-KEY>")
-                    .replace(&creds.session_token, "<SESSION-TOKEN>");
+                    .replace(&creds.secret_access_key, "<SECRET-ACCESS-KEY>");
+                if let Some(session_token) = &creds.session_token {
+                    text = text.replace(session_token, "<SESSION-TOKEN>");
+                }
                 if let Some(expiration) = creds.expiration {
                     let millis = expiration
                         .duration_since(std::time::UNIX_EPOCH)
@@ -489,22 +527,20 @@ fn get_role_credentials_prints_what_the_aws_cli_prints() {
 #[test]
 fn missing_parameters_are_usage_errors() {
     let (_emu, sb, token) = portal_sandbox();
-    let usage = "\nusage: awsso [options] <command> <subcommand> [<subcommand> ...] [parameters]\nTo see help text, you can run:\n\n  awsso --help\n  awsso <command> --help\n  awsso <command> <subcommand> --help\n\nawsso: [ERROR]: the following arguments are required: ";
+    let usage = |missing: &str| {
+        format!(
+            "\nawsso: [ERROR]: An error occurred (ParamValidation): the following arguments are required: {missing}\n\nusage: awsso [options] <command> <subcommand> [<subcommand> ...] [parameters]\nTo see help text, you can run:\n\n  awsso help\n  awsso <command> help\n  awsso <command> <subcommand> help\n"
+        )
+    };
     sb.run(&["sso", "get-role-credentials"]).assert(
         252,
         "",
-        &format!("{usage}--role-name, --account-id, --access-token\n"),
+        &usage("--role-name, --account-id, --access-token"),
     );
-    sb.run(&["sso", "list-account-roles", "--access-token", &token]).assert(
-        252,
-        "",
-        &format!("{usage}--account-id\n"),
-    );
-    sb.run(&["sso", "list-accounts"]).assert(
-        252,
-        "",
-        &format!("{usage}--access-token\n"),
-    );
+    sb.run(&["sso", "list-account-roles", "--access-token", &token])
+        .assert(252, "", &usage("--account-id"));
+    sb.run(&["sso", "list-accounts"])
+        .assert(252, "", &usage("--access-token"));
     sb.run(&[
         "sso",
         "list-accounts",
@@ -541,12 +577,39 @@ fn no_region_is_v2s_no_region_error() {
 #[test]
 fn service_errors_exit_254() {
     let (emu, mut sb, token) = portal_sandbox();
+    let count = |token: &str| {
+        [
+            "sso",
+            "list-accounts",
+            "--access-token",
+            token,
+            "--query",
+            "length(accountList)",
+        ]
+        .map(str::to_owned)
+    };
     emu.revoke_all_tokens();
-    sb.run(&["sso", "list-accounts", "--access-token", &token])
-        .assert(254, "", UNAUTHORIZED_LIST_ACCOUNTS);
+    let args = count(&token);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    sb.run(&args).assert(254, "", UNAUTHORIZED_LIST_ACCOUNTS);
+
     let token = emu.issue_token_for_tests();
+    let args = count(&token);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     sb.set_env("AWS_MAX_ATTEMPTS", "2");
+    // Throttled once, then served: retried like v2's standard mode.
+    emu.set_faults(|f| f.throttle_next = 1);
+    sb.run(&args).assert(0, "3\n", "");
     emu.set_faults(|f| f.throttle_next = 2);
-    sb.run(&["sso", "list-accounts", "--access-token", &token, "--query", "length(accountList)"])
-        .assert_code(254);
+    sb.run(&args).assert(
+        254,
+        "",
+        "\nawsso: [ERROR]: An error occurred (TooManyRequestsException) when calling the ListAccounts operation: Rate exceeded\n",
+    );
+    emu.set_faults(|f| f.fail_next = vec![500, 500]);
+    sb.run(&args).assert(
+        254,
+        "",
+        "\nawsso: [ERROR]: An error occurred (InternalServerException) when calling the ListAccounts operation: An internal server error occurred\n",
+    );
 }
