@@ -26,6 +26,7 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::http::{self, EndpointConfig, HttpClient, Service};
 use crate::oidc::OidcClient;
+use crate::output::{Formatter, Query};
 use crate::portal::{Page, PortalClient};
 use crate::settings;
 use crate::sso_token::{self, LoginTarget};
@@ -131,6 +132,10 @@ impl Loaded {
         token: &PortalTokenArgs,
         mut missing: Vec<&'static str>,
     ) -> Result<Self> {
+        // v2 compiles --query with the global options, before the operation's own.
+        if let Some(query) = &global.query {
+            Query::parse(query)?;
+        }
         let config = AwsConfig::load(ctx);
         let choice = settings::profile_choice(ctx, global);
         // Without --access-token and with nothing configured to supply one, v2's
@@ -489,12 +494,10 @@ enum Response {
     /// One response (`get-role-credentials`, `--no-paginate`).
     Single(serde_json::Value),
     /// Auto-paginated: every page as parsed (after `--starting-token`/`--max-items`
-    /// slicing), the merged result, and the resumption token when `--max-items` cut short.
+    /// slicing) and the merged result, with `NextToken` when `--max-items` cut short.
     Pages {
-        result_key: &'static str,
         pages: Vec<serde_json::Value>,
         merged: serde_json::Value,
-        resume_token: Option<String>,
     },
 }
 
@@ -577,12 +580,7 @@ where
         request_token = Some(next_token);
     }
     let merged = merge_pages(key, &pages, resume_token.as_deref());
-    Ok(Response::Pages {
-        result_key: key,
-        pages,
-        merged,
-        resume_token,
-    })
+    Ok(Response::Pages { pages, merged })
 }
 
 /// `PageIterator.build_full_result`: the result key's lists concatenated, then `NextToken`.
@@ -630,24 +628,21 @@ fn python_str_repr(s: &str) -> String {
     }
 }
 
-/// Shows the response in the chosen output format.
+/// Shows the response in the chosen output format (the shared formatter: for paginated
+/// responses, text applies `--query` page by page as v2 does).
 fn print_response(
     ctx: &Context,
-    _global: &GlobalArgs,
-    _profile: &Props,
-    _operation: &'static str,
+    global: &GlobalArgs,
+    profile: &Props,
+    operation: &'static str,
     response: Response,
 ) -> Result<()> {
-    // TEMPORARY until the shared formatter lands: json only.
-    let value = match response {
-        Response::Single(value) => value,
-        Response::Pages { merged, .. } => merged,
+    let formatter = Formatter::from_settings(ctx, global, profile)?;
+    let text = match &response {
+        Response::Single(value) => formatter.format(operation, value)?,
+        Response::Pages { pages, merged } => formatter.format_pages(operation, pages, merged)?,
     };
-    let mut buf = Vec::new();
-    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut buf, formatter);
-    serde::Serialize::serialize(&value, &mut ser).map_err(|e| Error::Other(e.to_string()))?;
-    ctx.out(&format!("{}\n", String::from_utf8_lossy(&buf)));
+    ctx.out(&text);
     Ok(())
 }
 
@@ -770,18 +765,11 @@ mod tests {
 
     #[test]
     fn pages_are_merged_and_max_items_resumes() {
-        let Response::Pages {
-            pages,
-            merged,
-            resume_token,
-            ..
-        } = run(Paging::default(), 3)
-        else {
+        let Response::Pages { pages, merged } = run(Paging::default(), 3) else {
             panic!()
         };
         assert_eq!(pages.len(), 3);
         assert_eq!(ids(&merged), ["0", "1", "2"]);
-        assert_eq!(resume_token, None);
         assert_eq!(merged.as_object().unwrap().len(), 1);
 
         // Cut inside a page of 2: resume in that page, skipping what was shown.
@@ -790,17 +778,15 @@ mod tests {
             max_items: Some(3),
             ..Paging::default()
         };
-        let Response::Pages {
-            merged,
-            resume_token,
-            ..
-        } = run(paging, 5)
-        else {
+        let Response::Pages { merged, .. } = run(paging, 5) else {
             panic!()
         };
+        let resume_token = merged
+            .get("NextToken")
+            .and_then(|t| t.as_str())
+            .map(str::to_owned);
         assert_eq!(ids(&merged), ["0", "1", "2"]);
         let token = resume_token.unwrap();
-        assert_eq!(merged["NextToken"], token.as_str());
         let start = StartingToken::decode(&token).unwrap();
         assert_eq!(
             start,
@@ -814,14 +800,13 @@ mod tests {
             starting: Some(start),
             ..Paging::default()
         };
-        let Response::Pages {
-            merged,
-            resume_token,
-            ..
-        } = run(paging, 5)
-        else {
+        let Response::Pages { merged, .. } = run(paging, 5) else {
             panic!()
         };
+        let resume_token = merged
+            .get("NextToken")
+            .and_then(|t| t.as_str())
+            .map(str::to_owned);
         assert_eq!(ids(&merged), ["3", "4"]);
         assert_eq!(resume_token, None);
 
@@ -830,14 +815,13 @@ mod tests {
             max_items: Some(2),
             ..Paging::default()
         };
-        let Response::Pages {
-            merged,
-            resume_token,
-            ..
-        } = run(paging, 5)
-        else {
+        let Response::Pages { merged, .. } = run(paging, 5) else {
             panic!()
         };
+        let resume_token = merged
+            .get("NextToken")
+            .and_then(|t| t.as_str())
+            .map(str::to_owned);
         assert_eq!(ids(&merged), ["0", "1"]);
         assert_eq!(resume_token.unwrap(), encode_resume_token(Some("2"), None));
     }

@@ -400,7 +400,7 @@ fn max_items_and_starting_token_round_trip_with_the_aws_cli() {
                 first.contains("NextToken") || first.contains("NEXTTOKEN"),
                 "{first}"
             );
-            // The token of each tool resumes in the other.
+            // Both tools hand out the same token, and it resumes in both.
             let (awsso, aws) = both(
                 &sb,
                 &[
@@ -411,13 +411,13 @@ fn max_items_and_starting_token_round_trip_with_the_aws_cli() {
                         "--query",
                         "NextToken",
                         "--output",
-                        "text",
+                        "json",
                     ],
                 ]
                 .concat(),
             );
             assert_eq!(awsso.stdout, aws.stdout);
-            let next = awsso.stdout.trim().to_owned();
+            let next = awsso.stdout.trim().trim_matches('"').to_owned();
             let resumed = [&base[..], &["--starting-token", &next]].concat();
             let rest = assert_same_output(&sb, &resumed);
             assert!(!rest.contains("111122223333"), "{rest}");
@@ -611,5 +611,59 @@ fn service_errors_exit_254() {
         254,
         "",
         "\nawsso: [ERROR]: An error occurred (InternalServerException) when calling the ListAccounts operation: An internal server error occurred\n",
+    );
+}
+
+#[test]
+fn without_access_token_the_cached_token_of_the_profile_is_used() {
+    let emu = Emulator::start(Options::default().page_size(1));
+    let mut sb = sandbox(&emu);
+    write_token(&sb, &sha1("corp"), START_URL, &emu.issue_token_for_tests());
+    write_token(
+        &sb,
+        &sha1(LEGACY_URL),
+        LEGACY_URL,
+        &emu.issue_token_for_tests(),
+    );
+    let count = ["--query", "length(accountList)"];
+    sb.run(&[&["sso", "list-accounts", "--profile", "dev"][..], &count].concat())
+        .assert(0, "3\n", "");
+    sb.run(
+        &[
+            &["sso", "list-accounts", "--sso-session", "corp"][..],
+            &count,
+        ]
+        .concat(),
+    )
+    .assert(0, "3\n", "");
+    sb.set_env("AWS_PROFILE", "old");
+    sb.run(&[
+        "sso",
+        "list-account-roles",
+        "--account-id",
+        "111122223333",
+        "--query",
+        "roleList[].roleName",
+        "--output",
+        "text",
+    ])
+    .assert(0, "AdministratorAccess\nReadOnlyAccess\n", "");
+    // Tokens went in the header, to the session's sso_region (the endpoint is overridden).
+    assert!(emu
+        .requests()
+        .iter()
+        .all(|r| r.header("x-amz-sso_bearer_token").is_some()));
+
+    // A session that never logged in: the token provider's error.
+    sb.run(&["sso", "list-accounts", "--profile", "prod"])
+        .assert(
+            255,
+            "",
+            "\nawsso: [ERROR]: Error loading SSO Token: Token for other does not exist\n",
+        );
+    sb.run(&["sso", "list-accounts", "--sso-session", "nope"]).assert(
+        253,
+        "",
+        "\nawsso: [ERROR]: An error occurred (Configuration): The specified sso-session does not exist: \"nope\"\n",
     );
 }
