@@ -1121,3 +1121,95 @@ fn debug_output_never_shows_secrets() {
         assert!(!out.stderr.contains(secret), "secret in --debug output");
     }
 }
+
+#[test]
+fn ctrl_c_while_polling_exits_130_without_a_token() {
+    let emu = Emulator::start(Options::default());
+    let home = sandbox(&emu);
+    let mut run = Running::start(
+        &home,
+        &[
+            "sso",
+            "login",
+            "--profile",
+            "dev",
+            "--use-device-code",
+            "--no-browser",
+        ],
+    );
+    run.wait_for_line(&format!("{}/device?user_code=", emu.url()));
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &run.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = run.finish();
+    let code = user_code(&out.stdout);
+    out.assert(
+        130,
+        &format!(
+            "Browser will not be automatically opened.\nPlease visit the following URL:\n\n{url}/device\n\nThen enter the code:\n\n{code}\n\nAlternatively, you may visit the following URL which will autofill the code upon loading:\n{url}/device?user_code={code}\n\n",
+            url = emu.url()
+        ),
+        "",
+    );
+    assert_eq!(
+        Sandbox::list_dir(&home.sso_cache_dir()),
+        [format!("{}.json", corp_registration_key())]
+    );
+}
+
+#[test]
+fn a_spinner_shows_on_a_terminal_while_waiting() {
+    use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+    let emu = Emulator::start(Options::default().auto_approve(true).pending_polls(2));
+    let home = sandbox(&emu);
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 200,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(awsso_bin());
+    cmd.args([
+        "sso",
+        "login",
+        "--profile",
+        "dev",
+        "--use-device-code",
+        "--no-browser",
+    ]);
+    cmd.env_clear();
+    for (name, value) in &home.env {
+        cmd.env(name, value);
+    }
+    cmd.cwd(home.home());
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let mut buf = [0u8; 4096];
+        // A pty master reads EIO once the child is gone: that is the end.
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            bytes.extend_from_slice(&buf[..n]);
+        }
+        let _ = tx.send(bytes);
+    });
+    let status = child.wait().unwrap();
+    drop(pair.master);
+    let screen = String::from_utf8(rx.recv_timeout(WATCHDOG).unwrap()).unwrap();
+    assert!(status.success(), "{screen}");
+    let spinner = screen
+        .find("\r| Waiting for authorization...")
+        .unwrap_or_else(|| panic!("no spinner in {screen:?}"));
+    let cleared = screen.rfind("\r\x1b[2K").unwrap();
+    let success = screen.find("Successfully logged into Start URL").unwrap();
+    assert!(spinner < cleared && cleared < success, "{screen:?}");
+}
