@@ -12,7 +12,8 @@ use sha2::{Digest, Sha256};
 use crate::reply::{self, Reply};
 use crate::server::{query_pairs, Ctx, Req};
 use crate::state::{
-    epoch_secs, random_token, random_user_code, Approval, AuthCode, Client, DeviceAuth, State,
+    epoch_secs, later, random_token, random_user_code, Approval, AuthCode, Client, DeviceAuth,
+    State,
 };
 
 pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -146,7 +147,7 @@ pub fn register_client(state: &mut State, ctx: &Ctx, req: &Req) -> Reply {
             "eyJraWQiOiJrZXktZW11bGF0b3IiLCJhbGciOiJIUzM4NCJ9.{}",
             random_token(300)
         );
-        let expires_at = ctx.now + state.settings.registration_ttl;
+        let expires_at = later(ctx.now, state.settings.registration_ttl);
         state.clients.insert(
             client_id.clone(),
             Client {
@@ -227,7 +228,7 @@ pub fn start_device_authorization(state: &mut State, ctx: &Ctx, req: &Req) -> Re
             DeviceAuth {
                 client_id,
                 user_code: user_code.clone(),
-                expires_at: ctx.now + ttl,
+                expires_at: later(ctx.now, ttl),
                 approval,
                 polls: 0,
             },
@@ -512,7 +513,7 @@ pub fn authorize(state: &mut State, ctx: &Ctx, req: &Req) -> Reply {
             client_id: client_id.to_string(),
             redirect_uri: redirect_uri.to_string(),
             code_challenge: challenge,
-            expires_at: ctx.now + AUTH_CODE_TTL,
+            expires_at: later(ctx.now, AUTH_CODE_TTL),
         },
     );
     back(&[("code", &code), ("state", &state_param)])
