@@ -167,3 +167,54 @@ fn the_port_option_binds_that_port_on_loopback() {
     assert_eq!(emu.url(), format!("http://127.0.0.1:{port}"));
     assert!(Emulator::try_start(Options::default().port(port)).is_err());
 }
+
+#[test]
+fn absurd_lifetimes_do_not_overflow() {
+    let faults = awsso_emulator::Faults {
+        device_code_ttl: Some(Duration::MAX),
+        ..Default::default()
+    };
+    let emu = Emulator::start(
+        Options::default()
+            .auto_approve(true)
+            .token_ttl(Duration::MAX)
+            .registration_ttl(Duration::MAX)
+            .credentials_ttl(Duration::MAX)
+            .faults(faults),
+    );
+    let tokens = device_login(&emu, &[]);
+    let creds = role_credentials(
+        emu.url(),
+        tokens["accessToken"].as_str().unwrap(),
+        "111122223333",
+        "ReadOnlyAccess",
+    );
+    assert_eq!(sts_post(emu.url(), &creds, GET_CALLER_IDENTITY).status, 200);
+    emu.sign_in_for_tests();
+}
+
+#[test]
+fn sign_in_for_tests_gives_a_working_registration_and_tokens() {
+    let emu = Emulator::start(Options::default());
+    let session = emu.sign_in_for_tests();
+    assert_eq!(
+        portal_get(emu.url(), "/assignment/accounts", &session.access_token).status,
+        200
+    );
+    let reg = Registration {
+        client_id: session.client_id.clone(),
+        client_secret: session.client_secret.clone(),
+    };
+    let refreshed = post_json(
+        emu.url(),
+        "/token",
+        &reg.with(json!({"grantType": "refresh_token", "refreshToken": session.refresh_token})),
+    );
+    assert_eq!(refreshed.status, 200, "{refreshed:?}");
+    assert!(session.expires_at > std::time::SystemTime::now());
+    assert!(session.registration_expires_at > session.expires_at);
+    assert_eq!(
+        emu.request_lines(),
+        ["GET /assignment/accounts", "POST /token"]
+    );
+}
