@@ -13,6 +13,7 @@
 //! The server runs on its own thread with its own tokio runtime, so tests need neither a
 //! subprocess nor an async context; dropping the [`Emulator`] stops it and closes the port.
 
+#![warn(missing_docs)]
 // Handlers return `Result<Reply, Reply>`: the error *is* the HTTP answer, built once, rarely.
 #![allow(clippy::result_large_err)]
 
@@ -139,6 +140,7 @@ impl Options {
 /// One request as it arrived, for tests to assert on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordedRequest {
+    /// `GET`, `POST`, ...
     pub method: String,
     /// Percent-encoded, as sent.
     pub path: String,
@@ -168,11 +170,15 @@ impl RecordedRequest {
 /// What [`Emulator::sign_in_for_tests`] created: a registration and its tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TestSession {
+    /// `clientId` of the registration.
     pub client_id: String,
+    /// `clientSecret` of the registration.
     pub client_secret: String,
     /// When the registration (`clientSecretExpiresAt`) expires.
     pub registration_expires_at: SystemTime,
+    /// An access token the portal accepts.
     pub access_token: String,
+    /// A refresh token CreateToken accepts once.
     pub refresh_token: String,
     /// When the access token expires (now + token ttl).
     pub expires_at: SystemTime,

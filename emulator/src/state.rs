@@ -84,15 +84,19 @@ pub(crate) struct RefreshToken {
 /// STS sees them when it verifies a signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IssuedCredentials {
+    /// `ASIA...` for temporary credentials, `AKIA...` for IAM users.
     pub access_key_id: String,
+    /// The secret that signs requests.
     pub secret_access_key: String,
     /// Present for temporary (`ASIA…`) credentials.
     pub session_token: Option<String>,
     /// `None` for long-term IAM user keys.
     pub expiration: Option<SystemTime>,
-    /// What GetCallerIdentity returns for them.
+    /// What GetCallerIdentity returns as `Arn`.
     pub arn: String,
+    /// What GetCallerIdentity returns as `UserId`.
     pub user_id: String,
+    /// What GetCallerIdentity returns as `Account`.
     pub account: String,
 }
 
