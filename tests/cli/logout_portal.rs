@@ -667,3 +667,49 @@ fn without_access_token_the_cached_token_of_the_profile_is_used() {
         "\nawsso: [ERROR]: An error occurred (Configuration): The specified sso-session does not exist: \"nope\"\n",
     );
 }
+
+#[test]
+fn debug_logs_never_show_tokens_or_credentials() {
+    let emu = Emulator::start(Options::default());
+    let mut sb = sandbox(&emu);
+    sb.set_env("AWS_DEFAULT_REGION", "us-east-1");
+    let token = emu.issue_token_for_tests();
+    let out = sb.run(&[
+        "sso",
+        "get-role-credentials",
+        "--access-token",
+        &token,
+        "--account-id",
+        "111122223333",
+        "--role-name",
+        "ReadOnlyAccess",
+        "--debug",
+    ]);
+    out.assert_code(0);
+    let creds = emu.issued_credentials();
+    let secret = &creds[0].secret_access_key;
+    assert!(out.stdout.contains(secret.as_str()));
+    assert!(!out.stderr.contains(secret.as_str()), "{}", out.stderr);
+    assert!(!out.stderr.contains(&token), "{}", out.stderr);
+
+    write_token(&sb, &sha1("corp"), START_URL, &token);
+    let out = sb.run(&["sso", "logout", "--debug"]);
+    out.assert_code(0);
+    assert!(out.stderr.contains("/logout"), "{}", out.stderr);
+    assert!(!out.stderr.contains(&token), "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn logout_signs_out_many_tokens() {
+    let emu = Emulator::start(Options::default());
+    let sb = sandbox(&emu);
+    let tokens: BTreeSet<String> = (0..20).map(|_| emu.issue_token_for_tests()).collect();
+    for (i, token) in tokens.iter().enumerate() {
+        write_token(&sb, &sha1(&format!("session-{i}")), START_URL, token);
+    }
+    sb.run(&["sso", "logout"]).assert(0, "", "");
+    assert_eq!(logout_tokens(&emu), tokens);
+    assert_eq!(emu.request_lines().len(), 20);
+    assert_eq!(Sandbox::list_dir(&sb.sso_cache_dir()), Vec::<String>::new());
+}
