@@ -257,7 +257,8 @@ impl HttpClient {
         }
     }
 
-    async fn send_once(&self, ctx: &Context, request: &HttpRequest) -> Result<HttpResponse> {
+    /// One attempt, no retries (the start-URL check sends exactly one request).
+    pub async fn send_once(&self, ctx: &Context, request: &HttpRequest) -> Result<HttpResponse> {
         ctx_debug!(
             ctx,
             "Sending {} request: {} {} headers={} body={}",

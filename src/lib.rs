@@ -13,10 +13,12 @@ pub mod context;
 pub mod credentials;
 pub mod error;
 pub mod http;
+pub mod login;
 pub mod oidc;
 pub mod output;
 pub mod portal;
 pub mod settings;
+pub mod sso_token;
 pub mod sts;
 
 use std::ffi::OsString;

@@ -1,3 +1,440 @@
 //! The SSO OIDC API (`oidc.{region}.amazonaws.com`, restJson1, unsigned): RegisterClient,
 //! StartDeviceAuthorization, CreateToken (device code, authorization code + PKCE, refresh
 //! token), and the PKCE values and `/authorize` URL of the AWS CLI.
+//!
+//! Wire shapes: reference/wire-protocols.md §1. Errors become [`Error::Service`] through
+//! [`json_error`], so OIDC's `error` / `error_description` members show as v2's
+//! `Additional error details`. Secrets in responses never show in `Debug` output.
+
+use std::fmt;
+
+use base64::Engine;
+use rand::Rng;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::cache::token::Redacted;
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::http::{json_error, HttpClient, HttpRequest, HttpResponse};
+
+/// The device-code grant type of RFC 8628.
+pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+/// The scope v2 registers for PKCE clients when the session configures none.
+pub const DEFAULT_SCOPE: &str = "sso:account:access";
+
+/// The redirect URI registered for PKCE clients: no port (the port is only known per login).
+pub const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
+
+/// An SSO OIDC endpoint reached through one command's HTTP client.
+pub struct OidcClient<'a> {
+    pub http: &'a HttpClient,
+    /// Base URL, no trailing `/`.
+    pub endpoint: String,
+}
+
+/// RegisterClient's arguments.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RegisterClientRequest {
+    pub client_name: String,
+    /// Sent only when `Some` (the device flow leaves empty scopes out).
+    pub scopes: Option<Vec<String>>,
+    pub grant_types: Option<Vec<String>>,
+    pub redirect_uris: Option<Vec<String>>,
+    pub issuer_url: Option<String>,
+}
+
+/// RegisterClient's answer.
+#[derive(Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisteredClient {
+    pub client_id: String,
+    pub client_secret: String,
+    /// Epoch seconds.
+    #[serde(default)]
+    pub client_id_issued_at: Option<i64>,
+    /// Epoch seconds.
+    pub client_secret_expires_at: i64,
+}
+
+impl fmt::Debug for RegisteredClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RegisteredClient")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &Redacted)
+            .field("client_secret_expires_at", &self.client_secret_expires_at)
+            .finish()
+    }
+}
+
+/// StartDeviceAuthorization's answer.
+#[derive(Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceAuthorization {
+    pub device_code: String,
+    pub user_code: String,
+    pub verification_uri: String,
+    pub verification_uri_complete: String,
+    /// Seconds the device code lives.
+    pub expires_in: u64,
+    /// Minimum seconds between polls; the client defaults to 5.
+    #[serde(default)]
+    pub interval: Option<u64>,
+}
+
+impl fmt::Debug for DeviceAuthorization {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeviceAuthorization")
+            .field("device_code", &Redacted)
+            .field("user_code", &self.user_code)
+            .field("verification_uri", &self.verification_uri)
+            .field("expires_in", &self.expires_in)
+            .field("interval", &self.interval)
+            .finish()
+    }
+}
+
+/// CreateToken's answer.
+#[derive(Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenResponse {
+    pub access_token: String,
+    #[serde(default)]
+    pub token_type: Option<String>,
+    /// Seconds from now.
+    pub expires_in: i64,
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+}
+
+impl fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenResponse")
+            .field("access_token", &Redacted)
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| Redacted),
+            )
+            .finish()
+    }
+}
+
+/// The grant CreateToken is asked for.
+#[derive(Clone, Copy)]
+pub enum Grant<'a> {
+    DeviceCode {
+        device_code: &'a str,
+    },
+    AuthorizationCode {
+        code: &'a str,
+        /// With the port the listener actually got.
+        redirect_uri: &'a str,
+        code_verifier: &'a str,
+    },
+    RefreshToken {
+        refresh_token: &'a str,
+    },
+}
+
+impl OidcClient<'_> {
+    pub async fn register_client(
+        &self,
+        ctx: &Context,
+        request: &RegisterClientRequest,
+    ) -> Result<RegisteredClient> {
+        let mut body = Map::new();
+        body.insert("clientName".into(), request.client_name.clone().into());
+        body.insert("clientType".into(), "public".into());
+        if let Some(scopes) = &request.scopes {
+            body.insert("scopes".into(), scopes.clone().into());
+        }
+        if let Some(grants) = &request.grant_types {
+            body.insert("grantTypes".into(), grants.clone().into());
+        }
+        if let Some(uris) = &request.redirect_uris {
+            body.insert("redirectUris".into(), uris.clone().into());
+        }
+        if let Some(issuer) = &request.issuer_url {
+            body.insert("issuerUrl".into(), issuer.clone().into());
+        }
+        let response = self
+            .post(
+                ctx,
+                "RegisterClient",
+                "/client/register",
+                Value::Object(body),
+            )
+            .await?;
+        parse(&response, "RegisterClient")
+    }
+
+    pub async fn start_device_authorization(
+        &self,
+        ctx: &Context,
+        client_id: &str,
+        client_secret: &str,
+        start_url: &str,
+    ) -> Result<DeviceAuthorization> {
+        let body = json!({
+            "clientId": client_id,
+            "clientSecret": client_secret,
+            "startUrl": start_url,
+        });
+        let response = self
+            .post(
+                ctx,
+                "StartDeviceAuthorization",
+                "/device_authorization",
+                body,
+            )
+            .await?;
+        parse(&response, "StartDeviceAuthorization")
+    }
+
+    pub async fn create_token(
+        &self,
+        ctx: &Context,
+        client_id: &str,
+        client_secret: &str,
+        grant: Grant<'_>,
+    ) -> Result<TokenResponse> {
+        let mut body = Map::new();
+        let grant_type = match grant {
+            Grant::DeviceCode { .. } => DEVICE_CODE_GRANT,
+            Grant::AuthorizationCode { .. } => "authorization_code",
+            Grant::RefreshToken { .. } => "refresh_token",
+        };
+        body.insert("grantType".into(), grant_type.into());
+        body.insert("clientId".into(), client_id.into());
+        body.insert("clientSecret".into(), client_secret.into());
+        match grant {
+            Grant::DeviceCode { device_code } => {
+                body.insert("deviceCode".into(), device_code.into());
+            }
+            Grant::AuthorizationCode {
+                code,
+                redirect_uri,
+                code_verifier,
+            } => {
+                body.insert("redirectUri".into(), redirect_uri.into());
+                body.insert("codeVerifier".into(), code_verifier.into());
+                body.insert("code".into(), code.into());
+            }
+            Grant::RefreshToken { refresh_token } => {
+                body.insert("refreshToken".into(), refresh_token.into());
+            }
+        }
+        let response = self
+            .post(ctx, "CreateToken", "/token", Value::Object(body))
+            .await?;
+        parse(&response, "CreateToken")
+    }
+
+    async fn post(
+        &self,
+        ctx: &Context,
+        operation: &'static str,
+        path: &str,
+        body: Value,
+    ) -> Result<HttpResponse> {
+        let request = HttpRequest {
+            operation,
+            method: reqwest::Method::POST,
+            url: format!("{}{path}", self.endpoint),
+            headers: vec![("content-type".to_owned(), "application/json".to_owned())],
+            body: body.to_string().into_bytes(),
+        };
+        let response = self.http.send(ctx, &request).await?;
+        if !response.is_success() {
+            return Err(json_error(operation, &response));
+        }
+        Ok(response)
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(response: &HttpResponse, operation: &str) -> Result<T> {
+    serde_json::from_slice(&response.body).map_err(|e| {
+        Error::Other(format!(
+            "Unable to parse the {operation} response from SSO OIDC: {e}"
+        ))
+    })
+}
+
+/// The service error code of an error, if it is one (`AuthorizationPendingException`...).
+pub fn service_code(error: &Error) -> Option<&str> {
+    match error {
+        Error::Service { code, .. } => Some(code),
+        _ => None,
+    }
+}
+
+/// A PKCE pair (RFC 7636, S256).
+pub struct Pkce {
+    /// 64 characters from `[A-Za-z0-9-._~]`, as v2 draws them.
+    pub verifier: String,
+    /// base64url(SHA-256(verifier)) without `=` padding: 43 characters.
+    pub challenge: String,
+}
+
+impl fmt::Debug for Pkce {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pkce")
+            .field("verifier", &Redacted)
+            .field("challenge", &self.challenge)
+            .finish()
+    }
+}
+
+impl Pkce {
+    pub fn generate() -> Self {
+        const ALPHABET: &[u8] =
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+        let mut rng = rand::rng();
+        let verifier: String = (0..64)
+            .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+            .collect();
+        let challenge = code_challenge(&verifier);
+        Pkce {
+            verifier,
+            challenge,
+        }
+    }
+}
+
+/// S256: base64url of the verifier's SHA-256, padding removed.
+pub fn code_challenge(verifier: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+/// A fresh `state` value: a lower-case hyphenated UUID v4, as v2.
+pub fn new_state() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// v2's authorize URL: `{endpoint}/authorize?` with `response_type, client_id, redirect_uri,
+/// state, code_challenge_method, scopes` RFC 3986-encoded in that order (space as `%20`),
+/// then `code_challenge` appended unencoded.
+pub fn authorize_url(
+    endpoint: &str,
+    client_id: &str,
+    redirect_uri: &str,
+    state: &str,
+    scopes: &[String],
+    challenge: &str,
+) -> String {
+    let scopes = if scopes.is_empty() {
+        DEFAULT_SCOPE.to_owned()
+    } else {
+        scopes.join(" ")
+    };
+    let pairs = [
+        ("response_type", "code"),
+        ("client_id", client_id),
+        ("redirect_uri", redirect_uri),
+        ("state", state),
+        ("code_challenge_method", "S256"),
+        ("scopes", &scopes),
+    ];
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", crate::portal::encode(v)))
+        .collect();
+    format!(
+        "{}/authorize?{}&code_challenge={challenge}",
+        endpoint.trim_end_matches('/'),
+        query.join("&")
+    )
+}
+
+/// `http://127.0.0.1:PORT/oauth/callback`, the redirect URI of one PKCE login.
+pub fn redirect_uri_with_port(port: u16) -> String {
+    format!("http://127.0.0.1:{port}/oauth/callback")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn challenge_is_rfc7636_s256() {
+        // RFC 7636 appendix B (checked with Python's hashlib + base64).
+        assert_eq!(
+            code_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[test]
+    fn verifier_uses_the_unreserved_alphabet() {
+        for _ in 0..20 {
+            let pkce = Pkce::generate();
+            assert_eq!(pkce.verifier.len(), 64);
+            assert!(pkce
+                .verifier
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c)));
+            assert_eq!(pkce.challenge.len(), 43);
+            assert_eq!(pkce.challenge, code_challenge(&pkce.verifier));
+            assert!(!format!("{pkce:?}").contains(&pkce.verifier));
+        }
+        let state = new_state();
+        assert_eq!(state.len(), 36);
+        assert_eq!(state, state.to_lowercase());
+    }
+
+    #[test]
+    fn authorize_url_matches_v2_order_and_encoding() {
+        let url = authorize_url(
+            "https://oidc.us-east-1.amazonaws.com",
+            "client-1",
+            &redirect_uri_with_port(54321),
+            "0b5c1a8e-0000-4000-8000-000000000000",
+            &[],
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t9URWbuGrSwhf3cM",
+        );
+        assert_eq!(
+            url,
+            "https://oidc.us-east-1.amazonaws.com/authorize?response_type=code&client_id=client-1&redirect_uri=http%3A%2F%2F127.0.0.1%3A54321%2Foauth%2Fcallback&state=0b5c1a8e-0000-4000-8000-000000000000&code_challenge_method=S256&scopes=sso%3Aaccount%3Aaccess&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t9URWbuGrSwhf3cM"
+        );
+        let two = authorize_url(
+            "http://127.0.0.1:9/",
+            "c",
+            "r",
+            "s",
+            &["sso:foo".into(), "sso:bar".into()],
+            "x",
+        );
+        assert_eq!(
+            two,
+            "http://127.0.0.1:9/authorize?response_type=code&client_id=c&redirect_uri=r&state=s&code_challenge_method=S256&scopes=sso%3Afoo%20sso%3Abar&code_challenge=x"
+        );
+    }
+
+    #[test]
+    fn responses_redact_secrets_in_debug() {
+        let token: TokenResponse = serde_json::from_str(
+            r#"{"accessToken":"tok-secret","tokenType":"Bearer","expiresIn":28800,"refreshToken":"ref-secret"}"#,
+        )
+        .unwrap();
+        let shown = format!("{token:?}");
+        assert!(
+            !shown.contains("tok-secret") && !shown.contains("ref-secret"),
+            "{shown}"
+        );
+        let client: RegisteredClient = serde_json::from_str(
+            r#"{"clientId":"id","clientSecret":"sec-secret","clientIdIssuedAt":1,"clientSecretExpiresAt":2}"#,
+        )
+        .unwrap();
+        assert!(!format!("{client:?}").contains("sec-secret"));
+        let device: DeviceAuthorization = serde_json::from_str(
+            r#"{"deviceCode":"dev-secret","userCode":"ABCD-EFGH","verificationUri":"u","verificationUriComplete":"uc","expiresIn":600}"#,
+        )
+        .unwrap();
+        assert_eq!(device.interval, None);
+        assert!(!format!("{device:?}").contains("dev-secret"));
+    }
+}

@@ -1,3 +1,573 @@
 //! The SSO token cache `~/.aws/sso/cache/<sha1>.json` and the OIDC client-registration cache
 //! beside it, read and written exactly as AWS CLI v2 / botocore do
 //! (reference §3: keys, field order, timestamps).
+//!
+//! Parsing is pure ([`CachedToken::parse`], [`ClientRegistration::parse`]) and tested without
+//! a filesystem; [`load_token`] / [`save_token`] and friends do the I/O. Writes are atomic
+//! ([`crate::cache::write_atomic`]), 0600, in a 0700 directory, with Python's `json.dumps`
+//! layout and no trailing newline, so botocore reads our files and we read its files.
+//! Secrets never show in `Debug` output.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use serde_json::{Map, Value};
+
+use crate::cache::{python_json, sha1_hex, write_atomic};
+use crate::error::Result;
+
+/// How close to expiry a token or registration may be before botocore replaces it
+/// (`SSOTokenProvider._REFRESH_WINDOW`, `_client_registration_is_expired`): 15 minutes.
+pub const REFRESH_WINDOW: chrono::TimeDelta = chrono::TimeDelta::minutes(15);
+
+/// An SSO access token as the shared cache holds it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CachedToken {
+    /// The start URL as configured (not the resolved vanity URL). Other tools may omit it.
+    pub start_url: Option<String>,
+    /// The SSO region. Other tools may omit it.
+    pub region: Option<String>,
+    pub access_token: String,
+    pub expires_at: DateTime<Utc>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    pub registration_expires_at: Option<DateTime<Utc>>,
+    pub refresh_token: Option<String>,
+}
+
+/// Why a cache file could not be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParseError {
+    /// Not a JSON object.
+    NotJson,
+    /// `accessToken` or `expiresAt` (tokens), `clientId`, `clientSecret` or `expiresAt`
+    /// (registrations) missing or not a string.
+    Missing(&'static str),
+    /// A timestamp that is not one of the accepted forms.
+    BadTimestamp(&'static str),
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParseError::NotJson => f.write_str("not a JSON object"),
+            ParseError::Missing(key) => write!(f, "missing {key}"),
+            ParseError::BadTimestamp(key) => write!(f, "unreadable timestamp in {key}"),
+        }
+    }
+}
+
+impl CachedToken {
+    /// Reads a token file's bytes. Only `accessToken` and `expiresAt` are required, as in
+    /// botocore's `SSOTokenLoader`; unknown members are ignored.
+    pub fn parse(bytes: &[u8]) -> Result<Self, ParseError> {
+        let object = json_object(bytes)?;
+        let access_token =
+            string(&object, "accessToken").ok_or(ParseError::Missing("accessToken"))?;
+        let expires_at = required_time(&object, "expiresAt")?;
+        Ok(CachedToken {
+            start_url: string(&object, "startUrl"),
+            region: string(&object, "region"),
+            access_token,
+            expires_at,
+            client_id: string(&object, "clientId"),
+            client_secret: string(&object, "clientSecret"),
+            registration_expires_at: optional_time(&object, "registrationExpiresAt")?,
+            refresh_token: string(&object, "refreshToken"),
+        })
+    }
+
+    /// The file's bytes: botocore's field order (`startUrl, region, accessToken, expiresAt,
+    /// clientId, clientSecret, registrationExpiresAt, refreshToken`), absent fields left out,
+    /// Python `json.dumps` layout, no trailing newline.
+    pub fn to_json(&self) -> String {
+        let mut map = Map::new();
+        if let Some(url) = &self.start_url {
+            map.insert("startUrl".into(), url.clone().into());
+        }
+        if let Some(region) = &self.region {
+            map.insert("region".into(), region.clone().into());
+        }
+        map.insert("accessToken".into(), self.access_token.clone().into());
+        map.insert("expiresAt".into(), format_time(self.expires_at).into());
+        if let Some(id) = &self.client_id {
+            map.insert("clientId".into(), id.clone().into());
+        }
+        if let Some(secret) = &self.client_secret {
+            map.insert("clientSecret".into(), secret.clone().into());
+        }
+        if let Some(at) = self.registration_expires_at {
+            map.insert("registrationExpiresAt".into(), format_time(at).into());
+        }
+        if let Some(refresh) = &self.refresh_token {
+            map.insert("refreshToken".into(), refresh.clone().into());
+        }
+        python_json(&Value::Object(map))
+    }
+
+    /// Time left before expiry at `now` (negative once expired).
+    pub fn remaining(&self, now: SystemTime) -> chrono::TimeDelta {
+        self.expires_at - DateTime::<Utc>::from(now)
+    }
+
+    /// botocore's expiry test: `expiresAt <= now`.
+    pub fn is_expired(&self, now: SystemTime) -> bool {
+        self.remaining(now) <= chrono::TimeDelta::zero()
+    }
+
+    /// Fewer than 15 minutes left: botocore tries a refresh.
+    pub fn expires_within_refresh_window(&self, now: SystemTime) -> bool {
+        self.remaining(now) < REFRESH_WINDOW
+    }
+
+    /// botocore's refresh precondition: refreshToken, clientId, clientSecret and
+    /// registrationExpiresAt present, and the registration not expired.
+    pub fn is_refreshable(&self, now: SystemTime) -> bool {
+        self.refresh_token.is_some()
+            && self.client_id.is_some()
+            && self.client_secret.is_some()
+            && self
+                .registration_expires_at
+                .is_some_and(|at| at > DateTime::<Utc>::from(now))
+    }
+}
+
+impl fmt::Debug for CachedToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CachedToken")
+            .field("start_url", &self.start_url)
+            .field("region", &self.region)
+            .field("access_token", &Redacted)
+            .field("expires_at", &self.expires_at)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| Redacted),
+            )
+            .field("registration_expires_at", &self.registration_expires_at)
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| Redacted),
+            )
+            .finish()
+    }
+}
+
+/// Stands in for a secret in `Debug` output.
+pub struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("** redacted **")
+    }
+}
+
+/// A registered OIDC public client, cached so later logins skip RegisterClient.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientRegistration {
+    pub client_id: String,
+    pub client_secret: String,
+    /// `clientSecretExpiresAt` (about 90 days after registration).
+    pub expires_at: DateTime<Utc>,
+    /// Device flow: the configured scopes, only when non-empty. PKCE flow: the scopes
+    /// actually registered.
+    pub scopes: Option<Vec<String>>,
+    /// PKCE flow only: `["authorization_code", "refresh_token"]`.
+    pub grant_types: Option<Vec<String>>,
+}
+
+impl ClientRegistration {
+    pub fn parse(bytes: &[u8]) -> Result<Self, ParseError> {
+        let object = json_object(bytes)?;
+        let list = |key: &str| -> Option<Vec<String>> {
+            object.get(key)?.as_array().map(|items| {
+                items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+        };
+        Ok(ClientRegistration {
+            client_id: string(&object, "clientId").ok_or(ParseError::Missing("clientId"))?,
+            client_secret: string(&object, "clientSecret")
+                .ok_or(ParseError::Missing("clientSecret"))?,
+            expires_at: required_time(&object, "expiresAt")?,
+            scopes: list("scopes"),
+            grant_types: list("grantTypes"),
+        })
+    }
+
+    /// `clientId, clientSecret, expiresAt[, scopes][, grantTypes]` in Python's layout.
+    pub fn to_json(&self) -> String {
+        let mut map = Map::new();
+        map.insert("clientId".into(), self.client_id.clone().into());
+        map.insert("clientSecret".into(), self.client_secret.clone().into());
+        map.insert("expiresAt".into(), format_time(self.expires_at).into());
+        if let Some(scopes) = &self.scopes {
+            map.insert("scopes".into(), scopes.clone().into());
+        }
+        if let Some(grants) = &self.grant_types {
+            map.insert("grantTypes".into(), grants.clone().into());
+        }
+        python_json(&Value::Object(map))
+    }
+
+    /// Whether this registration was made for the authorization-code (PKCE) flow.
+    pub fn is_auth_code(&self) -> bool {
+        self.grant_types
+            .as_ref()
+            .is_some_and(|g| g.iter().any(|t| t == "authorization_code"))
+    }
+
+    /// v2 re-uses a registration only with more than 15 minutes left.
+    pub fn is_usable(&self, now: SystemTime) -> bool {
+        self.expires_at - DateTime::<Utc>::from(now) > REFRESH_WINDOW
+    }
+}
+
+impl fmt::Debug for ClientRegistration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientRegistration")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &Redacted)
+            .field("expires_at", &self.expires_at)
+            .field("scopes", &self.scopes)
+            .field("grant_types", &self.grant_types)
+            .finish()
+    }
+}
+
+/// The token file's key: sha1 of the session name, or of the exact start URL for legacy
+/// profiles (`SSOTokenLoader._generate_cache_key`).
+pub fn token_key(session_name: Option<&str>, start_url: &str) -> String {
+    sha1_hex(session_name.unwrap_or(start_url).as_bytes())
+}
+
+/// The registration file's key (`_registration_cache_key`): sha1 of the sorted-keys,
+/// default-separator JSON of `{tool, startUrl, region, scopes, session_name}`. `scopes` is
+/// the parsed config list (`None` when the key is absent), not the registered default.
+pub fn registration_key(
+    start_url: &str,
+    region: &str,
+    scopes: Option<&[String]>,
+    session_name: Option<&str>,
+) -> String {
+    // Inserted in sorted order; `python_json` keeps insertion order.
+    let mut map = Map::new();
+    map.insert("region".into(), region.into());
+    map.insert(
+        "scopes".into(),
+        scopes.map_or(Value::Null, |s| Value::from(s.to_vec())),
+    );
+    map.insert(
+        "session_name".into(),
+        session_name.map_or(Value::Null, Value::from),
+    );
+    map.insert("startUrl".into(), start_url.into());
+    map.insert("tool".into(), "botocore".into());
+    sha1_hex(python_json(&Value::Object(map)).as_bytes())
+}
+
+/// `<dir>/<key>.json`.
+pub fn cache_path(dir: &Path, key: &str) -> PathBuf {
+    dir.join(format!("{key}.json"))
+}
+
+/// What reading a cache file gave.
+#[derive(Debug)]
+pub enum Loaded<T> {
+    Found(T),
+    Missing,
+    /// The file exists but is not a usable cache entry (or could not be read).
+    Invalid(String),
+}
+
+impl<T> Loaded<T> {
+    /// For login: a corrupt or unreadable file counts as absent (it is overwritten).
+    pub fn found(self) -> Option<T> {
+        match self {
+            Loaded::Found(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+fn load<T>(path: &Path, parse: impl FnOnce(&[u8]) -> Result<T, ParseError>) -> Loaded<T> {
+    match std::fs::read(path) {
+        Ok(bytes) => match parse(&bytes) {
+            Ok(value) => Loaded::Found(value),
+            Err(e) => Loaded::Invalid(e.to_string()),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Loaded::Missing,
+        Err(e) => Loaded::Invalid(e.to_string()),
+    }
+}
+
+pub fn load_token(dir: &Path, key: &str) -> Loaded<CachedToken> {
+    load(&cache_path(dir, key), CachedToken::parse)
+}
+
+pub fn save_token(dir: &Path, key: &str, token: &CachedToken) -> Result<()> {
+    write_atomic(&cache_path(dir, key), token.to_json().as_bytes())
+}
+
+pub fn load_registration(dir: &Path, key: &str) -> Loaded<ClientRegistration> {
+    load(&cache_path(dir, key), ClientRegistration::parse)
+}
+
+pub fn save_registration(dir: &Path, key: &str, registration: &ClientRegistration) -> Result<()> {
+    write_atomic(&cache_path(dir, key), registration.to_json().as_bytes())
+}
+
+/// `%Y-%m-%dT%H:%M:%SZ` in UTC, as botocore writes every cache timestamp.
+pub fn format_time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Reads the timestamp forms found in the wild (botocore parses them with dateutil):
+/// `...Z`, `....000Z`, `+00:00` and other offsets, the old `...UTC`, and a bare
+/// `YYYY-MM-DDTHH:MM:SS` (taken as UTC).
+pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Some(at.with_timezone(&Utc));
+    }
+    if let Ok(at) = DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z") {
+        return Some(at.with_timezone(&Utc));
+    }
+    let naive_part = text
+        .strip_suffix("UTC")
+        .or_else(|| text.strip_suffix("GMT"))
+        .or_else(|| text.strip_suffix('Z'))
+        .unwrap_or(text)
+        .trim_end();
+    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(naive_part, format) {
+            return Some(Utc.from_utc_datetime(&naive));
+        }
+    }
+    None
+}
+
+/// Epoch seconds (the wire's `clientSecretExpiresAt`) as a UTC time.
+pub fn from_epoch_seconds(seconds: i64) -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp(seconds, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+fn json_object(bytes: &[u8]) -> Result<Map<String, Value>, ParseError> {
+    match serde_json::from_slice(bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(ParseError::NotJson),
+    }
+}
+
+fn string(object: &Map<String, Value>, key: &str) -> Option<String> {
+    object.get(key)?.as_str().map(str::to_owned)
+}
+
+fn required_time(
+    object: &Map<String, Value>,
+    key: &'static str,
+) -> Result<DateTime<Utc>, ParseError> {
+    let text = object
+        .get(key)
+        .and_then(Value::as_str)
+        .ok_or(ParseError::Missing(key))?;
+    parse_time(text).ok_or(ParseError::BadTimestamp(key))
+}
+
+fn optional_time(
+    object: &Map<String, Value>,
+    key: &'static str,
+) -> Result<Option<DateTime<Utc>>, ParseError> {
+    match object.get(key).and_then(Value::as_str) {
+        None => Ok(None),
+        Some(text) => parse_time(text)
+            .map(Some)
+            .ok_or(ParseError::BadTimestamp(key)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        parse_time(text).unwrap()
+    }
+
+    fn full_token() -> CachedToken {
+        CachedToken {
+            start_url: Some("https://d-123.awsapps.com/start".into()),
+            region: Some("us-west-2".into()),
+            access_token: "secret-access".into(),
+            expires_at: at("2024-05-01T20:00:00Z"),
+            client_id: Some("client-1".into()),
+            client_secret: Some("secret-client".into()),
+            registration_expires_at: Some(at("2024-07-30T12:00:00Z")),
+            refresh_token: Some("secret-refresh".into()),
+        }
+    }
+
+    #[test]
+    fn token_key_vectors() {
+        assert_eq!(
+            token_key(Some("admin"), "https://ignored"),
+            "d033e22ae348aeb5660fc2140aec35850c4da997"
+        );
+        assert_eq!(
+            token_key(None, "https://d-123.awsapps.com/start"),
+            "2b829a45f04c9828cb45b7d092d8e4aa30818393"
+        );
+    }
+
+    #[test]
+    fn registration_key_vectors() {
+        let start = "https://d-123.awsapps.com/start";
+        assert_eq!(
+            registration_key(start, "us-west-2", None, None),
+            "f8da95e56dba21016e9eaba950873ed6f9d0a31b"
+        );
+        let scopes = vec!["sso:account:access".to_owned()];
+        assert_eq!(
+            registration_key(start, "us-west-2", Some(&scopes), Some("admin")),
+            "b8e2c73342c2897e7eaf29fee6f99870802069ce"
+        );
+        assert_eq!(
+            registration_key(start, "us-west-2", None, Some("admin")),
+            "ee7404f33efcc96e1d53e8dafc7e2ac4c57f2d26"
+        );
+    }
+
+    #[test]
+    fn token_layout_matches_botocore() {
+        assert_eq!(
+            full_token().to_json(),
+            r#"{"startUrl": "https://d-123.awsapps.com/start", "region": "us-west-2", "accessToken": "secret-access", "expiresAt": "2024-05-01T20:00:00Z", "clientId": "client-1", "clientSecret": "secret-client", "registrationExpiresAt": "2024-07-30T12:00:00Z", "refreshToken": "secret-refresh"}"#
+        );
+        let mut token = full_token();
+        token.refresh_token = None;
+        assert!(!token.to_json().contains("refreshToken"));
+        assert_eq!(
+            CachedToken::parse(full_token().to_json().as_bytes()).unwrap(),
+            full_token()
+        );
+    }
+
+    #[test]
+    fn registration_layout_per_flow() {
+        let device = ClientRegistration {
+            client_id: "id".into(),
+            client_secret: "sec".into(),
+            expires_at: at("2024-07-30T12:00:00Z"),
+            scopes: None,
+            grant_types: None,
+        };
+        assert_eq!(
+            device.to_json(),
+            r#"{"clientId": "id", "clientSecret": "sec", "expiresAt": "2024-07-30T12:00:00Z"}"#
+        );
+        assert!(!device.is_auth_code());
+        let pkce = ClientRegistration {
+            scopes: Some(vec!["sso:account:access".into()]),
+            grant_types: Some(vec!["authorization_code".into(), "refresh_token".into()]),
+            ..device
+        };
+        assert_eq!(
+            pkce.to_json(),
+            r#"{"clientId": "id", "clientSecret": "sec", "expiresAt": "2024-07-30T12:00:00Z", "scopes": ["sso:account:access"], "grantTypes": ["authorization_code", "refresh_token"]}"#
+        );
+        assert!(pkce.is_auth_code());
+        assert_eq!(
+            ClientRegistration::parse(pkce.to_json().as_bytes()).unwrap(),
+            pkce
+        );
+    }
+
+    #[test]
+    fn timestamps_are_read_leniently() {
+        let expected = at("2024-05-01T20:00:00Z");
+        for text in [
+            "2024-05-01T20:00:00Z",
+            "2024-05-01T20:00:00.000Z",
+            "2024-05-01T20:00:00+00:00",
+            "2024-05-01T22:00:00+02:00",
+            "2024-05-01T20:00:00UTC",
+            "2024-05-01T20:00:00",
+            "2024-05-01 20:00:00",
+        ] {
+            assert_eq!(parse_time(text), Some(expected), "{text}");
+        }
+        assert_eq!(parse_time("yesterday"), None);
+        assert_eq!(
+            format_time(at("2024-05-01T20:00:00.999Z")),
+            "2024-05-01T20:00:00Z"
+        );
+    }
+
+    #[test]
+    fn parse_requires_access_token_and_expiry() {
+        assert_eq!(CachedToken::parse(b"nope"), Err(ParseError::NotJson));
+        assert_eq!(CachedToken::parse(b"[]"), Err(ParseError::NotJson));
+        assert_eq!(
+            CachedToken::parse(br#"{"expiresAt": "2024-05-01T20:00:00Z"}"#),
+            Err(ParseError::Missing("accessToken"))
+        );
+        assert_eq!(
+            CachedToken::parse(br#"{"accessToken": "a", "expiresAt": "soon"}"#),
+            Err(ParseError::BadTimestamp("expiresAt"))
+        );
+        let minimal = CachedToken::parse(
+            br#"{"accessToken": "a", "expiresAt": "2024-05-01T20:00:00Z", "x": 1}"#,
+        )
+        .unwrap();
+        assert_eq!(minimal.start_url, None);
+        assert!(!minimal.is_refreshable(SystemTime::UNIX_EPOCH));
+    }
+
+    #[test]
+    fn debug_output_redacts_secrets() {
+        let shown = format!("{:?}", full_token());
+        for secret in ["secret-access", "secret-client", "secret-refresh"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(
+            shown.contains("client-1") && shown.contains("redacted"),
+            "{shown}"
+        );
+        let registration = ClientRegistration {
+            client_id: "id".into(),
+            client_secret: "secret-client".into(),
+            expires_at: at("2024-07-30T12:00:00Z"),
+            scopes: None,
+            grant_types: None,
+        };
+        assert!(!format!("{registration:?}").contains("secret-client"));
+    }
+
+    #[test]
+    fn expiry_windows() {
+        let token = full_token();
+        let now = |text: &str| SystemTime::from(at(text));
+        assert!(!token.expires_within_refresh_window(now("2024-05-01T19:45:00Z")));
+        assert!(token.expires_within_refresh_window(now("2024-05-01T19:45:01Z")));
+        assert!(!token.is_expired(now("2024-05-01T19:59:59Z")));
+        assert!(token.is_expired(now("2024-05-01T20:00:00Z")));
+        assert!(token.is_refreshable(now("2024-07-30T11:59:59Z")));
+        assert!(!token.is_refreshable(now("2024-07-30T12:00:00Z")));
+    }
+
+    #[test]
+    fn files_round_trip_and_corrupt_files_are_invalid() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = token_key(Some("dev"), "");
+        assert!(matches!(load_token(dir.path(), &key), Loaded::Missing));
+        save_token(dir.path(), &key, &full_token()).unwrap();
+        assert_eq!(load_token(dir.path(), &key).found(), Some(full_token()));
+        std::fs::write(cache_path(dir.path(), &key), b"{broken").unwrap();
+        assert!(matches!(load_token(dir.path(), &key), Loaded::Invalid(_)));
+        assert_eq!(load_token(dir.path(), &key).found(), None);
+    }
+}

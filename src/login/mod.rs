@@ -1,0 +1,394 @@
+//! Getting a new SSO token the way AWS CLI v2 does (reference §2.3–2.6), shared by
+//! `sso login` and `configure sso`: the start-URL check, the client registration cache,
+//! the authorization-code + PKCE flow (sso-session targets, the default) and the device-code
+//! flow (`--use-device-code`, and always for legacy profiles), the browser and its messages,
+//! Ctrl-C, and the token written to the shared cache.
+//!
+//! Entry point: [`fetch_token`]. It prints v2's instructions on stdout but not the
+//! `Successfully logged into Start URL` line, which is `sso login`'s own.
+
+pub mod callback;
+pub mod start_url;
+
+use std::future::Future;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::cache::token::{self, CachedToken, ClientRegistration};
+use crate::context::Context;
+use crate::ctx_debug;
+use crate::error::{Error, Result};
+use crate::http::{self, EndpointConfig, HttpClient, Service};
+use crate::oidc::{self, Grant, OidcClient, Pkce, RegisterClientRequest, TokenResponse};
+use crate::sso_token::LoginTarget;
+
+use callback::CallbackListener;
+
+/// How long the PKCE flow waits for the browser's redirect (v2: 10 minutes).
+pub const CALLBACK_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// RFC 8628 §3.5: each `slow_down` adds 5 seconds to the polling interval.
+const SLOW_DOWN_DELAY: u64 = 5;
+
+/// The polling interval when StartDeviceAuthorization names none.
+const DEFAULT_INTERVAL: u64 = 5;
+
+pub const PENDING_EXPIRED: &str = "The pending authorization to retrieve an SSO token has expired. The login flow to retrieve an SSO token must be restarted.";
+
+/// How the user wants to sign in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FlowOptions {
+    /// `--use-device-code`: the device flow even for an sso-session.
+    pub use_device_code: bool,
+    /// `--no-browser`: print the URL, never start a browser.
+    pub no_browser: bool,
+}
+
+/// A new token, already written to the cache.
+#[derive(Clone, Debug)]
+pub struct FetchedToken {
+    pub token: CachedToken,
+    /// The SSO region named by a vanity start URL's resolved host, when it differs from the
+    /// configured one. The caller decides whether to write it (`sso login` does, printing
+    /// `SSO region updated to R`).
+    pub derived_region: Option<String>,
+}
+
+/// Logs `target` in with v2's flows and writes the token (and any new client registration)
+/// into `~/.aws/sso/cache`. Prints the browser / device-code instructions on stdout. The
+/// OIDC endpoint is resolved for the SSO region with `endpoints` (environment, the profile's
+/// `services` and `endpoint_url`). Ctrl-C gives [`Error::Interrupted`] with the listener
+/// closed and nothing half-written.
+pub async fn fetch_token(
+    ctx: &Context,
+    http: &HttpClient,
+    target: &LoginTarget,
+    endpoints: EndpointConfig<'_>,
+    options: &FlowOptions,
+) -> Result<FetchedToken> {
+    let interrupted = interrupt_signal()?;
+    tokio::select! {
+        result = fetch(ctx, http, target, endpoints, options) => result,
+        () = interrupted => Err(Error::Interrupted),
+    }
+}
+
+/// Installs the SIGINT handler now (not at first poll), so a Ctrl-C right after the URL
+/// is printed is never lost to the default handler.
+fn interrupt_signal() -> Result<impl Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut sigint = signal(SignalKind::interrupt())
+            .map_err(|e| Error::Other(format!("Unable to watch for Ctrl-C: {e}")))?;
+        Ok(async move {
+            sigint.recv().await;
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
+}
+
+async fn fetch(
+    ctx: &Context,
+    http: &HttpClient,
+    target: &LoginTarget,
+    endpoints: EndpointConfig<'_>,
+    options: &FlowOptions,
+) -> Result<FetchedToken> {
+    let resolved = start_url::resolve(ctx, http, &target.start_url).await?;
+    let region = resolved
+        .region
+        .clone()
+        .unwrap_or_else(|| target.region.clone());
+    let oidc = OidcClient {
+        http,
+        endpoint: http::endpoint(ctx, Service::SsoOidc, &region, endpoints),
+    };
+    let flow = Flow {
+        ctx,
+        oidc: &oidc,
+        target,
+        region: &region,
+        issuer: &resolved.url,
+        options,
+    };
+    let token = if target.session_name.is_some() && !options.use_device_code {
+        flow.authorization_code().await?
+    } else {
+        flow.device_code().await?
+    };
+    token::save_token(&ctx.paths.sso_cache_dir, &target.token_key(), &token)?;
+    Ok(FetchedToken {
+        token,
+        derived_region: resolved.region.filter(|r| *r != target.region),
+    })
+}
+
+/// One login attempt's fixed inputs.
+struct Flow<'a> {
+    ctx: &'a Context,
+    oidc: &'a OidcClient<'a>,
+    target: &'a LoginTarget,
+    /// The SSO region in use (configured, or derived from the start URL).
+    region: &'a str,
+    /// The resolved start URL: issuerUrl (PKCE) or startUrl (device flow).
+    issuer: &'a str,
+    options: &'a FlowOptions,
+}
+
+impl Flow<'_> {
+    /// Authorization code + PKCE (reference §2.4).
+    async fn authorization_code(&self) -> Result<CachedToken> {
+        let ctx = self.ctx;
+        // Bound before any OIDC call and before the browser opens.
+        let listener = CallbackListener::bind().await?;
+        let registration = self.registration(true).await?;
+        let pkce = Pkce::generate();
+        let state = oidc::new_state();
+        let redirect_uri = oidc::redirect_uri_with_port(listener.port());
+        let url = oidc::authorize_url(
+            &self.oidc.endpoint,
+            &registration.client_id,
+            &redirect_uri,
+            &state,
+            &self.target.registration_scopes(),
+            &pkce.challenge,
+        );
+        if self.options.no_browser {
+            ctx.out(&format!(
+                "Browser will not be automatically opened.\nPlease visit the following URL:\n\n{url}\n"
+            ));
+        } else {
+            ctx.out(&format!(
+                "Attempting to open your default browser. If the browser does not open, open the following URL.\nIf you are unable to open the URL on this device, run this command again with the '--use-device-code' option.\n\n{url}\n\n"
+            ));
+            open_browser(ctx, &url);
+        }
+        let wait = tokio::time::timeout(CALLBACK_TIMEOUT, listener.wait_for_code(&state));
+        let code = match with_spinner(ctx, wait).await {
+            Ok(code) => code?,
+            Err(_elapsed) => return Err(Error::Token(PENDING_EXPIRED.into())),
+        };
+        let response = self
+            .oidc
+            .create_token(
+                ctx,
+                &registration.client_id,
+                &registration.client_secret,
+                Grant::AuthorizationCode {
+                    code: &code,
+                    redirect_uri: &redirect_uri,
+                    code_verifier: &pkce.verifier,
+                },
+            )
+            .await
+            .map_err(expired_as_pending)?;
+        Ok(self.token(&registration, response))
+    }
+
+    /// Device code (reference §2.5), with a client-side stop at `expiresIn` as well.
+    async fn device_code(&self) -> Result<CachedToken> {
+        let ctx = self.ctx;
+        let registration = self.registration(false).await?;
+        let authorization = self
+            .oidc
+            .start_device_authorization(
+                ctx,
+                &registration.client_id,
+                &registration.client_secret,
+                self.issuer,
+            )
+            .await?;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(authorization.expires_in);
+        let mut interval = authorization.interval.unwrap_or(DEFAULT_INTERVAL);
+        // One attempt before showing anything: the client may already be authorised.
+        if let Some(response) = self
+            .poll(&registration, &authorization, &mut interval)
+            .await?
+        {
+            return Ok(self.token(&registration, response));
+        }
+        if self.options.no_browser {
+            ctx.out(&format!(
+                "Browser will not be automatically opened.\nPlease visit the following URL:\n\n{}\n\nThen enter the code:\n\n{}\n\nAlternatively, you may visit the following URL which will autofill the code upon loading:\n{}\n",
+                authorization.verification_uri,
+                authorization.user_code,
+                authorization.verification_uri_complete
+            ));
+        } else {
+            ctx.out(&format!(
+                "Attempting to open your default browser.\nIf the browser does not open or you wish to use a different device to authorize this request, open the following URL:\n\n{}\n\nThen enter the code:\n\n{}\n",
+                authorization.verification_uri, authorization.user_code
+            ));
+            open_browser(ctx, &authorization.verification_uri_complete);
+        }
+        let polling = async {
+            loop {
+                // The first poll after the message is immediate.
+                if let Some(response) = self
+                    .poll(&registration, &authorization, &mut interval)
+                    .await?
+                {
+                    return Ok(response);
+                }
+                let now = tokio::time::Instant::now();
+                if now >= deadline {
+                    return Err(Error::Token(PENDING_EXPIRED.into()));
+                }
+                let pause = Duration::from_secs(interval).min(deadline - now);
+                tokio::time::sleep(pause).await;
+            }
+        };
+        let response = with_spinner(ctx, polling).await?;
+        Ok(self.token(&registration, response))
+    }
+
+    /// One CreateToken attempt: the token, or `None` while authorisation is pending.
+    async fn poll(
+        &self,
+        registration: &ClientRegistration,
+        authorization: &oidc::DeviceAuthorization,
+        interval: &mut u64,
+    ) -> Result<Option<TokenResponse>> {
+        let result = self
+            .oidc
+            .create_token(
+                self.ctx,
+                &registration.client_id,
+                &registration.client_secret,
+                Grant::DeviceCode {
+                    device_code: &authorization.device_code,
+                },
+            )
+            .await;
+        match result {
+            Ok(response) => Ok(Some(response)),
+            Err(e) => match oidc::service_code(&e) {
+                Some("AuthorizationPendingException") => Ok(None),
+                Some("SlowDownException") => {
+                    *interval += SLOW_DOWN_DELAY;
+                    ctx_debug!(self.ctx, "Slowing down: polling every {interval}s");
+                    Ok(None)
+                }
+                _ => Err(expired_as_pending(e)),
+            },
+        }
+    }
+
+    /// The cached registration when v2 would re-use it (more than 15 minutes left, made for
+    /// this flow), else a new one, cached at once.
+    async fn registration(&self, auth_code: bool) -> Result<ClientRegistration> {
+        let ctx = self.ctx;
+        let dir = &ctx.paths.sso_cache_dir;
+        let key = self.target.registration_key(self.region);
+        if let Some(cached) = token::load_registration(dir, &key).found() {
+            if cached.is_usable(ctx.now()) && cached.is_auth_code() == auth_code {
+                ctx_debug!(ctx, "Re-using the cached client registration {key}");
+                return Ok(cached);
+            }
+        }
+        let client_name = match &self.target.session_name {
+            Some(name) => format!("botocore-client-{name}"),
+            None => format!(
+                "botocore-client-{}",
+                DateTime::<Utc>::from(ctx.now()).timestamp()
+            ),
+        };
+        let configured = self.target.scopes.clone().filter(|s| !s.is_empty());
+        let (request, scopes, grant_types) = if auth_code {
+            let scopes = self.target.registration_scopes();
+            let grants = vec!["authorization_code".to_owned(), "refresh_token".to_owned()];
+            let request = RegisterClientRequest {
+                client_name,
+                scopes: Some(scopes.clone()),
+                grant_types: Some(grants.clone()),
+                redirect_uris: Some(vec![oidc::REGISTERED_REDIRECT_URI.to_owned()]),
+                issuer_url: Some(self.issuer.to_owned()),
+            };
+            (request, Some(scopes), Some(grants))
+        } else {
+            let request = RegisterClientRequest {
+                client_name,
+                scopes: configured.clone(),
+                ..Default::default()
+            };
+            (request, configured, None)
+        };
+        let client = self.oidc.register_client(ctx, &request).await?;
+        let registration = ClientRegistration {
+            client_id: client.client_id,
+            client_secret: client.client_secret,
+            expires_at: token::from_epoch_seconds(client.client_secret_expires_at),
+            scopes,
+            grant_types,
+        };
+        token::save_registration(dir, &key, &registration)?;
+        Ok(registration)
+    }
+
+    /// The cache entry for a CreateToken answer (reference §3.2).
+    fn token(&self, registration: &ClientRegistration, response: TokenResponse) -> CachedToken {
+        CachedToken {
+            start_url: Some(self.target.start_url.clone()),
+            region: Some(self.region.to_owned()),
+            access_token: response.access_token,
+            expires_at: DateTime::<Utc>::from(self.ctx.now())
+                + chrono::TimeDelta::seconds(response.expires_in),
+            client_id: Some(registration.client_id.clone()),
+            client_secret: Some(registration.client_secret.clone()),
+            registration_expires_at: Some(registration.expires_at),
+            refresh_token: response.refresh_token,
+        }
+    }
+}
+
+/// `ExpiredTokenException` from CreateToken is v2's PendingAuthorizationExpiredError (255).
+fn expired_as_pending(e: Error) -> Error {
+    if oidc::service_code(&e) == Some("ExpiredTokenException") {
+        Error::Token(PENDING_EXPIRED.into())
+    } else {
+        e
+    }
+}
+
+/// Opens the browser; a failure adds nothing (the URL is already on screen), as v2.
+fn open_browser(ctx: &Context, url: &str) {
+    if !ctx.browser.open(url) {
+        ctx_debug!(ctx, "Failed to open browser");
+    }
+}
+
+/// Runs `work`, drawing a spinner on stderr meanwhile when stderr is a terminal. The line
+/// is cleared when the work ends or is dropped (Ctrl-C).
+async fn with_spinner<F: Future>(ctx: &Context, work: F) -> F::Output {
+    if !ctx.terminal.stderr {
+        return work.await;
+    }
+    /// Clears the spinner line however the wait ends.
+    struct Line<'a>(&'a Context);
+    impl Drop for Line<'_> {
+        fn drop(&mut self) {
+            self.0.err("\r\x1b[2K");
+        }
+    }
+    const FRAMES: [char; 4] = ['|', '/', '-', '\\'];
+    let _line = Line(ctx);
+    let mut tick = tokio::time::interval(Duration::from_millis(120));
+    let mut frame = 0usize;
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            output = &mut work => return output,
+            _ = tick.tick() => {
+                ctx.err(&format!("\r{} Waiting for authorization...", FRAMES[frame % FRAMES.len()]));
+                frame += 1;
+            }
+        }
+    }
+}
