@@ -135,6 +135,116 @@ fn read_optional(ctx: &Context, path: &Path) -> Result<String> {
 mod tests {
     use super::*;
 
+    fn props_json(props: &Props) -> serde_json::Value {
+        props
+            .iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    Value::Str(s) => serde_json::Value::String(s.clone()),
+                    Value::Nested(n) => n
+                        .iter()
+                        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                        .collect(),
+                };
+                (k.clone(), v)
+            })
+            .collect()
+    }
+
+    fn sections_json(sections: &IndexMap<String, Props>) -> String {
+        let value: serde_json::Map<_, _> = sections
+            .iter()
+            .map(|(name, props)| (name.clone(), props_json(props)))
+            .collect();
+        serde_json::to_string(&value).unwrap()
+    }
+
+    /// The rule table `tests/data/config-cases.json`, run through [`AwsConfig::load`] with
+    /// real files (null = the file does not exist). Key and section order are compared.
+    #[test]
+    fn config_case_table() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/config-cases.json");
+        let table: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let cases = table["cases"].as_array().unwrap();
+        assert!(cases.len() > 40);
+        for case in cases {
+            let name = case["name"].as_str().unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let config_path = dir.path().join("config");
+            let credentials_path = dir.path().join("credentials");
+            for (key, path) in [("config", &config_path), ("credentials", &credentials_path)] {
+                if let Some(text) = case.get(key).and_then(|t| t.as_str()) {
+                    std::fs::write(path, text).unwrap();
+                }
+            }
+            let env = crate::context::Env::from_pairs([
+                ("HOME", dir.path().display().to_string()),
+                ("AWS_CONFIG_FILE", config_path.display().to_string()),
+                (
+                    "AWS_SHARED_CREDENTIALS_FILE",
+                    credentials_path.display().to_string(),
+                ),
+            ]);
+            let ctx = Context::for_tests(env, std::time::SystemTime::UNIX_EPOCH);
+            let result = AwsConfig::load(&ctx);
+            if let Some(expected) = case.get("error") {
+                let failing = match expected["file"].as_str().unwrap() {
+                    "config" => &config_path,
+                    _ => &credentials_path,
+                };
+                let err = result.err().unwrap_or_else(|| panic!("{name}: parsed"));
+                assert_eq!(
+                    err.to_string(),
+                    format!("Unable to parse config file: {}", failing.display()),
+                    "{name}"
+                );
+                assert_eq!(err.exit_code(), 255, "{name}");
+                if let (Error::ConfigParse { detail, .. }, Some(line)) =
+                    (&err, expected["line"].as_u64())
+                {
+                    assert!(
+                        detail.starts_with(&format!("line {line}:")),
+                        "{name}: {detail}"
+                    );
+                }
+                continue;
+            }
+            let config = result.unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            for (key, actual) in [
+                ("profiles", &config.profiles),
+                ("sso_sessions", &config.sso_sessions),
+                ("services", &config.services),
+            ] {
+                assert_eq!(
+                    sections_json(actual),
+                    serde_json::to_string(&case[key]).unwrap(),
+                    "{name}: {key}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn non_utf8_config_is_a_parse_error_and_a_directory_is_no_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let config_path = dir.path().join("config");
+        std::fs::write(&config_path, b"[default]\nregion = \xff\n").unwrap();
+        let env = crate::context::Env::from_pairs([
+            ("HOME", dir.path().display().to_string()),
+            ("AWS_CONFIG_FILE", config_path.display().to_string()),
+        ]);
+        let ctx = Context::for_tests(env, std::time::SystemTime::UNIX_EPOCH);
+        let err = AwsConfig::load(&ctx).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("Unable to parse config file: {}", config_path.display())
+        );
+        std::fs::remove_file(&config_path).unwrap();
+        std::fs::create_dir(&config_path).unwrap();
+        assert!(AwsConfig::load(&ctx).unwrap().profiles.is_empty());
+    }
+
     #[test]
     fn profile_kinds_are_split() {
         let config = AwsConfig::from_config_text(

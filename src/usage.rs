@@ -1,0 +1,520 @@
+//! The command line as AWS CLI v2 reports it: parses the arguments with clap, and turns
+//! every way they can be wrong into v2's text and exit code (252).
+//!
+//! v2 (≥2.34, `awscli/argparser.py`, `clidriver.py`, `errorhandler.py`, `errorformat.py`)
+//! has three shapes, all reproduced here with `awsso` for `aws`:
+//! - argparse errors (bad choice, missing value, missing command, unknown command): one
+//!   `ParamValidation` report whose message is argparse's, a blank line, then the usage
+//!   block, all inside the same `[ERROR]` line group;
+//! - an unknown option of a generated service command (`sts get-caller-identity --x`):
+//!   the usage block first, a blank line, then `awsso: [ERROR]: Unknown options: --x`
+//!   (leftover arguments joined with `", "`);
+//! - an unknown option of a customised command (`sso login`, `configure ...`):
+//!   `An error occurred (ParamValidation): Unknown options: --x` (joined with `","`).
+//!
+//! Like argparse, long options may be abbreviated to a unique prefix and repeating an
+//! option keeps the last value. `--help` is clap's help text; `help` as the last word
+//! (`awsso sso login help`) is v2's spelling of it.
+
+use std::ffi::OsString;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{ArgMatches, Command, CommandFactory, FromArgMatches};
+
+use crate::cli::Cli;
+use crate::context::Context;
+use crate::error::Error;
+
+/// v2's `USAGE` (argparser.py), with awsso's name.
+pub const USAGE: &str = "usage: awsso [options] <command> <subcommand> [<subcommand> ...] [parameters]\nTo see help text, you can run:\n\n  awsso help\n  awsso <command> help\n  awsso <command> <subcommand> help\n";
+
+/// The usage block v2 prints before `Unknown options` of service commands
+/// (`UnknownArgumentErrorHandler`): a blank line, `USAGE`, and a blank line; the error
+/// line's own leading newline follows ([`Error::stderr_text`]).
+pub fn usage_block() -> String {
+    format!("\n{USAGE}\n")
+}
+
+/// What the arguments asked for: run this command line, or stop with this exit code
+/// (help, version and usage errors are already printed).
+pub enum Parsed {
+    Run(Box<Cli>),
+    Exit(u8),
+}
+
+/// The clap command with argparse's habits: unique prefixes of long options are accepted,
+/// and a repeated option keeps its last value.
+fn command() -> Command {
+    fn tune(cmd: Command) -> Command {
+        cmd.infer_long_args(true)
+            .args_override_self(true)
+            .mut_subcommands(tune)
+    }
+    tune(Cli::command())
+}
+
+/// Parses `args` (program name first). Prints help, the version or the usage error itself.
+pub fn parse(ctx: &Context, args: &[OsString]) -> Parsed {
+    let args = help_word_to_flag(args);
+    let words: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    // v2 reads --profile and --debug in a first pass, before anything else
+    // (`FirstPassGlobalArgParser`); its failure has argparse's own usage line.
+    if let Some(error) = first_pass_error(&words) {
+        return report(ctx, error);
+    }
+    // `--version` is an argparse action: it prints as soon as it is seen.
+    if words
+        .iter()
+        .skip(1)
+        .take_while(|w| *w != "--")
+        .any(|w| w == "--version")
+    {
+        ctx.out(&format!("{}\n", crate::version_line()));
+        return Parsed::Exit(0);
+    }
+    let mut cmd = command();
+    match cmd
+        .try_get_matches_from_mut(&args)
+        .and_then(|m: ArgMatches| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => {
+            if cli.command.is_none() && !cli.global.version {
+                return report(
+                    ctx,
+                    argparse_error("the following arguments are required: command"),
+                );
+            }
+            Parsed::Run(Box::new(cli))
+        }
+        Err(e) => match e.kind() {
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                ctx.out(&e.render().to_string());
+                Parsed::Exit(0)
+            }
+            _ => {
+                cmd.build();
+                report(ctx, usage_error(&cmd, &words, &e))
+            }
+        },
+    }
+}
+
+fn report(ctx: &Context, error: Error) -> Parsed {
+    ctx.err(&error.stderr_text());
+    Parsed::Exit(error.exit_code())
+}
+
+/// An argparse `error()`: the message, a blank line, the usage block, as one
+/// ParamValidation report.
+fn argparse_error(message: &str) -> Error {
+    Error::ParamValidation(format!("{message}\n\n{USAGE}"))
+}
+
+/// v2 answers `help` as the only argument after a command path (`aws sso login help`,
+/// `aws help`) with that command's help page; awsso shows clap's.
+fn help_word_to_flag(args: &[OsString]) -> Vec<OsString> {
+    let mut args = args.to_vec();
+    let n = args.len();
+    if n >= 2
+        && args[n - 1] == "help"
+        && (n == 2 || !args[n - 2].to_string_lossy().starts_with('-'))
+    {
+        args[n - 1] = OsString::from("--help");
+    }
+    args
+}
+
+/// `--profile` with no value, checked before everything else as v2 does; reported with
+/// the first-pass parser's generated usage line.
+fn first_pass_error(words: &[String]) -> Option<Error> {
+    let mut iter = words.iter().skip(1).take_while(|w| *w != "--").peekable();
+    while let Some(word) = iter.next() {
+        if word == "--profile" && iter.peek().is_none_or(|next| looks_like_option(next)) {
+            return Some(Error::ParamValidation(
+                "argument --profile: expected one argument\n\nusage: awsso [--profile PROFILE] [--debug]\n"
+                    .to_owned(),
+            ));
+        }
+    }
+    None
+}
+
+/// argparse's view of a word: dash-led (and not a negative number) means an option.
+fn looks_like_option(word: &str) -> bool {
+    word.starts_with('-')
+        && word != "-"
+        && !word[1..].chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
+/// Where the words lead in the command tree, and what is left over: argparse's
+/// `remaining`, what v2 lists after `Unknown options:`.
+struct Walk<'a> {
+    /// The deepest command reached.
+    command: &'a Command,
+    /// Its names from the top (`["sso", "login"]`).
+    path: Vec<String>,
+    remaining: Vec<String>,
+    /// The first positional word that is not a subcommand of a command that has some.
+    bad_subcommand: Option<String>,
+}
+
+fn walk<'a>(top: &'a Command, words: &[String]) -> Walk<'a> {
+    let mut walk = Walk {
+        command: top,
+        path: Vec::new(),
+        remaining: Vec::new(),
+        bad_subcommand: None,
+    };
+    let mut i = 1;
+    let mut only_positionals = false;
+    while i < words.len() {
+        let word = &words[i];
+        i += 1;
+        if only_positionals {
+            walk.remaining.push(word.clone());
+            continue;
+        }
+        if word == "--" {
+            only_positionals = true;
+            continue;
+        }
+        if let Some(long) = word.strip_prefix("--") {
+            let (name, inline_value) = match long.split_once('=') {
+                Some((name, _)) => (name, true),
+                None => (long, false),
+            };
+            match find_long(walk.command, name) {
+                Some(arg) => {
+                    if arg.get_action().takes_values() && !inline_value {
+                        i += 1;
+                    }
+                }
+                None => walk.remaining.push(word.clone()),
+            }
+            continue;
+        }
+        if looks_like_option(word) {
+            if word != "-h" {
+                walk.remaining.push(word.clone());
+            }
+            continue;
+        }
+        let has_subcommands = walk.command.get_subcommands().next().is_some();
+        match walk.command.find_subcommand(word) {
+            Some(sub) if has_subcommands => {
+                walk.path.push(sub.get_name().to_owned());
+                walk.command = sub;
+            }
+            _ => {
+                if has_subcommands && walk.bad_subcommand.is_none() {
+                    walk.bad_subcommand = Some(word.clone());
+                }
+                walk.remaining.push(word.clone());
+            }
+        }
+    }
+    walk
+}
+
+/// A long option by name or unique prefix (argparse's `allow_abbrev`).
+fn find_long<'a>(cmd: &'a Command, name: &str) -> Option<&'a clap::Arg> {
+    let longs = || {
+        cmd.get_arguments().map(|a| {
+            let mut names: Vec<&str> = a.get_long().into_iter().collect();
+            names.extend(a.get_all_aliases().unwrap_or_default());
+            (a, names)
+        })
+    };
+    if let Some((arg, _)) = longs().find(|(_, names)| names.contains(&name)) {
+        return Some(arg);
+    }
+    let mut matches = longs().filter(|(_, names)| names.iter().any(|n| n.starts_with(name)));
+    match (matches.next(), matches.next()) {
+        (Some((arg, _)), None) if !name.is_empty() => Some(arg),
+        _ => None,
+    }
+}
+
+/// argparse's name for the positional a command level is missing or got wrong: the main
+/// parser's `command`, a service's `operation`, a customised command's `subcommand`.
+fn positional_dest(path: &[String]) -> &'static str {
+    match path.first().map(String::as_str) {
+        None => "command",
+        Some("sso" | "sts") => "operation",
+        Some(_) => "subcommand",
+    }
+}
+
+/// Commands v2 customises (`BasicCommand`): their unknown options are a plain
+/// ParamValidation error. Everything else is a generated service operation.
+fn is_customised(path: &[String]) -> bool {
+    match path.first().map(String::as_str) {
+        Some("configure" | "login" | "logout") => true,
+        Some("sso") => matches!(path.get(1).map(String::as_str), Some("login" | "logout")),
+        _ => false,
+    }
+}
+
+/// argparse's invalid-choice report (v2's `CLIArgParser._check_value`), with the close
+/// matches difflib finds.
+fn invalid_choice(dest: &str, value: &str, choices: &[String]) -> Error {
+    let mut message = format!("argument {dest}: Found invalid choice '{value}'\n");
+    let close = close_matches(value, choices);
+    if !close.is_empty() {
+        message.push_str("\nMaybe you meant:\n");
+        for word in close {
+            message.push_str("\n  * ");
+            message.push_str(&word);
+        }
+    }
+    argparse_error(&message)
+}
+
+fn context_string(e: &clap::Error, kind: ContextKind) -> Option<String> {
+    match e.get(kind)? {
+        ContextValue::String(s) => Some(s.clone()),
+        ContextValue::Strings(v) => Some(v.join(", ")),
+        _ => None,
+    }
+}
+
+/// The option's name alone from clap's `--output <FORMAT>`.
+fn option_name(rendered: &str) -> String {
+    rendered
+        .split([' ', '='])
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn subcommand_choices(cmd: &Command, path: &[String]) -> Vec<String> {
+    let mut choices: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
+    // v2's main and service command tables include `help`; a customised command's does not.
+    if positional_dest(path) == "subcommand" {
+        choices.retain(|c| c != "help");
+    } else if !choices.iter().any(|c| c == "help") {
+        choices.push("help".to_owned());
+    }
+    choices
+}
+
+/// Turns clap's complaint about `words` into v2's error.
+fn usage_error(top: &Command, words: &[String], e: &clap::Error) -> Error {
+    let walk = walk(top, words);
+    let command_incomplete = walk.command.get_subcommands().next().is_some();
+    match e.kind() {
+        ErrorKind::InvalidSubcommand => {
+            let value = walk
+                .bad_subcommand
+                .clone()
+                .or_else(|| context_string(e, ContextKind::InvalidSubcommand))
+                .unwrap_or_default();
+            invalid_choice(
+                positional_dest(&walk.path),
+                &value,
+                &subcommand_choices(walk.command, &walk.path),
+            )
+        }
+        ErrorKind::UnknownArgument if command_incomplete => {
+            if let Some(value) = &walk.bad_subcommand {
+                return invalid_choice(
+                    positional_dest(&walk.path),
+                    value,
+                    &subcommand_choices(walk.command, &walk.path),
+                );
+            }
+            argparse_error(&format!(
+                "the following arguments are required: {}",
+                positional_dest(&walk.path)
+            ))
+        }
+        ErrorKind::UnknownArgument => {
+            let mut remaining = walk.remaining.clone();
+            if remaining.is_empty() {
+                remaining.extend(context_string(e, ContextKind::InvalidArg));
+            }
+            if is_customised(&walk.path) {
+                Error::ParamValidation(format!("Unknown options: {}", remaining.join(",")))
+            } else {
+                Error::Usage {
+                    message: format!("Unknown options: {}", remaining.join(", ")),
+                    usage: Some(usage_block()),
+                }
+            }
+        }
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            argparse_error(&format!(
+                "the following arguments are required: {}",
+                positional_dest(&walk.path)
+            ))
+        }
+        ErrorKind::InvalidValue => {
+            let arg = option_name(&context_string(e, ContextKind::InvalidArg).unwrap_or_default());
+            let value = context_string(e, ContextKind::InvalidValue).unwrap_or_default();
+            let choices: Vec<String> = match e.get(ContextKind::ValidValue) {
+                Some(ContextValue::Strings(v)) => v.clone(),
+                _ => Vec::new(),
+            };
+            if value.is_empty() {
+                argparse_error(&format!("argument {arg}: expected one argument"))
+            } else {
+                invalid_choice(&arg, &value, &choices)
+            }
+        }
+        ErrorKind::ValueValidation => {
+            let arg = option_name(&context_string(e, ContextKind::InvalidArg).unwrap_or_default());
+            let value = context_string(e, ContextKind::InvalidValue).unwrap_or_default();
+            argparse_error(&format!("argument {arg}: invalid int value: '{value}'"))
+        }
+        ErrorKind::ArgumentConflict => {
+            let arg = option_name(&context_string(e, ContextKind::InvalidArg).unwrap_or_default());
+            let prior = option_name(&context_string(e, ContextKind::PriorArg).unwrap_or_default());
+            argparse_error(&format!(
+                "argument {arg}: not allowed with argument {prior}"
+            ))
+        }
+        ErrorKind::MissingRequiredArgument => {
+            let missing: Vec<String> = match e.get(ContextKind::InvalidArg) {
+                Some(ContextValue::Strings(v)) => v.iter().map(|a| option_name(a)).collect(),
+                Some(ContextValue::String(s)) => vec![option_name(s)],
+                _ => Vec::new(),
+            };
+            argparse_error(&format!(
+                "the following arguments are required: {}",
+                missing.join(", ")
+            ))
+        }
+        _ => {
+            let rendered = e.render().to_string();
+            let first = rendered
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("error: ")
+                .to_owned();
+            argparse_error(&first)
+        }
+    }
+}
+
+/// Python's `difflib.get_close_matches(word, possibilities, n=3, cutoff=0.8)`: the
+/// possibilities whose `SequenceMatcher` ratio with `word` is at least 0.8, best first
+/// (ties: the greater string first, as `heapq.nlargest` orders tuples).
+pub fn close_matches(word: &str, possibilities: &[String]) -> Vec<String> {
+    let b: Vec<char> = word.chars().collect();
+    let mut scored: Vec<(f64, &String)> = possibilities
+        .iter()
+        .filter_map(|x| {
+            let a: Vec<char> = x.chars().collect();
+            let ratio = sequence_ratio(&a, &b);
+            (ratio >= 0.8).then_some((ratio, x))
+        })
+        .collect();
+    scored.sort_by(|l, r| r.0.total_cmp(&l.0).then_with(|| r.1.cmp(l.1)));
+    scored.into_iter().take(3).map(|(_, x)| x.clone()).collect()
+}
+
+/// `SequenceMatcher(None, a, b).ratio()` for short sequences (no junk, no autojunk):
+/// 2·M / (|a| + |b|), M the size of difflib's matching blocks.
+fn sequence_ratio(a: &[char], b: &[char]) -> f64 {
+    let total = a.len() + b.len();
+    if total == 0 {
+        return 1.0;
+    }
+    2.0 * matching_size(a, b, 0, a.len(), 0, b.len()) as f64 / total as f64
+}
+
+/// difflib's recursive matching: the longest common block (earliest in `a`, then in `b`),
+/// then the same on each side of it.
+fn matching_size(a: &[char], b: &[char], alo: usize, ahi: usize, blo: usize, bhi: usize) -> usize {
+    let (mut best_i, mut best_j, mut best_size) = (alo, blo, 0usize);
+    // j2len[j] = length of the match ending at a[i-1], b[j-1].
+    let mut j2len = vec![0usize; b.len() + 1];
+    for (i, ai) in a.iter().enumerate().take(ahi).skip(alo) {
+        let mut next = vec![0usize; b.len() + 1];
+        for j in blo..bhi {
+            if *ai == b[j] {
+                let k = j2len[j] + 1;
+                next[j + 1] = k;
+                if k > best_size {
+                    best_i = i + 1 - k;
+                    best_j = j + 1 - k;
+                    best_size = k;
+                }
+            }
+        }
+        j2len = next;
+    }
+    if best_size == 0 {
+        return 0;
+    }
+    best_size
+        + matching_size(a, b, alo, best_i, blo, best_j)
+        + matching_size(a, b, best_i + best_size, ahi, best_j + best_size, bhi)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn close_matches_follow_difflib() {
+        let formats = strings(&["json", "text", "table", "yaml", "yaml-stream", "off"]);
+        assert_eq!(close_matches("jsn", &formats), ["json"]);
+        assert_eq!(close_matches("yml", &formats), ["yaml"]);
+        assert!(close_matches("none", &formats).is_empty());
+        let commands = strings(&["configure", "sso", "sts", "login", "logout", "help"]);
+        // difflib: ratio("sso", "ss") = 0.8, ratio("sts", "ss") = 0.8; ties by name, greater first.
+        assert_eq!(close_matches("ss", &commands), ["sts", "sso"]);
+        assert_eq!(close_matches("loggin", &commands), ["login"]);
+    }
+
+    #[test]
+    fn trailing_help_word_is_the_help_flag() {
+        let to = |v: &[&str]| {
+            help_word_to_flag(&v.iter().map(OsString::from).collect::<Vec<_>>())
+                .into_iter()
+                .map(|s| s.into_string().unwrap())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(to(&["awsso", "help"]), ["awsso", "--help"]);
+        assert_eq!(
+            to(&["awsso", "sso", "login", "help"]),
+            ["awsso", "sso", "login", "--help"]
+        );
+        assert_eq!(
+            to(&["awsso", "sso", "login", "--sso-session", "help"]),
+            ["awsso", "sso", "login", "--sso-session", "help"]
+        );
+    }
+
+    #[test]
+    fn walk_finds_path_and_leftovers() {
+        let mut cmd = command();
+        cmd.build();
+        let words = strings(&[
+            "awsso",
+            "--bogus",
+            "sso",
+            "login",
+            "--prof",
+            "p",
+            "x",
+            "--sso-session=s",
+            "--no",
+        ]);
+        let w = walk(&cmd, &words);
+        assert_eq!(w.path, ["sso", "login"]);
+        assert_eq!(w.remaining, ["--bogus", "x", "--no"]);
+    }
+}
