@@ -117,8 +117,13 @@ pub fn run(
         ));
     };
     let runtime = crate::http::runtime()?;
-    let token = super::login::sign_in(ctx, global, args, &runtime, registration)?;
-    let lists = Lists::new(ctx, global, &registration.sso_region)?;
+    let signed_in = super::login::sign_in(ctx, global, args, &runtime, registration)?;
+    let sso_region = signed_in
+        .derived_region
+        .as_deref()
+        .unwrap_or(&registration.sso_region);
+    let lists = Lists::new(ctx, global, sso_region)?;
+    let token = signed_in.access_token;
 
     let mut accounts = match &args.account_id {
         Some(id) => vec![AccountInfo {

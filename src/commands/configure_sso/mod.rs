@@ -88,10 +88,18 @@ pub fn run(ctx: &Context, global: &GlobalArgs, args: &ConfigureSsoArgs) -> Resul
         return all_roles::run(ctx, global, args, &registration, &wizard.session_values);
     }
     let runtime = crate::http::runtime()?;
-    let token = login::sign_in(ctx, global, args, &runtime, &registration)?;
-    let lists = portal_lists::Lists::new(ctx, global, &registration.sso_region)?;
+    let signed_in = login::sign_in(ctx, global, args, &runtime, &registration)?;
+    if let Some(region) = &signed_in.derived_region {
+        wizard.use_derived_region(region);
+    }
+    let sso_region = signed_in
+        .derived_region
+        .as_deref()
+        .unwrap_or(&registration.sso_region);
+    let lists = portal_lists::Lists::new(ctx, global, sso_region)?;
+    let token = signed_in.access_token.as_str();
 
-    let picked = wizard.pick_account_and_role(&mut answers, args, &runtime, &lists, &token)?;
+    let picked = wizard.pick_account_and_role(&mut answers, args, &runtime, &lists, token)?;
     let configured_for_credentials = picked.is_some();
 
     wizard.profile_config_prompt(
@@ -319,6 +327,17 @@ impl Wizard<'_> {
         };
         self.session_values = values;
         Ok(registration)
+    }
+
+    /// A vanity start URL named another SSO region than the one given: that region is the
+    /// one written (v2 ≥2.35.13 asks no region then).
+    fn use_derived_region(&mut self, region: &str) {
+        let values = if self.session.is_some() {
+            &mut self.session_values
+        } else {
+            &mut self.profile_values
+        };
+        values.insert("sso_region".into(), region.to_owned());
     }
 
     /// v2's `_set_sso_session_defaults_from_profile_config`: a profile's own start URL and
