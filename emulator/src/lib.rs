@@ -1,1 +1,336 @@
+//! awsso-emulator: IAM Identity Center (SSO OIDC, the SSO portal) and STS on loopback, speaking
+//! the real wire protocols, for awsso's tests and demo. One port serves all three services;
+//! point any AWS client at it with `AWS_ENDPOINT_URL`.
+//!
+//! ```no_run
+//! use awsso_emulator::{Emulator, Options};
+//! let emu = Emulator::start(Options::default().auto_approve(true));
+//! println!("export AWS_ENDPOINT_URL={}", emu.url());
+//! emu.set_faults(|f| f.pending_polls = 2);
+//! assert!(emu.request_lines().is_empty());
+//! ```
+//!
+//! The server runs on its own thread with its own tokio runtime, so tests need neither a
+//! subprocess nor an async context; dropping the [`Emulator`] stops it and closes the port.
 
+// Handlers return `Result<Reply, Reply>`: the error *is* the HTTP answer, built once, rarely.
+#![allow(clippy::result_large_err)]
+
+mod directory;
+mod faults;
+mod oidc;
+mod portal;
+mod reply;
+mod server;
+mod sigv4;
+mod state;
+mod sts;
+
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime};
+
+use axum::serve::ListenerExt;
+
+pub use directory::{assumed_role_identity, role_id, Account, Directory, IamUser};
+pub use faults::Faults;
+pub use oidc::s256_challenge;
+pub use server::MAX_BODY;
+pub use state::IssuedCredentials;
+
+use server::Shared;
+use state::{Settings, State};
+
+/// How the emulator starts. Build with the methods; `Options::default()` is a healthy service
+/// with the default [`Directory`], device codes waiting for the user, 8 h tokens, 1 h role
+/// credentials, 90-day registrations, pages of 2 and a polling interval of 1 s.
+#[derive(Debug, Clone)]
+pub struct Options {
+    auto_approve: bool,
+    directory: Directory,
+    token_ttl: Duration,
+    registration_ttl: Duration,
+    credentials_ttl: Duration,
+    page_size: usize,
+    interval: u64,
+    faults: Faults,
+    port: u16,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            auto_approve: false,
+            directory: Directory::default(),
+            token_ttl: Duration::from_secs(8 * 3600),
+            registration_ttl: Duration::from_secs(90 * 24 * 3600),
+            credentials_ttl: Duration::from_secs(3600),
+            page_size: 2,
+            interval: 1,
+            faults: Faults::default(),
+            port: 0,
+        }
+    }
+}
+
+impl Options {
+    /// Device codes are approved when created, as if the user clicked Allow at once.
+    pub fn auto_approve(mut self, yes: bool) -> Self {
+        self.auto_approve = yes;
+        self
+    }
+
+    /// Who the user is and what they may access.
+    pub fn directory(mut self, directory: Directory) -> Self {
+        self.directory = directory;
+        self
+    }
+
+    /// Lifetime of access tokens (`expiresIn` of CreateToken). Default 8 hours.
+    pub fn token_ttl(mut self, ttl: Duration) -> Self {
+        self.token_ttl = ttl;
+        self
+    }
+
+    /// Lifetime of client registrations (`clientSecretExpiresAt`). Default 90 days.
+    pub fn registration_ttl(mut self, ttl: Duration) -> Self {
+        self.registration_ttl = ttl;
+        self
+    }
+
+    /// Lifetime of role credentials from GetRoleCredentials. Default 1 hour; zero gives
+    /// credentials that are already expired (STS answers `ExpiredToken`).
+    pub fn credentials_ttl(mut self, ttl: Duration) -> Self {
+        self.credentials_ttl = ttl;
+        self
+    }
+
+    /// Most items per ListAccounts/ListAccountRoles page (default 2, so clients must paginate).
+    pub fn page_size(mut self, size: usize) -> Self {
+        self.page_size = size.max(1);
+        self
+    }
+
+    /// The `interval` StartDeviceAuthorization returns, in seconds (default 1).
+    pub fn interval(mut self, seconds: u64) -> Self {
+        self.interval = seconds;
+        self
+    }
+
+    /// Faults active from the start.
+    pub fn faults(mut self, faults: Faults) -> Self {
+        self.faults = faults;
+        self
+    }
+
+    /// Shorthand for `faults.pending_polls`.
+    pub fn pending_polls(mut self, polls: u32) -> Self {
+        self.faults.pending_polls = polls;
+        self
+    }
+
+    /// The port on 127.0.0.1 (default 0: any free port).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+}
+
+/// One request as it arrived, for tests to assert on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedRequest {
+    pub method: String,
+    /// Percent-encoded, as sent.
+    pub path: String,
+    /// The raw query string without `?` (empty when none).
+    pub query: String,
+    /// Header names lower-case, in arrival order.
+    pub headers: Vec<(String, String)>,
+    /// The body as text (bodies of these protocols are JSON or form-encoded).
+    pub body: String,
+}
+
+impl RecordedRequest {
+    /// The first value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `"METHOD /path"`.
+    pub fn line(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+}
+
+/// A running emulator. Dropping it stops the server and closes its port.
+pub struct Emulator {
+    url: String,
+    shared: Arc<Shared>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Starts on 127.0.0.1 (port from [`Options::port`], default any free port).
+    ///
+    /// # Panics
+    /// If the port cannot be bound; use [`Emulator::try_start`] to handle that.
+    pub fn start(options: Options) -> Emulator {
+        Self::try_start(options).expect("start awsso-emulator")
+    }
+
+    /// Starts on 127.0.0.1, or says why the port could not be bound.
+    pub fn try_start(options: Options) -> std::io::Result<Emulator> {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", options.port))?;
+        listener.set_nonblocking(true)?;
+        let url = format!("http://127.0.0.1:{}", listener.local_addr()?.port());
+        let settings = Settings {
+            auto_approve: options.auto_approve,
+            token_ttl: options.token_ttl,
+            registration_ttl: options.registration_ttl,
+            credentials_ttl: options.credentials_ttl,
+            page_size: options.page_size,
+            interval: options.interval,
+        };
+        let state = State::new(settings, options.directory, options.faults);
+        let shared = Arc::new(Shared::new(state, url.clone()));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+        let app = server::router(shared.clone());
+        let thread = std::thread::Builder::new()
+            .name("awsso-emulator".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                        return;
+                    };
+                    // Without TCP_NODELAY a response written in two segments waits for the
+                    // client's delayed ACK, about 40 ms per request (testing-notes.md).
+                    let listener = listener.tap_io(|stream| {
+                        let _ = stream.set_nodelay(true);
+                    });
+                    tokio::select! {
+                        _ = axum::serve(listener, app) => {}
+                        _ = stopped => {}
+                    }
+                });
+                // Dropping the runtime here ends every connection task.
+            })?;
+        Ok(Emulator {
+            url,
+            shared,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`: the endpoint of all three services.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Every request received so far, in arrival order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.lock().requests.clone()
+    }
+
+    /// `"METHOD /path"` of every request so far, e.g. `"POST /client/register"`.
+    pub fn request_lines(&self) -> Vec<String> {
+        self.shared
+            .lock()
+            .requests
+            .iter()
+            .map(RecordedRequest::line)
+            .collect()
+    }
+
+    /// Forgets the recorded requests.
+    pub fn clear_requests(&self) {
+        self.shared.lock().requests.clear();
+    }
+
+    /// Changes the active faults; takes effect for the next request.
+    pub fn set_faults(&self, change: impl FnOnce(&mut Faults)) {
+        change(&mut self.shared.lock().faults);
+    }
+
+    /// The faults as they are now (counters go down as faults fire).
+    pub fn faults(&self) -> Faults {
+        self.shared.lock().faults.clone()
+    }
+
+    /// Every access and refresh token stops working (portal 401, refresh `invalid_grant`), as
+    /// when an administrator revokes the user's sessions. Issued role credentials stay valid.
+    pub fn revoke_all_tokens(&self) {
+        self.shared.lock().revoke_all_tokens();
+    }
+
+    /// The directory the emulator serves.
+    pub fn directory(&self) -> Directory {
+        self.shared.lock().directory.clone()
+    }
+
+    /// A valid access token for the directory's user, issued without a sign-in (for tests that
+    /// only need the portal). It lives as long as [`Options::token_ttl`] says.
+    pub fn issue_token_for_tests(&self) -> String {
+        let mut state = self.shared.lock();
+        let session = state.new_session();
+        state
+            .issue_tokens(SystemTime::now(), "emulator-tests", session, false)
+            .0
+    }
+
+    /// Approves the device code with this user code, as the verification page would.
+    /// Returns false when no such pending code exists.
+    pub fn approve_user_code(&self, user_code: &str) -> bool {
+        let mut state = self.shared.lock();
+        match state
+            .devices
+            .values_mut()
+            .find(|d| d.user_code == user_code && d.approval == state::Approval::Pending)
+        {
+            Some(device) => {
+                device.approval = state::Approval::Approved;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The credentials with this access key id, if the emulator issued or knows them.
+    pub fn credentials(&self, access_key_id: &str) -> Option<IssuedCredentials> {
+        self.shared.lock().credentials.get(access_key_id).cloned()
+    }
+
+    /// Temporary credentials issued so far (GetRoleCredentials, AssumeRole), oldest first.
+    pub fn issued_credentials(&self) -> Vec<IssuedCredentials> {
+        let state = self.shared.lock();
+        state
+            .issue_order
+            .iter()
+            .filter_map(|key| state.credentials.get(key).cloned())
+            .collect()
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator").field("url", &self.url).finish()
+    }
+}

@@ -1,0 +1,289 @@
+//! The emulator's memory: client registrations, device and authorization codes, tokens and the
+//! credentials it issued, plus the recorded requests. One value behind one mutex, never held
+//! across an await.
+
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime};
+
+use rand::distr::{Alphanumeric, SampleString};
+use rand::Rng;
+
+use crate::directory::Directory;
+use crate::faults::Faults;
+use crate::RecordedRequest;
+
+/// Settings fixed at start.
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    pub auto_approve: bool,
+    pub token_ttl: Duration,
+    pub registration_ttl: Duration,
+    pub credentials_ttl: Duration,
+    pub page_size: usize,
+    pub interval: u64,
+}
+
+/// What RegisterClient recorded.
+#[derive(Debug, Clone)]
+pub(crate) struct Client {
+    pub secret: String,
+    pub secret_expires_at: SystemTime,
+    pub scopes: Vec<String>,
+    pub grant_types: Vec<String>,
+    pub redirect_uris: Vec<String>,
+    #[allow(dead_code)] // recorded like IdC does; nothing checks it yet
+    pub issuer_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Approval {
+    Pending,
+    Approved,
+    Denied,
+    /// Tokens were issued; the code cannot be used again.
+    Consumed,
+}
+
+/// A device authorization (RFC 8628) started by StartDeviceAuthorization.
+#[derive(Debug, Clone)]
+pub(crate) struct DeviceAuth {
+    pub client_id: String,
+    pub user_code: String,
+    pub expires_at: SystemTime,
+    pub approval: Approval,
+    pub polls: u32,
+}
+
+/// An authorization code handed out by `/authorize`.
+#[derive(Debug, Clone)]
+pub(crate) struct AuthCode {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub code_challenge: String,
+    pub expires_at: SystemTime,
+}
+
+/// An access token the portal accepts while it is valid.
+#[derive(Debug, Clone)]
+pub(crate) struct AccessToken {
+    pub expires_at: SystemTime,
+    pub revoked: bool,
+    /// Tokens of one sign-in share a session; Logout ends all of them.
+    pub session: u64,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct RefreshToken {
+    pub client_id: String,
+    pub used: bool,
+    pub revoked: bool,
+    pub session: u64,
+}
+
+/// Credentials the emulator issued (GetRoleCredentials, AssumeRole) or knows (IAM users), as
+/// STS sees them when it verifies a signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedCredentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    /// Present for temporary (`ASIA…`) credentials.
+    pub session_token: Option<String>,
+    /// `None` for long-term IAM user keys.
+    pub expiration: Option<SystemTime>,
+    /// What GetCallerIdentity returns for them.
+    pub arn: String,
+    pub user_id: String,
+    pub account: String,
+}
+
+pub(crate) struct State {
+    pub settings: Settings,
+    pub directory: Directory,
+    pub faults: Faults,
+    pub requests: Vec<RecordedRequest>,
+    pub clients: HashMap<String, Client>,
+    /// By device code.
+    pub devices: HashMap<String, DeviceAuth>,
+    pub codes: HashMap<String, AuthCode>,
+    pub access_tokens: HashMap<String, AccessToken>,
+    pub refresh_tokens: HashMap<String, RefreshToken>,
+    /// By access key id; IAM users' keys are included at start.
+    pub credentials: HashMap<String, IssuedCredentials>,
+    /// Access key ids of temporary credentials, oldest first.
+    pub issue_order: Vec<String>,
+    next_session: u64,
+}
+
+impl State {
+    pub fn new(settings: Settings, directory: Directory, faults: Faults) -> State {
+        let credentials = directory
+            .users
+            .iter()
+            .map(|u| {
+                let creds = IssuedCredentials {
+                    access_key_id: u.access_key_id.clone(),
+                    secret_access_key: u.secret_access_key.clone(),
+                    session_token: None,
+                    expiration: None,
+                    arn: u.arn.clone(),
+                    user_id: u.user_id.clone(),
+                    account: u.account(),
+                };
+                (u.access_key_id.clone(), creds)
+            })
+            .collect();
+        State {
+            settings,
+            directory,
+            faults,
+            requests: Vec::new(),
+            clients: HashMap::new(),
+            devices: HashMap::new(),
+            codes: HashMap::new(),
+            access_tokens: HashMap::new(),
+            refresh_tokens: HashMap::new(),
+            credentials,
+            issue_order: Vec::new(),
+            next_session: 1,
+        }
+    }
+
+    pub fn new_session(&mut self) -> u64 {
+        self.next_session += 1;
+        self.next_session
+    }
+
+    /// Issues an access token (and a refresh token when `with_refresh`) for `session`.
+    /// Returns `(access_token, refresh_token)`.
+    pub fn issue_tokens(
+        &mut self,
+        now: SystemTime,
+        client_id: &str,
+        session: u64,
+        with_refresh: bool,
+    ) -> (String, Option<String>) {
+        let access = format!("aoa{}", random_token(120));
+        self.access_tokens.insert(
+            access.clone(),
+            AccessToken {
+                expires_at: now + self.settings.token_ttl,
+                revoked: false,
+                session,
+            },
+        );
+        let refresh = with_refresh.then(|| {
+            let refresh = format!("aor{}", random_token(120));
+            self.refresh_tokens.insert(
+                refresh.clone(),
+                RefreshToken {
+                    client_id: client_id.to_string(),
+                    used: false,
+                    revoked: false,
+                    session,
+                },
+            );
+            refresh
+        });
+        (access, refresh)
+    }
+
+    /// The access token if the portal should accept it now.
+    pub fn valid_access_token(&self, token: &str, now: SystemTime) -> Option<&AccessToken> {
+        self.access_tokens
+            .get(token)
+            .filter(|t| !t.revoked && now < t.expires_at)
+    }
+
+    /// Ends a sign-in session: its access and refresh tokens stop working.
+    pub fn end_session(&mut self, session: u64) {
+        for token in self.access_tokens.values_mut() {
+            if token.session == session {
+                token.revoked = true;
+            }
+        }
+        for token in self.refresh_tokens.values_mut() {
+            if token.session == session {
+                token.revoked = true;
+            }
+        }
+    }
+
+    pub fn revoke_all_tokens(&mut self) {
+        for token in self.access_tokens.values_mut() {
+            token.revoked = true;
+        }
+        for token in self.refresh_tokens.values_mut() {
+            token.revoked = true;
+        }
+    }
+
+    /// Mints temporary credentials for an identity, valid for `ttl`.
+    pub fn issue_credentials(
+        &mut self,
+        now: SystemTime,
+        ttl: Duration,
+        arn: String,
+        user_id: String,
+        account: String,
+    ) -> IssuedCredentials {
+        let creds = IssuedCredentials {
+            access_key_id: format!("ASIA{}", random_upper(16)),
+            secret_access_key: random_token(40),
+            session_token: Some(format!("IQoJb3JpZ2luX2VtdWxhdG9y{}", random_token(200))),
+            expiration: Some(now + ttl),
+            arn,
+            user_id,
+            account,
+        };
+        self.credentials
+            .insert(creds.access_key_id.clone(), creds.clone());
+        self.issue_order.push(creds.access_key_id.clone());
+        creds
+    }
+}
+
+/// Random letters and digits.
+pub(crate) fn random_token(len: usize) -> String {
+    Alphanumeric.sample_string(&mut rand::rng(), len)
+}
+
+/// Random upper-case letters and digits (access key ids).
+pub(crate) fn random_upper(len: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+/// A user code as the device page shows it: `XXXX-XXXX`, consonants only (no words, no 0/O).
+pub(crate) fn random_user_code() -> String {
+    const ALPHABET: &[u8] = b"BCDFGHJKLMNPQRSTVWXZ";
+    let mut rng = rand::rng();
+    let mut pick = || ALPHABET[rng.random_range(0..ALPHABET.len())] as char;
+    let first: String = (0..4).map(|_| pick()).collect();
+    let second: String = (0..4).map(|_| pick()).collect();
+    format!("{first}-{second}")
+}
+
+/// Seconds since the Unix epoch.
+pub(crate) fn epoch_secs(t: SystemTime) -> i64 {
+    match t.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(d) => d.as_secs() as i64,
+        Err(e) => -(e.duration().as_secs() as i64),
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+pub(crate) fn epoch_millis(t: SystemTime) -> i64 {
+    match t.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(d) => d.as_millis() as i64,
+        Err(e) => -(e.duration().as_millis() as i64),
+    }
+}
+
+/// ISO 8601 with seconds and `Z`, as STS writes `Expiration`.
+pub(crate) fn iso8601(t: SystemTime) -> String {
+    let dt: chrono::DateTime<chrono::Utc> = t.into();
+    dt.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}

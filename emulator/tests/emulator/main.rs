@@ -1,0 +1,10 @@
+//! End-to-end tests of the emulator over real sockets: every operation, error and fault.
+
+mod binary;
+mod faults;
+mod interop;
+mod oidc;
+mod portal;
+mod server;
+mod sts;
+mod support;
