@@ -37,13 +37,15 @@ pub fn sign_in(
         profile_name: None,
     };
     if !registration.force_refresh {
-        let reusable = sso_token::cached_token(ctx, &target).found().filter(|token| {
-            !token.expires_within_refresh_window(ctx.now())
-                && token
-                    .start_url
-                    .as_deref()
-                    .is_none_or(|url| url == target.start_url)
-        });
+        let reusable = sso_token::cached_token(ctx, &target)
+            .found()
+            .filter(|token| {
+                !token.expires_within_refresh_window(ctx.now())
+                    && token
+                        .start_url
+                        .as_deref()
+                        .is_none_or(|url| url == target.start_url)
+            });
         if let Some(token) = reusable {
             ctx_debug!(ctx, "Reusing the cached SSO token for {}", target.start_url);
             return Ok(SignedIn {

@@ -17,22 +17,35 @@ use crate::error::{Error, Result};
 /// Where keys come from: the terminal, or a script in unit tests.
 pub trait Keys {
     fn read(&mut self) -> std::io::Result<Key>;
+
+    /// Holds the terminal in raw mode (`true`) until released (`false`), so keys typed
+    /// while a prompt is being drawn are not echoed by the tty driver.
+    fn hold_raw(&mut self, _raw: bool) {}
 }
 
 /// The real keyboard. `read_key_raw` reports Ctrl-C as a key instead of raising SIGINT, so
 /// an interrupted prompt can end with v2's exit code 130 and newline.
-pub struct TerminalKeys(console::Term);
+pub struct TerminalKeys {
+    term: console::Term,
+    /// The terminal's settings while a prompt holds it raw.
+    #[cfg(unix)]
+    saved: Option<rustix::termios::Termios>,
+}
 
 impl Default for TerminalKeys {
     fn default() -> Self {
-        TerminalKeys(console::Term::stdout())
+        TerminalKeys {
+            term: console::Term::stdout(),
+            #[cfg(unix)]
+            saved: None,
+        }
     }
 }
 
 impl TerminalKeys {
     /// The terminal's width in columns (80 when it cannot be told).
     pub fn width(&self) -> usize {
-        self.0
+        self.term
             .size_checked()
             .map(|(_, cols)| cols as usize)
             .filter(|&c| c > 0)
@@ -42,7 +55,36 @@ impl TerminalKeys {
 
 impl Keys for TerminalKeys {
     fn read(&mut self) -> std::io::Result<Key> {
-        self.0.read_key_raw()
+        self.term.read_key_raw()
+    }
+
+    #[cfg(unix)]
+    fn hold_raw(&mut self, raw: bool) {
+        use rustix::termios::{tcgetattr, tcsetattr, OptionalActions};
+        let stdin = std::io::stdin();
+        match (raw, self.saved.take()) {
+            (true, None) => {
+                if let Ok(saved) = tcgetattr(&stdin) {
+                    let mut settings = saved.clone();
+                    settings.make_raw();
+                    // Output stays as it was (`\n` still moves to the next line's start).
+                    settings.output_modes = saved.output_modes;
+                    if tcsetattr(&stdin, OptionalActions::Now, &settings).is_ok() {
+                        self.saved = Some(saved);
+                    }
+                }
+            }
+            (false, Some(saved)) => {
+                let _ = tcsetattr(&stdin, OptionalActions::Now, &saved);
+            }
+            (_, saved) => self.saved = saved,
+        }
+    }
+}
+
+impl Drop for TerminalKeys {
+    fn drop(&mut self) {
+        self.hold_raw(false);
     }
 }
 
@@ -191,6 +233,13 @@ impl<'a> Tty<'a> {
     /// (v2's `PTKPrompt.get_value`). Ctrl-C leaves the line as typed and is
     /// [`Error::Interrupted`].
     pub fn ask(&mut self, line: &Line<'_>) -> Result<Option<String>> {
+        self.keys.hold_raw(true);
+        let answer = self.ask_raw(line);
+        self.keys.hold_raw(false);
+        answer
+    }
+
+    fn ask_raw(&mut self, line: &Line<'_>) -> Result<Option<String>> {
         let mut text: Vec<char> = Vec::new();
         let mut pos = 0usize;
         let mut error: Option<&'static str> = None;
@@ -302,6 +351,13 @@ impl<'a> Tty<'a> {
     /// narrows the list to entries holding every typed word (case-insensitive), Backspace and
     /// Esc undo the filter. Returns the index of the chosen item; the list is erased.
     pub fn select(&mut self, items: &[String]) -> Result<usize> {
+        self.keys.hold_raw(true);
+        let choice = self.select_raw(items);
+        self.keys.hold_raw(false);
+        choice
+    }
+
+    fn select_raw(&mut self, items: &[String]) -> Result<usize> {
         const MAX_HEIGHT: usize = 10;
         let lowered: Vec<String> = items.iter().map(|i| i.to_lowercase()).collect();
         let height = MAX_HEIGHT.min(items.len());
