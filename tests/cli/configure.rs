@@ -764,3 +764,101 @@ fn ctrl_c_in_the_account_list_writes_nothing() {
     );
     assert_eq!(read_config(&sandbox), EXISTING);
 }
+
+/// `count` accounts `Team NNN` with the role `Admin`; the first also has `Read Only`.
+fn big_organisation(count: usize) -> Directory {
+    Directory {
+        user: "jane@example.com".into(),
+        accounts: (1..=count)
+            .map(|i| Account {
+                account_id: format!("{:012}", 200_000_000_000u64 + i as u64),
+                account_name: format!("Team {i:03}"),
+                email_address: format!("team{i:03}@example.com"),
+                // Listed in the opposite of the order written, to show the sort.
+                roles: if i == 1 {
+                    vec!["Read Only".into(), "Admin".into()]
+                } else {
+                    vec!["Admin".into()]
+                },
+            })
+            .collect(),
+        users: Vec::new(),
+    }
+}
+
+#[test]
+fn all_roles_writes_one_profile_per_account_and_role() {
+    let emu = emulator(Some(big_organisation(500)));
+    // One profile of the same name exists: it is updated key by key.
+    let config =
+        format!("{EXISTING}[profile 'Team 001-Admin']\nregion = ap-south-1\nsso_role_name = Old\n");
+    let sandbox = sandbox_for(&emu, &config);
+    let args = [
+        "configure",
+        "sso",
+        "--all-roles",
+        "--use-device-code",
+        "--sso-session",
+        "org",
+        "--sso-start-url",
+        START_URL,
+        "--sso-region",
+        "us-east-1",
+    ];
+    let mut expected_out = String::from("Configured 501 profiles for the SSO session org:\n");
+    let mut expected_config =
+        format!("{EXISTING}[profile 'Team 001-Admin']\nregion = ap-south-1\nsso_role_name = Admin\nsso_session = org\nsso_account_id = 200000000001\n");
+    for i in 1..=500 {
+        let id = format!("{:012}", 200_000_000_000u64 + i);
+        let roles: &[&str] = if i == 1 {
+            &["Admin", "Read Only"]
+        } else {
+            &["Admin"]
+        };
+        for role in roles {
+            let name = format!("Team {i:03}-{role}");
+            expected_out.push_str(&format!("  {name}\n"));
+            if i > 1 || *role != "Admin" {
+                expected_config.push_str(&format!(
+                    "[profile '{name}']\nsso_session = org\nsso_account_id = {id}\nsso_role_name = {role}\n"
+                ));
+            }
+        }
+    }
+    expected_config.push_str(&format!("[sso-session org]\nsso_start_url = {START_URL}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n"));
+    sandbox.run(&args).assert(0, &expected_out, "");
+    assert_eq!(read_config(&sandbox), expected_config);
+    let lines = emu.request_lines();
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| *l == "GET /assignment/accounts")
+            .count(),
+        250
+    );
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| *l == "GET /assignment/roles")
+            .count(),
+        500
+    );
+
+    // Again, with the portal throttling the next 10 requests, more than the transport's own
+    // three attempts: the session's token is reused, the calls are retried after a pause,
+    // and nothing changes.
+    emu.clear_requests();
+    emu.set_faults(|f| f.throttle_next = 10);
+    sandbox.run(&args).assert(0, &expected_out, "");
+    assert_eq!(read_config(&sandbox), expected_config);
+    let lines = emu.request_lines();
+    assert_eq!(
+        lines.len(),
+        250 + 500 + 10,
+        "every throttled call was retried"
+    );
+    assert!(
+        !lines.iter().any(|l| l.starts_with("POST")),
+        "no sign-in: {lines:?}"
+    );
+}

@@ -118,6 +118,10 @@ pub fn run(
     };
     let runtime = crate::http::runtime()?;
     let signed_in = super::login::sign_in(ctx, global, args, &runtime, registration)?;
+    let mut session_values = session_values.clone();
+    if let Some(region) = &signed_in.derived_region {
+        session_values.insert("sso_region".into(), region.clone());
+    }
     let sso_region = signed_in
         .derived_region
         .as_deref()
@@ -131,7 +135,11 @@ pub fn run(
             account_name: None,
             email_address: None,
         }],
-        None => runtime.block_on(lists.accounts(ctx, &token))?,
+        None => runtime.block_on(portal_lists::interruptible(with_throttle_retries(
+            ctx,
+            "ListAccounts",
+            || lists.accounts(ctx, &token),
+        )))?,
     };
     if accounts.is_empty() {
         return Err(Error::Other("No AWS accounts are available to you.".into()));
@@ -218,13 +226,23 @@ async fn roles_with_backoff(
     token: &str,
     account_id: &str,
 ) -> Result<Vec<RoleInfo>> {
+    with_throttle_retries(ctx, "ListAccountRoles", || {
+        lists.roles(ctx, token, account_id)
+    })
+    .await
+}
+
+/// Runs `call` again, after a growing pause with jitter, when the portal still throttles
+/// once the transport's own retries are spent: a thousand-account listing should not fail
+/// on one busy second.
+async fn with_throttle_retries<T, F, Fut>(ctx: &Context, operation: &str, mut call: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
     let mut retries = 0;
     loop {
-        match lists
-            .client()
-            .list_all_account_roles(ctx, token, account_id)
-            .await
-        {
+        match call().await {
             Err(Error::Service { code, .. })
                 if code == "TooManyRequestsException" && retries < THROTTLE_RETRIES =>
             {
@@ -233,7 +251,7 @@ async fn roles_with_backoff(
                     .mul_f64(0.5 + rand::random::<f64>() / 2.0);
                 crate::ctx_debug!(
                     ctx,
-                    "ListAccountRoles throttled for {account_id}; try {retries} of {THROTTLE_RETRIES} in {:.3}s",
+                    "{operation} throttled; try {retries} of {THROTTLE_RETRIES} in {:.3}s",
                     wait.as_secs_f64()
                 );
                 tokio::time::sleep(wait).await;

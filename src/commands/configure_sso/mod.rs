@@ -384,7 +384,8 @@ impl Wizard<'_> {
         let account_id = match &args.account_id {
             Some(id) => id.clone(),
             None => {
-                let mut accounts = runtime.block_on(lists.accounts(ctx, token))?;
+                let mut accounts =
+                    runtime.block_on(portal_lists::interruptible(lists.accounts(ctx, token)))?;
                 match accounts.len() {
                     0 => return Err(Error::Other("No AWS accounts are available to you.".into())),
                     1 => {
@@ -408,7 +409,11 @@ impl Wizard<'_> {
         self.profile_values
             .insert("sso_account_id".into(), account_id.clone());
 
-        let mut roles = runtime.block_on(lists.roles(ctx, token, &account_id))?;
+        let mut roles = runtime.block_on(portal_lists::interruptible(lists.roles(
+            ctx,
+            token,
+            &account_id,
+        )))?;
         let role_name = if roles.is_empty() {
             return Err(Error::Other(format!(
                 "No roles are available for the account {account_id}"

@@ -35,17 +35,21 @@ impl Lists {
         }
     }
 
+    /// Every account, all pages.
     pub async fn accounts(&self, ctx: &Context, token: &str) -> Result<Vec<AccountInfo>> {
-        interruptible(self.client().list_all_accounts(ctx, token)).await
+        self.client().list_all_accounts(ctx, token).await
     }
 
+    /// Every role of one account, all pages.
     pub async fn roles(
         &self,
         ctx: &Context,
         token: &str,
         account_id: &str,
     ) -> Result<Vec<RoleInfo>> {
-        interruptible(self.client().list_all_account_roles(ctx, token, account_id)).await
+        self.client()
+            .list_all_account_roles(ctx, token, account_id)
+            .await
     }
 }
 
