@@ -206,6 +206,7 @@ pub enum ExportFormat {
     Powershell,
     #[value(name = "windows-cmd")]
     WindowsCmd,
+    Fish,
 }
 
 #[derive(Debug, Subcommand)]

@@ -24,8 +24,11 @@ pub struct Directory {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Account {
+    /// 12 digits.
     pub account_id: String,
+    /// What ListAccounts shows as `accountName`.
     pub account_name: String,
+    /// What ListAccounts shows as `emailAddress`.
     pub email_address: String,
     /// Role names in the order ListAccountRoles returns them.
     pub roles: Vec<String>,
@@ -35,7 +38,9 @@ pub struct Account {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IamUser {
+    /// `AKIA...`
     pub access_key_id: String,
+    /// The secret that signs requests.
     pub secret_access_key: String,
     /// `arn:aws:iam::ACCOUNT:user/NAME`
     pub arn: String,

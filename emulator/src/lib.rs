@@ -13,6 +13,7 @@
 //! The server runs on its own thread with its own tokio runtime, so tests need neither a
 //! subprocess nor an async context; dropping the [`Emulator`] stops it and closes the port.
 
+#![warn(missing_docs)]
 // Handlers return `Result<Reply, Reply>`: the error *is* the HTTP answer, built once, rarely.
 #![allow(clippy::result_large_err)]
 
@@ -139,6 +140,7 @@ impl Options {
 /// One request as it arrived, for tests to assert on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordedRequest {
+    /// `GET`, `POST`, ...
     pub method: String,
     /// Percent-encoded, as sent.
     pub path: String,
@@ -163,6 +165,23 @@ impl RecordedRequest {
     pub fn line(&self) -> String {
         format!("{} {}", self.method, self.path)
     }
+}
+
+/// What [`Emulator::sign_in_for_tests`] created: a registration and its tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestSession {
+    /// `clientId` of the registration.
+    pub client_id: String,
+    /// `clientSecret` of the registration.
+    pub client_secret: String,
+    /// When the registration (`clientSecretExpiresAt`) expires.
+    pub registration_expires_at: SystemTime,
+    /// An access token the portal accepts.
+    pub access_token: String,
+    /// A refresh token CreateToken accepts once.
+    pub refresh_token: String,
+    /// When the access token expires (now + token ttl).
+    pub expires_at: SystemTime,
 }
 
 /// A running emulator. Dropping it stops the server and closes its port.
@@ -283,6 +302,38 @@ impl Emulator {
         state
             .issue_tokens(SystemTime::now(), "emulator-tests", session, false)
             .0
+    }
+
+    /// A client registration (with scope `sso:account:access`, as `configure sso` registers)
+    /// and a sign-in for it, without any HTTP: everything a test needs to write an SSO token
+    /// cache whose refresh token works.
+    pub fn sign_in_for_tests(&self) -> TestSession {
+        let now = SystemTime::now();
+        let mut state = self.shared.lock();
+        let client_id = state::random_token(22);
+        let client_secret = state::random_token(64);
+        let registration_expires_at = state::later(now, state.settings.registration_ttl);
+        state.clients.insert(
+            client_id.clone(),
+            state::Client {
+                secret: client_secret.clone(),
+                secret_expires_at: registration_expires_at,
+                scopes: vec!["sso:account:access".into()],
+                grant_types: Vec::new(),
+                redirect_uris: Vec::new(),
+                issuer_url: None,
+            },
+        );
+        let session = state.new_session();
+        let (access_token, refresh_token) = state.issue_tokens(now, &client_id, session, true);
+        TestSession {
+            client_id,
+            client_secret,
+            registration_expires_at,
+            access_token,
+            refresh_token: refresh_token.unwrap_or_default(),
+            expires_at: state::later(now, state.settings.token_ttl),
+        }
     }
 
     /// Approves the device code with this user code, as the verification page would.

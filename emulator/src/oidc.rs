@@ -12,7 +12,8 @@ use sha2::{Digest, Sha256};
 use crate::reply::{self, Reply};
 use crate::server::{query_pairs, Ctx, Req};
 use crate::state::{
-    epoch_secs, random_token, random_user_code, Approval, AuthCode, Client, DeviceAuth, State,
+    epoch_secs, later, random_token, random_user_code, Approval, AuthCode, Client, DeviceAuth,
+    State,
 };
 
 pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -146,7 +147,7 @@ pub fn register_client(state: &mut State, ctx: &Ctx, req: &Req) -> Reply {
             "eyJraWQiOiJrZXktZW11bGF0b3IiLCJhbGciOiJIUzM4NCJ9.{}",
             random_token(300)
         );
-        let expires_at = ctx.now + state.settings.registration_ttl;
+        let expires_at = later(ctx.now, state.settings.registration_ttl);
         state.clients.insert(
             client_id.clone(),
             Client {
@@ -227,7 +228,7 @@ pub fn start_device_authorization(state: &mut State, ctx: &Ctx, req: &Req) -> Re
             DeviceAuth {
                 client_id,
                 user_code: user_code.clone(),
-                expires_at: ctx.now + ttl,
+                expires_at: later(ctx.now, ttl),
                 approval,
                 polls: 0,
             },
@@ -438,7 +439,9 @@ fn redirect_uri_matches(registered: &str, requested: &url::Url) -> bool {
 }
 
 /// `GET /authorize`: the browser's sign-in page. Approves at once (as a signed-in user clicking
-/// Allow) and redirects to the client's loopback callback with `code` and `state`.
+/// Allow) and redirects to the client's loopback callback with `code` and `state`; with the
+/// `deny_authorization` fault, with `error=access_denied` and `state`. A malformed request gets
+/// a 400 page and no redirect, so a client bug cannot pass for a user's refusal.
 pub fn authorize(state: &mut State, ctx: &Ctx, req: &Req) -> Reply {
     let params = query_pairs(&req.query);
     let get = |name: &str| {
@@ -470,8 +473,35 @@ pub fn authorize(state: &mut State, ctx: &Ctx, req: &Req) -> Reply {
     {
         return bad("redirect_uri does not match a registered redirect URI");
     }
+    if get("response_type") != Some("code") {
+        return bad("response_type must be code");
+    }
+    if !allows_grant(&client, "authorization_code") {
+        return bad("The client is not registered for the authorization_code grant");
+    }
+    if get("code_challenge_method") != Some("S256") {
+        return bad("code_challenge_method must be S256");
+    }
+    let challenge = match get("code_challenge") {
+        Some(c) if !c.is_empty() => c.to_string(),
+        _ => return bad("code_challenge is required"),
+    };
+    // The parameter is `scopes` (plural, space separated), not OAuth's `scope`.
+    let scopes: Vec<&str> = get("scopes")
+        .unwrap_or_default()
+        .split(' ')
+        .filter(|s| !s.is_empty())
+        .collect();
+    if scopes.is_empty() {
+        return bad("scopes is required");
+    }
+    if let Some(unknown) = scopes
+        .iter()
+        .find(|s| !client.scopes.iter().any(|r| r == *s))
+    {
+        return bad(&format!("Scope {unknown} was not registered by the client"));
+    }
     let state_param = get("state").unwrap_or_default().to_string();
-    // From here on errors go back to the client, as OAuth does once the redirect URI is trusted.
     let back = |pairs: &[(&str, &str)]| {
         let mut target = redirect.clone();
         {
@@ -482,28 +512,8 @@ pub fn authorize(state: &mut State, ctx: &Ctx, req: &Req) -> Reply {
         }
         reply::redirect(target.as_str())
     };
-    let error = |code: &str| back(&[("error", code), ("state", &state_param)]);
-    if get("response_type") != Some("code") {
-        return error("unsupported_response_type");
-    }
-    if !allows_grant(&client, "authorization_code") {
-        return error("unauthorized_client");
-    }
-    let challenge = match (get("code_challenge"), get("code_challenge_method")) {
-        (Some(c), Some("S256")) if !c.is_empty() => c.to_string(),
-        _ => return error("invalid_request"),
-    };
-    if let Some(scopes) = get("scopes") {
-        let unknown = scopes
-            .split(' ')
-            .filter(|s| !s.is_empty())
-            .any(|s| !client.scopes.iter().any(|r| r == s));
-        if unknown {
-            return error("invalid_scope");
-        }
-    }
     if state.faults.deny_authorization {
-        return error("access_denied");
+        return back(&[("error", "access_denied"), ("state", &state_param)]);
     }
     let code = random_token(64);
     state.codes.insert(
@@ -512,7 +522,7 @@ pub fn authorize(state: &mut State, ctx: &Ctx, req: &Req) -> Reply {
             client_id: client_id.to_string(),
             redirect_uri: redirect_uri.to_string(),
             code_challenge: challenge,
-            expires_at: ctx.now + AUTH_CODE_TTL,
+            expires_at: later(ctx.now, AUTH_CODE_TTL),
         },
     );
     back(&[("code", &code), ("state", &state_param)])

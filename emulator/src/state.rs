@@ -84,15 +84,19 @@ pub(crate) struct RefreshToken {
 /// STS sees them when it verifies a signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IssuedCredentials {
+    /// `ASIA...` for temporary credentials, `AKIA...` for IAM users.
     pub access_key_id: String,
+    /// The secret that signs requests.
     pub secret_access_key: String,
     /// Present for temporary (`ASIA…`) credentials.
     pub session_token: Option<String>,
     /// `None` for long-term IAM user keys.
     pub expiration: Option<SystemTime>,
-    /// What GetCallerIdentity returns for them.
+    /// What GetCallerIdentity returns as `Arn`.
     pub arn: String,
+    /// What GetCallerIdentity returns as `UserId`.
     pub user_id: String,
+    /// What GetCallerIdentity returns as `Account`.
     pub account: String,
 }
 
@@ -166,7 +170,7 @@ impl State {
         self.access_tokens.insert(
             access.clone(),
             AccessToken {
-                expires_at: now + self.settings.token_ttl,
+                expires_at: later(now, self.settings.token_ttl),
                 revoked: false,
                 session,
             },
@@ -230,7 +234,7 @@ impl State {
             access_key_id: format!("ASIA{}", random_upper(16)),
             secret_access_key: random_token(40),
             session_token: Some(format!("IQoJb3JpZ2luX2VtdWxhdG9y{}", random_token(200))),
-            expiration: Some(now + ttl),
+            expiration: Some(later(now, ttl)),
             arn,
             user_id,
             account,
@@ -264,6 +268,13 @@ pub(crate) fn random_user_code() -> String {
     let first: String = (0..4).map(|_| pick()).collect();
     let second: String = (0..4).map(|_| pick()).collect();
     format!("{first}-{second}")
+}
+
+/// `now + ttl`, saturating at the year 9999 so absurd lifetimes from flags cannot overflow.
+pub(crate) fn later(now: SystemTime, ttl: Duration) -> SystemTime {
+    const YEAR_9999: Duration = Duration::from_secs(253_402_300_799);
+    let limit = SystemTime::UNIX_EPOCH + YEAR_9999;
+    now.checked_add(ttl).map_or(limit, |t| t.min(limit))
 }
 
 /// Seconds since the Unix epoch.

@@ -138,7 +138,7 @@ fn authenticate(state: &State, ctx: &Ctx, req: &Req) -> Result<IssuedCredentials
         let now = iso_basic(ctx.now);
         return Err(mismatch(format!(
             "Signature expired: {amz_date} is now earlier than {} ({now} - 15 min.)",
-            iso_basic(ctx.now - MAX_SKEW)
+            iso_basic(ctx.now.checked_sub(MAX_SKEW).unwrap_or(ctx.now))
         )));
     }
     if !auth.signed_headers.iter().any(|h| h == "host") {

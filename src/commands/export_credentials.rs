@@ -1,9 +1,239 @@
-//! `awsso configure export-credentials`.
+//! `awsso configure export-credentials`: the resolved credentials of a profile as
+//! `credential_process` JSON or shell assignments, exactly as AWS CLI v2 prints them
+//! (`awscli/customizations/configure/exportcreds.py`), with its recursion guard
+//! `_AWS_CLI_PROFILE_CHAIN` so `credential_process = awsso configure export-credentials
+//! --profile p` cannot loop. The global `--query` and `--output` are ignored, as in v2.
 
-use crate::cli::{ExportCredentialsArgs, GlobalArgs};
+use crate::cli::{ExportCredentialsArgs, ExportFormat, GlobalArgs};
 use crate::context::Context;
-use crate::error::Result;
+use crate::credentials::{CredentialFiles, Credentials, Resolver};
+use crate::error::{Error, Result};
+use crate::settings;
 
-pub fn run(_ctx: &Context, _global: &GlobalArgs, _args: &ExportCredentialsArgs) -> Result<()> {
-    super::not_built("configure export-credentials")
+/// v2's `_RECURSION_VAR`: the profiles already being exported up the process tree, as CSV.
+pub const RECURSION_VAR: &str = "_AWS_CLI_PROFILE_CHAIN";
+/// v2's `_MAX_RECURSION`.
+const MAX_RECURSION: usize = 4;
+
+pub fn run(ctx: &Context, global: &GlobalArgs, args: &ExportCredentialsArgs) -> Result<()> {
+    let choice = settings::profile_choice(ctx, global);
+    let mut seen = parse_csv_row(ctx.env.get(RECURSION_VAR).unwrap_or(""));
+    if seen.len() >= MAX_RECURSION {
+        return Err(Error::Configuration(format!(
+            "Maximum recursive credential process resolution reached ({MAX_RECURSION}).\nProfiles seen: {}",
+            seen.join(" -> ")
+        )));
+    }
+    if seen.contains(&choice.name) {
+        seen.push(choice.name.clone());
+        return Err(Error::Configuration(format!(
+            "Credential process resolution detected an infinite loop, profile cycle: {}\n",
+            seen.join(" -> ")
+        )));
+    }
+    seen.push(choice.name.clone());
+    let chain = write_csv_row(&seen);
+
+    let unable = |e: Error| {
+        Error::Configuration(format!(
+            "Unable to retrieve credentials: {}\n",
+            e.to_string().trim()
+        ))
+    };
+    let files = CredentialFiles::load(ctx).map_err(unable)?;
+    let profile = settings::scoped_profile(&files.config, &choice).map_err(unable)?;
+    let region = settings::region(ctx, global, &profile);
+    let transport = settings::transport(ctx, global, &profile);
+    let resolver = Resolver::new(ctx, &files, &choice, region, transport)
+        .with_process_env(RECURSION_VAR, &chain);
+    let runtime = crate::http::runtime()?;
+    let resolved = runtime.block_on(resolver.resolve());
+    let credentials = match resolved {
+        Ok(Some(credentials)) => credentials,
+        Ok(None) => {
+            return Err(Error::Configuration(
+                "Unable to retrieve credentials: no credentials found".into(),
+            ))
+        }
+        // v2 wraps what `session.get_credentials()` raises; SSO and AssumeRole fetches
+        // happen later, when the credentials are frozen, and surface as they are.
+        Err(e) if e.deferred => return Err(e.error),
+        Err(e) => return Err(unable(e.error)),
+    };
+    ctx.out(&render(&credentials, args.format));
+    Ok(())
+}
+
+/// The credentials in one of v2's formats.
+pub fn render(credentials: &Credentials, format: ExportFormat) -> String {
+    let token = credentials
+        .session_token
+        .as_ref()
+        .map(|t| t.expose().to_owned());
+    let expiry = credentials.expiration.map(|e| e.isoformat());
+    let mut vars: Vec<(&str, String)> = vec![
+        ("AWS_ACCESS_KEY_ID", credentials.access_key_id.clone()),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            credentials.secret_access_key.expose().to_owned(),
+        ),
+    ];
+    if let Some(token) = &token {
+        vars.push(("AWS_SESSION_TOKEN", token.clone()));
+    }
+    if let Some(expiry) = &expiry {
+        vars.push(("AWS_CREDENTIAL_EXPIRATION", expiry.clone()));
+    }
+    let line = |name: &str, value: &str| -> String {
+        match format {
+            ExportFormat::Env => format!("export {name}={value}\n"),
+            ExportFormat::EnvNoExport => format!("{name}={value}\n"),
+            ExportFormat::Powershell => format!("$Env:{name}=\"{value}\"\n"),
+            ExportFormat::WindowsCmd => format!("set {name}={value}\n"),
+            ExportFormat::Fish => format!("set -gx {name} \"{value}\"\n"),
+            ExportFormat::Process => unreachable!("process is JSON"),
+        }
+    };
+    if format != ExportFormat::Process {
+        return vars.iter().map(|(name, value)| line(name, value)).collect();
+    }
+    // json.dumps(output, indent=2, separators=(',', ': ')) and a newline.
+    let string = |s: &str| crate::cache::python_json(&serde_json::Value::String(s.to_owned()));
+    let mut members = vec![("Version", "1".to_owned())];
+    members.push(("AccessKeyId", string(&credentials.access_key_id)));
+    members.push((
+        "SecretAccessKey",
+        string(credentials.secret_access_key.expose()),
+    ));
+    if let Some(token) = &token {
+        members.push(("SessionToken", string(token)));
+    }
+    if let Some(expiry) = &expiry {
+        members.push(("Expiration", string(expiry)));
+    }
+    let body: Vec<String> = members
+        .iter()
+        .map(|(k, v)| format!("  \"{k}\": {v}"))
+        .collect();
+    format!("{{\n{}\n}}\n", body.join(",\n"))
+}
+
+/// Python's `csv.reader` on one line (default dialect): `,` separated, `"` quoting with
+/// doubled quotes inside.
+fn parse_csv_row(line: &str) -> Vec<String> {
+    if line.is_empty() {
+        return Vec::new();
+    }
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut chars = line.chars().peekable();
+    let mut quoted = false;
+    let mut at_start = true;
+    while let Some(c) = chars.next() {
+        if quoted {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                    field.push('"');
+                } else {
+                    quoted = false;
+                }
+            } else {
+                field.push(c);
+            }
+            continue;
+        }
+        match c {
+            ',' => {
+                fields.push(std::mem::take(&mut field));
+                at_start = true;
+                continue;
+            }
+            '"' if at_start => quoted = true,
+            c => field.push(c),
+        }
+        at_start = false;
+    }
+    fields.push(field);
+    fields
+}
+
+/// Python's `csv.writer(...).writerow(row)` then `.strip()`: fields quoted only when they
+/// hold `,`, `"`, `\r` or `\n`.
+fn write_csv_row(fields: &[String]) -> String {
+    let row: Vec<String> = fields
+        .iter()
+        .map(|f| {
+            if f.contains([',', '"', '\r', '\n']) {
+                format!("\"{}\"", f.replace('"', "\"\""))
+            } else {
+                f.clone()
+            }
+        })
+        .collect();
+    row.join(",").trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::{Source, Timestamp};
+
+    fn temporary() -> Credentials {
+        Credentials::new(
+            "ASIAEXAMPLE",
+            "se/cret+",
+            Some("to\"ken".into()),
+            Timestamp::parse("2024-05-01T12:00:00Z"),
+            Source::Sso,
+        )
+    }
+
+    #[test]
+    fn formats_match_v2() {
+        let creds = temporary();
+        assert_eq!(
+            render(&creds, ExportFormat::Process),
+            "{\n  \"Version\": 1,\n  \"AccessKeyId\": \"ASIAEXAMPLE\",\n  \"SecretAccessKey\": \"se/cret+\",\n  \"SessionToken\": \"to\\\"ken\",\n  \"Expiration\": \"2024-05-01T12:00:00+00:00\"\n}\n"
+        );
+        assert_eq!(
+            render(&creds, ExportFormat::Env),
+            "export AWS_ACCESS_KEY_ID=ASIAEXAMPLE\nexport AWS_SECRET_ACCESS_KEY=se/cret+\nexport AWS_SESSION_TOKEN=to\"ken\nexport AWS_CREDENTIAL_EXPIRATION=2024-05-01T12:00:00+00:00\n"
+        );
+        assert_eq!(
+            render(&creds, ExportFormat::EnvNoExport),
+            "AWS_ACCESS_KEY_ID=ASIAEXAMPLE\nAWS_SECRET_ACCESS_KEY=se/cret+\nAWS_SESSION_TOKEN=to\"ken\nAWS_CREDENTIAL_EXPIRATION=2024-05-01T12:00:00+00:00\n"
+        );
+        assert_eq!(
+            render(&creds, ExportFormat::Powershell),
+            "$Env:AWS_ACCESS_KEY_ID=\"ASIAEXAMPLE\"\n$Env:AWS_SECRET_ACCESS_KEY=\"se/cret+\"\n$Env:AWS_SESSION_TOKEN=\"to\"ken\"\n$Env:AWS_CREDENTIAL_EXPIRATION=\"2024-05-01T12:00:00+00:00\"\n"
+        );
+        assert_eq!(
+            render(&creds, ExportFormat::WindowsCmd),
+            "set AWS_ACCESS_KEY_ID=ASIAEXAMPLE\nset AWS_SECRET_ACCESS_KEY=se/cret+\nset AWS_SESSION_TOKEN=to\"ken\nset AWS_CREDENTIAL_EXPIRATION=2024-05-01T12:00:00+00:00\n"
+        );
+        assert_eq!(
+            render(&creds, ExportFormat::Fish),
+            "set -gx AWS_ACCESS_KEY_ID \"ASIAEXAMPLE\"\nset -gx AWS_SECRET_ACCESS_KEY \"se/cret+\"\nset -gx AWS_SESSION_TOKEN \"to\"ken\"\nset -gx AWS_CREDENTIAL_EXPIRATION \"2024-05-01T12:00:00+00:00\"\n"
+        );
+        let static_keys = Credentials::new("AKIA", "s", None, None, Source::ConfigFile);
+        assert_eq!(
+            render(&static_keys, ExportFormat::Process),
+            "{\n  \"Version\": 1,\n  \"AccessKeyId\": \"AKIA\",\n  \"SecretAccessKey\": \"s\"\n}\n"
+        );
+        assert_eq!(
+            render(&static_keys, ExportFormat::Env),
+            "export AWS_ACCESS_KEY_ID=AKIA\nexport AWS_SECRET_ACCESS_KEY=s\n"
+        );
+    }
+
+    #[test]
+    fn profile_chain_is_python_csv() {
+        assert_eq!(parse_csv_row(""), Vec::<String>::new());
+        assert_eq!(parse_csv_row("a,b"), ["a", "b"]);
+        assert_eq!(parse_csv_row("\"a,b\",\"c\"\"d\",e"), ["a,b", "c\"d", "e"]);
+        let row = vec!["a,b".to_owned(), "c\"d".to_owned(), "e f".to_owned()];
+        assert_eq!(write_csv_row(&row), "\"a,b\",\"c\"\"d\",e f");
+        assert_eq!(parse_csv_row(&write_csv_row(&row)), row);
+    }
 }

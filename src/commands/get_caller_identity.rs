@@ -1,9 +1,65 @@
-//! `awsso sts get-caller-identity`.
+//! `awsso sts get-caller-identity` (alias `awsso get-caller-identity`): resolve the profile's
+//! credentials through the v2 chain, call STS GetCallerIdentity, print the answer through
+//! the shared formatter (json, text, table, yaml, `--query`) as v2 does.
+//!
+//! Start-up is kept to what the call needs: the two config files, at most one cache file,
+//! one current-thread runtime and one HTTP client.
 
 use crate::cli::GlobalArgs;
 use crate::context::Context;
-use crate::error::Result;
+use crate::credentials::{CredentialFiles, Resolver};
+use crate::error::{Error, Result};
+use crate::http::EndpointConfig;
+use crate::settings;
+use crate::sts::{StsClient, StsEndpoint};
 
-pub fn run(_ctx: &Context, _global: &GlobalArgs) -> Result<()> {
-    super::not_built("sts get-caller-identity")
+pub fn run(ctx: &Context, global: &GlobalArgs) -> Result<()> {
+    let files = CredentialFiles::load(ctx)?;
+    let choice = settings::profile_choice(ctx, global);
+    let profile = settings::scoped_profile(&files.config, &choice)?;
+    let formatter = Formatter::from_settings(ctx, global, &profile)?;
+    let region = settings::region(ctx, global, &profile);
+    let transport = settings::transport(ctx, global, &profile);
+    let resolver = Resolver::new(ctx, &files, &choice, region.clone(), transport);
+    let endpoint = StsEndpoint::resolve(
+        ctx,
+        region.as_deref(),
+        EndpointConfig {
+            flag: global.endpoint_url.as_deref(),
+            profile: Some(&profile),
+            config: Some(&files.config),
+        },
+    );
+    let runtime = crate::http::runtime()?;
+    let identity = runtime.block_on(async {
+        let credentials = resolver.resolve().await?.ok_or(Error::NoCredentials)?;
+        let sts = StsClient {
+            http: resolver.http()?,
+            endpoint,
+        };
+        sts.get_caller_identity(ctx, &credentials).await
+    })?;
+    formatter.print(ctx, "GetCallerIdentity", &identity.to_value())
+}
+
+/// Stand-in until the shared formatter (`output::Formatter`) lands: json only.
+struct Formatter;
+
+impl Formatter {
+    fn from_settings(
+        _ctx: &Context,
+        _global: &GlobalArgs,
+        _profile: &crate::config::Props,
+    ) -> Result<Self> {
+        Ok(Formatter)
+    }
+
+    fn print(&self, ctx: &Context, _operation: &str, value: &serde_json::Value) -> Result<()> {
+        let mut out = Vec::new();
+        let indent = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, indent);
+        serde::Serialize::serialize(value, &mut ser).map_err(|e| Error::Other(e.to_string()))?;
+        ctx.out(&format!("{}\n", String::from_utf8_lossy(&out)));
+        Ok(())
+    }
 }

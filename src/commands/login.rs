@@ -50,46 +50,66 @@ pub fn run(ctx: &Context, global: &GlobalArgs, args: &LoginArgs) -> Result<()> {
     };
     let runtime = http::runtime()?;
     runtime.block_on(async {
-        if args.if_needed {
-            if let Some(token) = cached.as_ref().filter(|t| {
-                !target.is_legacy() && belongs_to(t, &target) && t.is_refreshable(ctx.now())
-            }) {
-                let oidc = OidcClient {
-                    http: &http,
-                    endpoint: http::endpoint(ctx, Service::SsoOidc, &target.region, endpoints),
-                };
-                match sso_token::refresh_token(ctx, &oidc, &target, token).await {
-                    Ok(_) => {
-                        ctx.out(&format!(
-                            "Refreshed the token for Start URL: {}\n",
-                            target.start_url
-                        ));
-                        return Ok(());
-                    }
-                    Err(e) => ctx_debug!(ctx, "Refresh failed, logging in instead: {e}"),
-                }
-            }
-        }
-        if args.force {
-            if let Some(token) = &cached {
-                sign_out(ctx, &http, &target, token, endpoints).await;
-            }
-        }
-        let options = FlowOptions {
-            use_device_code: args.use_device_code,
-            no_browser: args.no_browser,
-        };
-        let fetched = login::fetch_token(ctx, &http, &target, endpoints, &options).await?;
-        if let Some(region) = &fetched.derived_region {
-            write_region(ctx, &target, region)?;
-            ctx.out(&format!("SSO region updated to {region}\n"));
-        }
-        ctx.out(&format!(
-            "Successfully logged into Start URL: {}\n",
-            target.start_url
-        ));
-        Ok(())
+        login::interruptible(log_in(
+            ctx,
+            &http,
+            &target,
+            cached.as_ref(),
+            args,
+            endpoints,
+        ))?
+        .await
     })
+}
+
+/// Everything after the fast path: the `--if-needed` refresh, the `--force` sign-out, then
+/// v2's login and its closing lines.
+async fn log_in(
+    ctx: &Context,
+    http: &HttpClient,
+    target: &LoginTarget,
+    cached: Option<&CachedToken>,
+    args: &LoginArgs,
+    endpoints: EndpointConfig<'_>,
+) -> Result<()> {
+    if args.if_needed {
+        let refreshable = cached.filter(|t| {
+            !target.is_legacy() && belongs_to(t, target) && t.is_refreshable(ctx.now())
+        });
+        if let Some(token) = refreshable {
+            let oidc = OidcClient {
+                http,
+                endpoint: http::endpoint(ctx, Service::SsoOidc, &target.region, endpoints),
+            };
+            match sso_token::refresh_token(ctx, &oidc, target, token).await {
+                Ok(_) => {
+                    ctx.out(&format!(
+                        "Refreshed the token for Start URL: {}\n",
+                        target.start_url
+                    ));
+                    return Ok(());
+                }
+                Err(e) => ctx_debug!(ctx, "Refresh failed, logging in instead: {e}"),
+            }
+        }
+    }
+    if let Some(token) = cached.filter(|_| args.force) {
+        sign_out(ctx, http, target, token, endpoints).await;
+    }
+    let options = FlowOptions {
+        use_device_code: args.use_device_code,
+        no_browser: args.no_browser,
+    };
+    let fetched = login::fetch_token(ctx, http, target, endpoints, &options).await?;
+    if let Some(region) = &fetched.derived_region {
+        write_region(ctx, target, region)?;
+        ctx.out(&format!("SSO region updated to {region}\n"));
+    }
+    ctx.out(&format!(
+        "Successfully logged into Start URL: {}\n",
+        target.start_url
+    ));
+    Ok(())
 }
 
 /// A cached token counts for `--if-needed` only if it is for the configured start URL (a

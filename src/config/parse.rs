@@ -53,7 +53,11 @@ impl std::fmt::Display for ParseError {
 pub fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
     struct Pending {
         key: String,
-        lines: Vec<String>,
+        /// The value so far: its lines joined with '\n'.
+        value: String,
+        /// Empty lines seen since the last non-empty one: kept only if more value follows
+        /// (configparser strips the end of a joined value).
+        empty_lines: usize,
         line: usize,
     }
     let mut sections: Vec<RawSection> = Vec::new();
@@ -63,7 +67,7 @@ pub fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
     // `optname`), and the indentation of the last non-continuation line.
     let mut pending: Option<Pending> = None;
     let mut indent_level = 0usize;
-    let mut seen_headers: std::collections::HashSet<String> = Default::default();
+    let mut seen_headers: std::collections::HashSet<&str> = Default::default();
 
     fn finish(
         pending: &mut Option<Pending>,
@@ -74,12 +78,7 @@ pub fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
         let Some(p) = pending.take() else {
             return Ok(());
         };
-        // configparser joins continuation lines with '\n' and strips the result's end.
-        let mut lines = p.lines;
-        while lines.len() > 1 && lines.last().is_some_and(|l| l.is_empty()) {
-            lines.pop();
-        }
-        let joined = lines.join("\n");
+        let joined = p.value;
         if in_defaults {
             defaults
                 .get_or_insert_with(IndexMap::new)
@@ -107,14 +106,19 @@ pub fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
         if stripped.is_empty() {
             // An empty line inside a value is kept (empty_lines_in_values=True).
             if let Some(p) = pending.as_mut() {
-                p.lines.push(String::new());
+                p.empty_lines += 1;
             }
             continue;
         }
         let indent = indent_of(line);
         if let Some(p) = pending.as_mut() {
             if indent > indent_level {
-                p.lines.push(stripped.to_owned());
+                for _ in 0..p.empty_lines {
+                    p.value.push('\n');
+                }
+                p.empty_lines = 0;
+                p.value.push('\n');
+                p.value.push_str(stripped);
                 continue;
             }
         }
@@ -128,7 +132,7 @@ pub fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
             if in_defaults {
                 continue;
             }
-            if !seen_headers.insert(header.to_owned()) {
+            if !seen_headers.insert(header) {
                 return Err(ParseError {
                     line: lineno,
                     message: format!("section {header:?} already exists"),
@@ -159,7 +163,12 @@ pub fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
                 message: "option without a name".into(),
             });
         }
-        let key = key.to_lowercase();
+        // configparser's optionxform: str.lower().
+        let key = if key.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+            key.to_lowercase()
+        } else {
+            key.to_owned()
+        };
         let duplicate = if in_defaults {
             defaults.as_ref().is_some_and(|d| d.contains_key(&key))
         } else {
@@ -173,7 +182,8 @@ pub fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
         }
         pending = Some(Pending {
             key,
-            lines: vec![value.to_owned()],
+            value: value.to_owned(),
+            empty_lines: 0,
             line: lineno,
         });
     }
@@ -205,7 +215,8 @@ pub fn split_lines(text: &str) -> impl Iterator<Item = (&str, &str)> {
         if rest.is_empty() {
             return None;
         }
-        let (line, terminator, next) = match rest.find(['\n', '\r']) {
+        let end = rest.bytes().position(|b| b == b'\n' || b == b'\r');
+        let (line, terminator, next) = match end {
             None => (rest, "", ""),
             Some(i) if rest[i..].starts_with("\r\n") => {
                 (&rest[..i], &rest[i..i + 2], &rest[i + 2..])

@@ -67,15 +67,25 @@ pub async fn fetch_token(
     endpoints: EndpointConfig<'_>,
     options: &FlowOptions,
 ) -> Result<FetchedToken> {
-    let interrupted = interrupt_signal()?;
-    tokio::select! {
-        result = fetch(ctx, http, target, endpoints, options) => result,
-        () = interrupted => Err(Error::Interrupted),
-    }
+    interruptible(fetch(ctx, http, target, endpoints, options))?.await
 }
 
-/// Installs the SIGINT handler now (not at first poll), so a Ctrl-C right after the URL
-/// is printed is never lost to the default handler.
+/// `work`, or [`Error::Interrupted`] as soon as Ctrl-C arrives. The SIGINT handler is
+/// installed by this call (inside the runtime), not at the first poll, so a Ctrl-C right
+/// after a URL is printed is never lost to the default handler. Cancelling `work` at an
+/// await point leaves no half-written file: cache writes are synchronous and atomic.
+pub fn interruptible<T>(
+    work: impl Future<Output = Result<T>>,
+) -> Result<impl Future<Output = Result<T>>> {
+    let interrupted = interrupt_signal()?;
+    Ok(async move {
+        tokio::select! {
+            result = work => result,
+            () = interrupted => Err(Error::Interrupted),
+        }
+    })
+}
+
 fn interrupt_signal() -> Result<impl Future<Output = ()>> {
     #[cfg(unix)]
     {
