@@ -32,11 +32,11 @@
 //! The terminal width for tables comes from the terminal stdout is (ioctl), 80 when stdout
 //! is not a terminal; like v2, `COLUMNS` is not consulted.
 
-mod east_asian_width;
 pub mod jmespath;
 pub(crate) mod python;
 mod table;
 mod text;
+mod unicode_tables;
 mod yaml;
 
 use serde_json::{Map, Value};

@@ -359,6 +359,11 @@ fn odd_documents() -> Vec<(&'static str, Value)> {
             json!({"123": 1, "true": 2, "a b": 3, "": 4, "x: y": 5, "k".repeat(130): 6, "multi\nline": 7, "zz": [{"z": 1, "a": 2}]}),
         ),
         ("TopList", json!([{"a": 1}, {"a": 2}])),
+        // A key scalar in one item and not in another prints Python's repr() of the value.
+        (
+            "Repr",
+            json!({"Items": [{"a": 1, "b": "x"}, {"a": {"k": "nb\u{a0}sp\u{2028}'q'", "n": [1.0, null]}, "b": "y"}]}),
+        ),
         ("ScalarList", json!(["a", 1, null, true])),
     ]
 }
