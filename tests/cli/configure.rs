@@ -73,7 +73,23 @@ fn sso_session_shows_existing_values_as_defaults() {
     let sandbox = sandbox_with(config);
     let mut pty = Pty::spawn(&sandbox, &["configure", "sso-session"]);
     pty.expect_screen("SSO session name:");
-    pty.send("corp\r");
+    pty.send("corp");
+    // v2's toolbar while the text names an existing session.
+    let rule = "\u{2500}".repeat(80);
+    pty.expect_screen(
+        &[
+            "SSO session name: corp",
+            &rule,
+            "Configuration for SSO session: corp",
+            "",
+            "{",
+            "  \"sso_region\": \"eu-west-1\",",
+            "  \"sso_start_url\": \"https://corp.awsapps.com/start\"",
+            "}",
+        ]
+        .join("\n"),
+    );
+    pty.send(keys::ENTER);
     pty.expect_screen("SSO session name: corp\nSSO start URL [https://corp.awsapps.com/start]:");
     pty.send(keys::ENTER);
     pty.wait_for("SSO region [eu-west-1]:");

@@ -38,6 +38,11 @@ impl<'a> Answers<'a> {
         self.tty.is_some()
     }
 
+    /// The terminal's width and whether it may be styled, when there is one.
+    pub fn terminal_style(&self) -> Option<(usize, bool)> {
+        self.tty.as_ref().map(|t| (t.width(), t.color()))
+    }
+
     /// One prompt's answer: stripped, or the default when empty. A flag's value is checked
     /// with the prompt's own validator.
     pub fn ask(

@@ -156,12 +156,17 @@ pub fn run_session(
     let mut answers = Answers::new(ctx, "configure sso-session");
     let mut names: Vec<String> = config.sso_sessions.keys().cloned().collect();
     names.sort();
-    let line = Line {
+    let sessions = session_summaries(&config);
+    let mut line = Line {
         prompt: "SSO session name: ".to_owned(),
         default: None,
         check: Check::Required,
         completions: names,
+        toolbar: None,
     };
+    if let Some((width, bold)) = answers.terminal_style() {
+        line = line.toolbar(ui::session_toolbar(&sessions, width, bold));
+    }
     let session = answers.ask(line, args.sso_session.as_deref(), "--sso-session")?;
     let existing = session
         .as_deref()
@@ -253,16 +258,21 @@ impl Wizard<'_> {
         } else {
             (Check::Any, " (Recommended)")
         };
-        let line = match current.as_deref() {
+        let sessions = session_summaries(self.config);
+        let mut line = match current.as_deref() {
             Some(current) => Line::bracketed("SSO session name", Some(current), check),
             None => Line {
                 prompt: format!("SSO session name{suffix}: "),
                 default: None,
                 check,
                 completions: Vec::new(),
+                toolbar: None,
             },
         }
         .completions(names);
+        if let Some((width, bold)) = answers.terminal_style() {
+            line = line.toolbar(ui::session_toolbar(&sessions, width, bold));
+        }
         let session = answers.ask(line, args.sso_session.as_deref(), "--sso-session")?;
         let flags = SessionFlags {
             start_url: args.sso_start_url.as_deref(),
@@ -621,6 +631,15 @@ fn known_scopes(config: &AwsConfig) -> Vec<String> {
         }
     }
     scopes
+}
+
+/// Every session's plain keys, for the session-name toolbar.
+fn session_summaries(config: &AwsConfig) -> IndexMap<String, Vec<(String, String)>> {
+    config
+        .sso_sessions
+        .iter()
+        .map(|(name, props)| (name.clone(), string_values(props).into_iter().collect()))
+        .collect()
 }
 
 /// The plain string values of a section.

@@ -182,7 +182,12 @@ pub struct Line<'a> {
     pub check: Check,
     /// Offered by Tab (v2 pops a completion menu; Tab completes the common prefix here).
     pub completions: Vec<String>,
+    /// What to show under the input for the text typed so far (v2's bottom toolbar).
+    pub toolbar: Option<Toolbar<'a>>,
 }
+
+/// Lines shown under a prompt for the text typed so far, or none.
+pub type Toolbar<'a> = Box<dyn Fn(&str) -> Option<Vec<String>> + 'a>;
 
 impl<'a> Line<'a> {
     /// v2's `'{prompt_text} [{current_value}]: '`, with Python's `None` for no value.
@@ -192,7 +197,13 @@ impl<'a> Line<'a> {
             default,
             check,
             completions: Vec::new(),
+            toolbar: None,
         }
+    }
+
+    pub fn toolbar(mut self, toolbar: Toolbar<'a>) -> Self {
+        self.toolbar = Some(toolbar);
+        self
     }
 
     pub fn completions(mut self, completions: Vec<String>) -> Self {
@@ -213,6 +224,14 @@ pub struct Tty<'a> {
 }
 
 impl<'a> Tty<'a> {
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    pub fn color(&self) -> bool {
+        self.color
+    }
+
     pub fn new(ctx: &'a Context, keys: Box<dyn Keys + 'a>, width: usize) -> Self {
         Tty {
             ctx,
@@ -244,7 +263,13 @@ impl<'a> Tty<'a> {
         let mut pos = 0usize;
         let mut error: Option<&'static str> = None;
         loop {
-            self.draw_line(&line.prompt, &text, pos, error);
+            let typed: String = text.iter().collect();
+            let below = match (error, &line.toolbar) {
+                (Some(error), _) => vec![error.to_owned()],
+                (None, Some(toolbar)) => toolbar(&typed).unwrap_or_default(),
+                (None, None) => Vec::new(),
+            };
+            self.draw_line(&line.prompt, &text, pos, &below);
             let key = self.key()?;
             match key {
                 Key::Enter => {
@@ -323,13 +348,11 @@ impl<'a> Tty<'a> {
         }
     }
 
-    fn draw_line(&mut self, prompt: &str, text: &[char], pos: usize, error: Option<&str>) {
+    fn draw_line(&mut self, prompt: &str, text: &[char], pos: usize, below: &[String]) {
         let typed: String = text.iter().collect();
         let before: String = text[..pos].iter().collect();
         let mut lines = vec![format!("{prompt}{typed}")];
-        if let Some(error) = error {
-            lines.push(error.to_owned());
-        }
+        lines.extend(below.iter().cloned());
         let col = width_of(prompt) + width_of(&before);
         self.paint(&lines, (0, col));
     }
@@ -519,6 +542,44 @@ impl<'a> Tty<'a> {
         self.row = target_row;
         self.ctx.out(&out);
     }
+}
+
+/// v2's session-name toolbar: while the text names an existing session, a full-width rule,
+/// `Configuration for SSO session: NAME` in bold, and the session's keys as Python's
+/// `json.dumps(indent=2)`.
+pub fn session_toolbar<'a>(
+    sessions: &'a indexmap::IndexMap<String, Vec<(String, String)>>,
+    width: usize,
+    bold: bool,
+) -> Toolbar<'a> {
+    Box::new(move |typed: &str| {
+        let keys = sessions.get(typed)?;
+        let title = format!("Configuration for SSO session: {typed}");
+        let mut lines = vec![
+            "\u{2500}".repeat(width),
+            if bold {
+                format!("\x1b[1m{title}\x1b[0m")
+            } else {
+                title
+            },
+            String::new(),
+        ];
+        if keys.is_empty() {
+            lines.push("{}".to_owned());
+        } else {
+            lines.push("{".to_owned());
+            for (i, (key, value)) in keys.iter().enumerate() {
+                let comma = if i + 1 < keys.len() { "," } else { "" };
+                lines.push(format!(
+                    "  {}: {}{comma}",
+                    serde_json::Value::from(key.as_str()),
+                    serde_json::Value::from(value.as_str())
+                ));
+            }
+            lines.push("}".to_owned());
+        }
+        Some(lines)
+    })
 }
 
 /// Display width, ANSI sequences ignored.
