@@ -513,3 +513,69 @@ fn paginated_output_matches_the_aws_cli() {
     }
     compare(cases);
 }
+
+/// On a terminal, v2 sizes tables by the terminal (an ioctl, not `COLUMNS`) and colours
+/// them (`--color auto`). The pty is 80 columns wide while `COLUMNS` says 1000: a
+/// GetRoleCredentials row is wider than 80, so the table must turn vertical, in colour.
+#[test]
+fn on_a_terminal_tables_take_its_width_and_colour() {
+    use awsso_emulator::{Emulator, Options};
+    let emu = Emulator::start(Options::default());
+    let token = emu.issue_token_for_tests();
+    let mut sb = support::Sandbox::new();
+    sb.endpoints(emu.url()).set_env("COLUMNS", "1000");
+    let mut pty = support::pty::Pty::spawn(
+        &sb,
+        &[
+            "sso",
+            "get-role-credentials",
+            "--access-token",
+            &token,
+            "--account-id",
+            "111122223333",
+            "--role-name",
+            "ReadOnlyAccess",
+            "--region",
+            "us-east-1",
+            "--output",
+            "table",
+        ],
+    );
+    assert_eq!(pty.wait(), 0, "screen:\n{}", pty.screen());
+    let issued = emu.issued_credentials().pop().expect("credentials issued");
+    let expiration = issued
+        .expiration
+        .expect("temporary credentials expire")
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    let response = json!({"roleCredentials": {
+        "accessKeyId": issued.access_key_id,
+        "secretAccessKey": issued.secret_access_key,
+        "sessionToken": issued.session_token,
+        "expiration": expiration
+    }});
+    let expected = Formatter {
+        format: OutputFormat::Table,
+        query: None,
+        color: true,
+        width: 80,
+    }
+    .format("GetRoleCredentials", &response)
+    .unwrap();
+    let vertical = expected
+        .lines()
+        .any(|l| l.contains("accessKeyId") && !l.contains("expiration"));
+    assert!(vertical, "expected a vertical table:\n{expected}");
+    // Sized by COLUMNS instead, the same table would be horizontal: the test can tell.
+    let by_columns = Formatter {
+        format: OutputFormat::Table,
+        query: None,
+        color: true,
+        width: 1000,
+    }
+    .format("GetRoleCredentials", &response)
+    .unwrap();
+    assert_ne!(by_columns, expected);
+    assert_eq!(pty.raw_output().replace("\r\n", "\n"), expected);
+}
