@@ -315,7 +315,8 @@ fn is_retryable_response(response: &HttpResponse) -> bool {
     if matches!(response.status, 500 | 502 | 503 | 504 | 429) {
         return true;
     }
-    let code = error_code(response);
+    // STS answers throttling in XML (`<Code>Throttling</Code>`), the others in JSON.
+    let code = error_code(response).or_else(|| xml_error_code(&response.body));
     matches!(
         code.as_deref(),
         Some(
@@ -334,6 +335,14 @@ fn is_retryable_response(response: &HttpResponse) -> bool {
                 | "EC2ThrottledException"
         )
     )
+}
+
+/// The `<Code>` of an awsQuery `ErrorResponse` (STS), without a full XML parse.
+fn xml_error_code(body: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?;
+    let start = text.find("<Code>")? + "<Code>".len();
+    let end = start + text[start..].find("</Code>")?;
+    Some(text[start..end].trim().to_owned())
 }
 
 /// botocore's wording for requests that got no answer.

@@ -102,26 +102,54 @@ fn options(args: &Args) -> Result<Options, String> {
         .faults(faults))
 }
 
-/// Waits for Ctrl-C or SIGTERM.
-fn wait_for_signal() -> std::io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
+/// Ctrl-C and SIGTERM, registered before the URL is printed: a script that reads the first
+/// line and signals at once must find the handlers in place (else the default action kills
+/// the process with status 15 instead of a clean exit).
+struct Signals {
+    runtime: tokio::runtime::Runtime,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn register() -> std::io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
         #[cfg(unix)]
         {
-            let mut term =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-            tokio::select! {
-                r = tokio::signal::ctrl_c() => r,
-                _ = term.recv() => Ok(()),
-            }
+            use tokio::signal::unix::{signal, SignalKind};
+            let _guard = runtime.enter();
+            let interrupt = signal(SignalKind::interrupt())?;
+            let terminate = signal(SignalKind::terminate())?;
+            Ok(Signals {
+                runtime,
+                interrupt,
+                terminate,
+            })
         }
         #[cfg(not(unix))]
+        Ok(Signals { runtime })
+    }
+
+    /// Waits for Ctrl-C or SIGTERM.
+    fn wait(mut self) -> std::io::Result<()> {
+        #[cfg(unix)]
         {
-            tokio::signal::ctrl_c().await
+            let (interrupt, terminate) = (&mut self.interrupt, &mut self.terminate);
+            self.runtime.block_on(async {
+                tokio::select! {
+                    _ = interrupt.recv() => {},
+                    _ = terminate.recv() => {},
+                }
+            });
+            Ok(())
         }
-    })
+        #[cfg(not(unix))]
+        self.runtime.block_on(tokio::signal::ctrl_c())
+    }
 }
 
 fn main() -> ExitCode {
@@ -143,6 +171,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let signals = match Signals::register() {
+        Ok(signals) => signals,
+        Err(e) => {
+            eprintln!("awsso-emulator: cannot wait for signals: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let mut out = std::io::stdout().lock();
     // Scripts read the first line to learn the port, so it must leave the buffer now.
     let printed = writeln!(out, "listening on {}", emulator.url())
@@ -152,7 +187,7 @@ fn main() -> ExitCode {
     if printed.is_err() {
         return ExitCode::FAILURE;
     }
-    if let Err(e) = wait_for_signal() {
+    if let Err(e) = signals.wait() {
         eprintln!("awsso-emulator: cannot wait for signals: {e}");
         return ExitCode::FAILURE;
     }

@@ -10,6 +10,7 @@ use crate::context::Context;
 use crate::credentials::{CredentialFiles, Resolver};
 use crate::error::{Error, Result};
 use crate::http::EndpointConfig;
+use crate::output::Formatter;
 use crate::settings;
 use crate::sts::{StsClient, StsEndpoint};
 
@@ -39,27 +40,6 @@ pub fn run(ctx: &Context, global: &GlobalArgs) -> Result<()> {
         };
         sts.get_caller_identity(ctx, &credentials).await
     })?;
-    formatter.print(ctx, "GetCallerIdentity", &identity.to_value())
-}
-
-/// Stand-in until the shared formatter (`output::Formatter`) lands: json only.
-struct Formatter;
-
-impl Formatter {
-    fn from_settings(
-        _ctx: &Context,
-        _global: &GlobalArgs,
-        _profile: &crate::config::Props,
-    ) -> Result<Self> {
-        Ok(Formatter)
-    }
-
-    fn print(&self, ctx: &Context, _operation: &str, value: &serde_json::Value) -> Result<()> {
-        let mut out = Vec::new();
-        let indent = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-        let mut ser = serde_json::Serializer::with_formatter(&mut out, indent);
-        serde::Serialize::serialize(value, &mut ser).map_err(|e| Error::Other(e.to_string()))?;
-        ctx.out(&format!("{}\n", String::from_utf8_lossy(&out)));
-        Ok(())
-    }
+    ctx.out(&formatter.format("GetCallerIdentity", &identity.to_value())?);
+    Ok(())
 }

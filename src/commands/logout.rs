@@ -19,8 +19,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cache;
 use crate::cache::role::{self, SsoKey};
+use crate::cache::token;
 use crate::cli::{GlobalArgs, LogoutArgs};
 use crate::config::{self, AwsConfig, Props};
 use crate::context::Context;
@@ -138,8 +138,8 @@ impl SessionTarget {
     /// The session's token file and the role credentials of the profiles that use it.
     fn plan(&self, ctx: &Context, config: &AwsConfig) -> Plan {
         let token_key = match self {
-            SessionTarget::Session(name) => cache::sha1_hex(name.as_bytes()),
-            SessionTarget::StartUrl(url) => cache::sha1_hex(url.as_bytes()),
+            SessionTarget::Session(name) => token::token_key(Some(name), ""),
+            SessionTarget::StartUrl(url) => token::token_key(None, url),
         };
         let token_path = ctx.paths.sso_cache_dir.join(format!("{token_key}.json"));
         let tokens = read_json(ctx, &token_path)

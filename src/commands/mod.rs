@@ -8,12 +8,3 @@ pub mod list_profiles;
 pub mod login;
 pub mod logout;
 pub mod portal;
-
-use crate::error::{Error, Result};
-
-/// The honest answer of a command that is not built yet (exit 255).
-pub(crate) fn not_built(command: &str) -> Result<()> {
-    Err(Error::Other(format!(
-        "awsso {command} is not available in this version yet"
-    )))
-}

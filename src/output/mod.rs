@@ -4,12 +4,12 @@
 //!
 //! ```text
 //! let formatter = Formatter::from_settings(ctx, global, &profile)?;   // --output, --query, --color
-//! ctx.out(&formatter.format("GetCallerIdentity", &response)?);          // one response
-//! ctx.out(&formatter.format_pages("ListAccounts", &pages, &merged)?);   // a paginated one
+//! formatter.print(ctx, "GetCallerIdentity", &response)?;               // one response
+//! formatter.print_pages(ctx, "ListAccounts", &pages, &merged)?;        // a paginated one
 //! ```
 //!
-//! * `response` is the operation's output as a `serde_json::Value` with keys in
-//!   service-model order (json and yaml keep that order; text and table sort keys, as v2).
+//! * `response` is the operation's output as a `serde_json::Value` object with keys in
+//!   service-model order (json keeps that order; text, table and yaml sort keys, as v2).
 //!   A top-level `ResponseMetadata` is dropped, as v2 does.
 //! * `operation` is the API operation name (`GetCallerIdentity`, `ListAccounts`): the table
 //!   title.
@@ -19,10 +19,12 @@
 //!   when `--max-items` stopped early. json, table and yaml print `merged`; text prints
 //!   each page's result keys separately (so `--query` applies per page) and then the
 //!   `NextToken`; yaml-stream prints each page as its own one-item list.
-//! * Both return the exact bytes to write to stdout (possibly empty). `Err` is a
-//!   `--query` that failed while searching (unknown function, wrong types): v2 reports it
-//!   as a general error (255). A `--query` that does not compile is caught earlier, by
-//!   [`Query::parse`] (252).
+//! * `print`/`print_pages` write to `ctx`'s stdout; `format`/`format_pages` return the
+//!   bytes instead. `Err` is a `--query` that failed while searching (unknown function,
+//!   wrong types) or a shape v2's formatter itself chokes on: v2 reports those as general
+//!   errors (255), after whatever its streaming text formatter had already written (which
+//!   `print` writes too and `format` drops). A `--query` that does not compile is caught
+//!   earlier, by [`Query::parse`] (252) in [`Formatter::from_settings`].
 //!
 //! What v2 does that is kept on purpose: json of `{}` prints nothing but of `[]`/`null`
 //! prints them; text prints `None` for null and joins lists with tabs; a scalar in table
@@ -30,11 +32,11 @@
 //! The terminal width for tables comes from the terminal stdout is (ioctl), 80 when stdout
 //! is not a terminal; like v2, `COLUMNS` is not consulted.
 
-mod east_asian_width;
 pub mod jmespath;
 pub(crate) mod python;
 mod table;
 mod text;
+mod unicode_tables;
 mod yaml;
 
 use serde_json::{Map, Value};
@@ -128,64 +130,105 @@ impl Formatter {
         }
     }
 
-    /// One (non-paginated) response.
+    /// One (non-paginated) response, as the bytes to write. On error, output v2 would
+    /// already have written is dropped; [`Formatter::print`] keeps it.
     pub fn format(&self, operation: &str, response: &Value) -> Result<String> {
-        let response = without_response_metadata(response);
-        match self.format {
-            OutputFormat::Off => Ok(String::new()),
-            OutputFormat::Text => {
-                let mut out = String::new();
-                text::format(&self.apply_query(response)?, &mut out)?;
-                Ok(out)
-            }
-            OutputFormat::YamlStream => {
-                let result = self.apply_query(response)?;
-                if is_empty_object(&result) {
-                    return Ok(String::new());
-                }
-                Ok(yaml::dump(&Value::Array(vec![result])))
-            }
-            _ => self.format_buffered(operation, response),
-        }
+        into_result(self.render(operation, response))
     }
 
     /// A paginated response: `pages` as the paginator yielded them, `merged` their
     /// `build_full_result()`.
     pub fn format_pages(&self, operation: &str, pages: &[Value], merged: &Value) -> Result<String> {
-        match self.format {
-            OutputFormat::Off => Ok(String::new()),
-            OutputFormat::Text => {
-                let keys: Vec<String> = match result_keys(operation) {
-                    Some(keys) => keys.iter().map(|k| (*k).to_owned()).collect(),
-                    None => merged
-                        .as_object()
-                        .map(|m| m.keys().filter(|k| *k != "NextToken").cloned().collect())
-                        .unwrap_or_default(),
-                };
-                let mut out = String::new();
-                for page in pages {
-                    let mut current = Map::new();
-                    for key in &keys {
-                        current.insert(key.clone(), page.get(key).cloned().unwrap_or(Value::Null));
-                    }
-                    text::format(&self.apply_query(Value::Object(current))?, &mut out)?;
-                }
-                if let Some(token) = merged.get("NextToken") {
-                    let resume = serde_json::json!({"NextToken": {"NextToken": token}});
-                    text::format(&self.apply_query(resume)?, &mut out)?;
-                }
-                Ok(out)
-            }
-            OutputFormat::YamlStream => {
-                let mut out = String::new();
-                for page in pages {
-                    let result = self.apply_query(without_response_metadata(page))?;
+        into_result(self.render_pages(operation, pages, merged))
+    }
+
+    /// Writes one response to stdout. Like v2's streaming text formatter, what was
+    /// formatted before a failing `--query` or an unprintable shape stays written.
+    pub fn print(&self, ctx: &Context, operation: &str, response: &Value) -> Result<()> {
+        print_rendered(ctx, self.render(operation, response))
+    }
+
+    /// Writes a paginated response to stdout (see [`Formatter::print`]).
+    pub fn print_pages(
+        &self,
+        ctx: &Context,
+        operation: &str,
+        pages: &[Value],
+        merged: &Value,
+    ) -> Result<()> {
+        print_rendered(ctx, self.render_pages(operation, pages, merged))
+    }
+
+    fn render(&self, operation: &str, response: &Value) -> (String, Result<()>) {
+        let response = without_response_metadata(response);
+        let mut out = String::new();
+        let result = match self.format {
+            OutputFormat::Off => Ok(()),
+            OutputFormat::Text => self
+                .apply_query(response)
+                .and_then(|result| text::format(&result, &mut out)),
+            OutputFormat::YamlStream => self.apply_query(response).map(|result| {
+                if !is_empty_object(&result) {
                     out.push_str(&yaml::dump(&Value::Array(vec![result])));
                 }
-                Ok(out)
+            }),
+            _ => self
+                .format_buffered(operation, response)
+                .map(|text| out = text),
+        };
+        (out, result)
+    }
+
+    fn render_pages(
+        &self,
+        operation: &str,
+        pages: &[Value],
+        merged: &Value,
+    ) -> (String, Result<()>) {
+        let mut out = String::new();
+        let result = match self.format {
+            OutputFormat::Off => Ok(()),
+            OutputFormat::Text => self.text_pages(operation, pages, merged, &mut out),
+            OutputFormat::YamlStream => pages.iter().try_for_each(|page| {
+                let result = self.apply_query(without_response_metadata(page))?;
+                out.push_str(&yaml::dump(&Value::Array(vec![result])));
+                Ok(())
+            }),
+            _ => self
+                .format_buffered(operation, without_response_metadata(merged))
+                .map(|text| out = text),
+        };
+        (out, result)
+    }
+
+    /// v2's `TextFormatter` on a paginator: each page's result keys (and query) on their
+    /// own, then the resume token.
+    fn text_pages(
+        &self,
+        operation: &str,
+        pages: &[Value],
+        merged: &Value,
+        out: &mut String,
+    ) -> Result<()> {
+        let keys: Vec<String> = match result_keys(operation) {
+            Some(keys) => keys.iter().map(|k| (*k).to_owned()).collect(),
+            None => merged
+                .as_object()
+                .map(|m| m.keys().filter(|k| *k != "NextToken").cloned().collect())
+                .unwrap_or_default(),
+        };
+        for page in pages {
+            let mut current = Map::new();
+            for key in &keys {
+                current.insert(key.clone(), page.get(key).cloned().unwrap_or(Value::Null));
             }
-            _ => self.format_buffered(operation, without_response_metadata(merged)),
+            text::format(&self.apply_query(Value::Object(current))?, out)?;
         }
+        if let Some(token) = merged.get("NextToken") {
+            let resume = serde_json::json!({"NextToken": {"NextToken": token}});
+            text::format(&self.apply_query(resume)?, out)?;
+        }
+        Ok(())
     }
 
     /// v2's `FullyBufferedFormatter`s: json, table, yaml on the whole result.
@@ -202,6 +245,17 @@ impl Formatter {
             }
         })
     }
+}
+
+fn into_result((out, result): (String, Result<()>)) -> Result<String> {
+    result.map(|()| out)
+}
+
+fn print_rendered(ctx: &Context, (out, result): (String, Result<()>)) -> Result<()> {
+    if !out.is_empty() {
+        ctx.out(&out);
+    }
+    result
 }
 
 fn is_empty_object(value: &Value) -> bool {

@@ -121,8 +121,8 @@ fn write_repr(value: &Value, out: &mut String) {
 }
 
 /// Python's `repr(str)`: single quotes unless the text has a single quote and no double
-/// quote; backslash escapes for the quote, `\\`, `\t`, `\n`, `\r` and other control
-/// characters.
+/// quote; backslash escapes for the quote, `\\`, `\t`, `\n`, `\r`, and `\xNN`/`\uNNNN`/
+/// `\UNNNNNNNN` for everything `str.isprintable()` rejects.
 pub fn str_repr(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
@@ -141,13 +141,17 @@ pub fn str_repr(s: &str) -> String {
             '\t' => out.push_str("\\t"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
+            c if super::unicode_tables::is_python_printable(c) => out.push(c),
+            c => {
+                let code = c as u32;
+                if code <= 0xff {
+                    out.push_str(&format!("\\x{code:02x}"));
+                } else if code <= 0xffff {
+                    out.push_str(&format!("\\u{code:04x}"));
+                } else {
+                    out.push_str(&format!("\\U{code:08x}"));
+                }
             }
-            c if (0x80..0xa0).contains(&(c as u32)) => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
         }
     }
     out.push(quote);
@@ -318,6 +322,10 @@ mod tests {
         assert_eq!(
             repr(&json!({"a": ["it's", 1.5, false]})),
             "{'a': [\"it's\", 1.5, False]}"
+        );
+        assert_eq!(
+            str_repr("nb\u{a0}sp\u{2028}\u{feff}\u{7f}é😀\u{e000}"),
+            "'nb\\xa0sp\\u2028\\ufeff\\x7fé😀\\ue000'"
         );
     }
 }

@@ -14,9 +14,9 @@
 
 use serde_json::Value;
 
-use super::east_asian_width::is_double_width;
 use super::python;
 use super::text::python_type;
+use super::unicode_tables::is_double_width;
 use crate::error::{Error, Result};
 
 const RESET_ALL: &str = "\x1b[0m";
@@ -58,12 +58,13 @@ impl Section {
         }
     }
 
-    fn add_header(&mut self, headers: Vec<String>) {
-        self.update_max_widths(&headers);
+    fn add_header(&mut self, headers: Vec<String>) -> Result<()> {
+        self.update_max_widths(&headers)?;
         if self.num_cols.is_none() {
             self.num_cols = Some(headers.len());
         }
         self.headers = headers;
+        Ok(())
     }
 
     fn add_row(&mut self, row: Vec<String>) -> Result<()> {
@@ -74,19 +75,24 @@ impl Section {
                 row.len()
             )));
         }
-        self.update_max_widths(&row);
+        self.update_max_widths(&row)?;
         self.rows.push(row);
         Ok(())
     }
 
-    fn update_max_widths(&mut self, row: &[String]) {
+    fn update_max_widths(&mut self, row: &[String]) -> Result<()> {
         if self.max_widths.is_empty() {
             self.max_widths = row.iter().map(|c| text_length(c)).collect();
         } else {
+            if row.len() > self.max_widths.len() {
+                // A header wider than the rows already added (Python's IndexError).
+                return Err(Error::Other("list index out of range".into()));
+            }
             for (width, cell) in self.max_widths.iter_mut().zip(row) {
                 *width = (*width).max(text_length(cell));
             }
         }
+        Ok(())
     }
 
     /// Column widths with `padding` each, scaled so they add up to `max_width`.
@@ -239,7 +245,7 @@ impl MultiTable {
                 .iter()
                 .map(|k| python::str(&map[k.as_str()]))
                 .collect();
-            self.current().add_header(headers);
+            self.current().add_header(headers)?;
             self.current().add_row(row)?;
         }
         for remaining in more {
@@ -255,18 +261,29 @@ impl MultiTable {
         title: Option<&str>,
     ) -> Result<()> {
         let (headers, more) = group_scalar_keys_from_list(items)?;
-        self.current().add_header(headers.clone());
+        self.current().add_header(headers.clone())?;
         for (i, element) in items.iter().enumerate() {
-            let Value::Object(map) = element else {
-                return Err(Error::Other(format!(
-                    "'{}' object has no attribute 'get'",
-                    python_type(element)
-                )));
-            };
             if i > 0 && !more.is_empty() {
                 self.new_section(title, indent_level);
-                self.current().add_header(headers.clone());
+                self.current().add_header(headers.clone())?;
             }
+            let Value::Object(map) = element else {
+                // Only "" and [] get this far (see group_scalar_keys_from_list); Python
+                // calls `.get` on them once per header, then tests `key in element`.
+                if !headers.is_empty() {
+                    return Err(Error::Other(format!(
+                        "'{}' object has no attribute 'get'",
+                        python_type(element)
+                    )));
+                }
+                self.current().add_row(Vec::new())?;
+                if element.is_string() && more.iter().any(String::is_empty) {
+                    return Err(Error::Other(
+                        "string indices must be integers, not 'str'".into(),
+                    ));
+                }
+                continue;
+            };
             let row = headers
                 .iter()
                 .map(|h| map.get(h).map(python::str).unwrap_or_default())
@@ -309,10 +326,28 @@ fn group_scalar_keys_from_list(items: &[Value]) -> Result<(Vec<String>, Vec<Stri
                     "string indices must be integers, not 'str'".into(),
                 ))
             }
-            Value::Array(_) => {
+            // Python iterates the list and indexes it with each element.
+            Value::Array(elements) => {
+                for element in elements {
+                    let index = match element {
+                        Value::Bool(b) => i64::from(*b),
+                        Value::Number(n) if !n.is_f64() => n.as_i64().unwrap_or(i64::MAX),
+                        other => {
+                            return Err(Error::Other(format!(
+                                "list indices must be integers or slices, not {}",
+                                python_type(other)
+                            )))
+                        }
+                    };
+                    let len = elements.len() as i64;
+                    if index >= len || index < -len {
+                        return Err(Error::Other("list index out of range".into()));
+                    }
+                }
+                // Integer keys then meet the string keys in sort().
                 return Err(Error::Other(
-                    "list indices must be integers or slices, not str".into(),
-                ))
+                    "'<' not supported between instances of 'int' and 'str'".into(),
+                ));
             }
             other => {
                 return Err(Error::Other(format!(

@@ -227,3 +227,125 @@ fn ten_queries_users_write() {
         assert_eq!(&got, expected, "{query}");
     }
 }
+
+#[test]
+fn yaml_sorts_keys_and_quotes_numeric_strings() {
+    assert_eq!(
+        out(OutputFormat::Yaml, None, &identity()),
+        "Account: '111122223333'\nArn: arn:aws:sts::111122223333:assumed-role/R/jane\nUserId: AROAEXAMPLE:jane@example.com\n"
+    );
+    assert_eq!(
+        out(OutputFormat::Yaml, Some("Account"), &identity()),
+        "\"111122223333\"\n"
+    );
+    assert_eq!(out(OutputFormat::Yaml, Some("`{}`"), &identity()), "");
+    assert_eq!(
+        out(OutputFormat::YamlStream, None, &json!({"a": 1})),
+        "- a: 1\n"
+    );
+}
+
+fn small_pages() -> Vec<Value> {
+    vec![
+        json!({"nextToken": "t1", "accountList": [{"accountId": "111122223333", "accountName": "Development"}]}),
+        json!({"accountList": [{"accountId": "777788889999", "accountName": "Sandbox"}]}),
+    ]
+}
+
+#[test]
+fn yaml_stream_prints_each_page_as_a_one_item_list() {
+    let pages = small_pages();
+    let merged = json!({});
+    let stream = |query: Option<&str>| {
+        formatter(OutputFormat::YamlStream, query)
+            .format_pages("ListAccounts", &pages, &merged)
+            .unwrap()
+    };
+    assert_eq!(
+        stream(None),
+        "- accountList:\n  - accountId: '111122223333'\n    accountName: Development\n  nextToken: t1\n- accountList:\n  - accountId: '777788889999'\n    accountName: Sandbox\n"
+    );
+    assert_eq!(
+        stream(Some("accountList[0].accountId")),
+        "- '111122223333'\n- '777788889999'\n"
+    );
+}
+
+#[test]
+fn yaml_prints_the_merged_result() {
+    let merged = json!({"accountList": [
+        {"accountId": "111122223333", "accountName": "Development"},
+        {"accountId": "777788889999", "accountName": "Sandbox"}
+    ], "NextToken": "tok"});
+    assert_eq!(
+        formatter(OutputFormat::Yaml, None)
+            .format_pages("ListAccounts", &small_pages(), &merged)
+            .unwrap(),
+        "NextToken: tok\naccountList:\n- accountId: '111122223333'\n  accountName: Development\n- accountId: '777788889999'\n  accountName: Sandbox\n"
+    );
+}
+
+#[test]
+fn print_keeps_what_v2_streamed_before_an_error() {
+    let ctx = Context::for_tests(
+        crate::context::Env::default(),
+        std::time::SystemTime::UNIX_EPOCH,
+    );
+    let response = json!({"z": "last", "a": {"c": [1, {"d": 2}]}});
+    let err = formatter(OutputFormat::Text, None)
+        .print(&ctx, "X", &response)
+        .unwrap_err();
+    assert_eq!(ctx.take_stdout(), "last\n");
+    assert_eq!(err.to_string(), "'int' object has no attribute 'items'");
+    assert_eq!(err.exit_code(), 255);
+    // format() returns no partial output.
+    assert!(formatter(OutputFormat::Text, None)
+        .format("X", &response)
+        .is_err());
+}
+
+#[test]
+fn nested_tables_in_colour() {
+    let f = Formatter {
+        color: true,
+        ..Formatter::new(OutputFormat::Table)
+    };
+    let got = f
+        .format(
+            "GetRoleCredentials",
+            &json!({"roleCredentials": {"accessKeyId": "ASIA", "expiration": 1}}),
+        )
+        .unwrap();
+    assert_eq!(
+        got,
+        "---------------------------------\n\x1b[0m\x1b[0m|      GetRoleCredentials       |\x1b[0m\x1b[0m\n\x1b[0m\x1b[0m+-------------------------------+\x1b[0m\x1b[0m\n\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m|       roleCredentials       |\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m\n\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m+--------------+--------------+\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m\n\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m|  accessKeyId | expiration   |\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m\n\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m+--------------+--------------+\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m\n\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m|  \x1b[1m\x1b[34mASIA\x1b[0m        |  \x1b[1m\x1b[34m1\x1b[0m           |\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m\n\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m+--------------+--------------+\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m\n\x1b[0m"
+    );
+}
+
+#[test]
+fn settings_pick_format_query_and_colour() {
+    use crate::cli::{ColorChoice, GlobalArgs};
+    let ctx = Context::for_tests(
+        crate::context::Env::from_pairs([("AWS_DEFAULT_OUTPUT", "yaml")]),
+        std::time::SystemTime::UNIX_EPOCH,
+    );
+    let global = GlobalArgs {
+        query: Some("Account".into()),
+        color: Some(ColorChoice::On),
+        ..Default::default()
+    };
+    let f = Formatter::from_settings(&ctx, &global, &config::Props::new()).unwrap();
+    assert_eq!(f.format, OutputFormat::Yaml);
+    assert!(f.color);
+    assert_eq!(f.width, 80);
+    assert_eq!(
+        f.format("GetCallerIdentity", &identity()).unwrap(),
+        "\"111122223333\"\n"
+    );
+    let bad = GlobalArgs {
+        query: Some("[".into()),
+        ..Default::default()
+    };
+    let err = Formatter::from_settings(&ctx, &bad, &config::Props::new()).unwrap_err();
+    assert_eq!(err.exit_code(), 252);
+}

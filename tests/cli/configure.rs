@@ -1,4 +1,880 @@
-//! End-to-end tests of configure.
+//! End-to-end tests of `configure sso` and `configure sso-session`: the real prompts in a
+//! pseudo-terminal (whole 80x24 screens), the flag-only mode, and the config file written,
+//! byte for byte, comments and unrelated sections included.
 
-#[allow(unused_imports)]
+use awsso_emulator::{Account, Directory, Emulator, Options};
+
+use crate::support::pty::{keys, Pty};
 use crate::support::*;
+
+/// A config a user already has: comments, blank lines, odd spacing and unrelated sections,
+/// all of which must come out untouched.
+const EXISTING: &str =
+    "# my settings\n[default]\nregion = eu-west-1\n\n[profile other]\n# keep me\noutput=text\n";
+
+fn sandbox_with(config: &str) -> Sandbox {
+    let sandbox = Sandbox::new();
+    sandbox.config(config);
+    sandbox
+}
+
+fn read_config(sandbox: &Sandbox) -> String {
+    std::fs::read_to_string(sandbox.config_path()).expect("config file")
+}
+
+#[test]
+fn sso_session_prompts_validate_and_write_the_session() {
+    let sandbox = sandbox_with(EXISTING);
+    let mut pty = Pty::spawn(&sandbox, &["configure", "sso-session"]);
+    pty.expect_screen("SSO session name:");
+    pty.send(keys::ENTER);
+    pty.expect_screen("SSO session name:\nA value is required");
+    pty.send("my-sso");
+    pty.expect_screen("SSO session name: my-sso");
+    pty.send(keys::ENTER);
+    pty.expect_screen("SSO session name: my-sso\nSSO start URL [None]:");
+    pty.send("my-sso-portal.awsapps.com/start\r");
+    pty.expect_screen(
+        "SSO session name: my-sso\nSSO start URL [None]: my-sso-portal.awsapps.com/start\nNot a valid Start URL",
+    );
+    pty.send(keys::CTRL_U);
+    pty.send("https://my-sso-portal.awsapps.com/start\r");
+    pty.expect_screen(
+        "SSO session name: my-sso\nSSO start URL [None]: https://my-sso-portal.awsapps.com/start\nSSO region [None]:",
+    );
+    pty.send("us-east-1\r");
+    pty.wait_for("SSO registration scopes [sso:account:access]:");
+    pty.send("sso:account:access other\r");
+    pty.wait_for("Scope values must be separated by commas");
+    pty.send(keys::CTRL_U);
+    pty.send("sso:account:access, other\r");
+    assert_eq!(pty.wait(), 0);
+    assert_eq!(
+        pty.screen(),
+        "SSO session name: my-sso\n\
+         SSO start URL [None]: https://my-sso-portal.awsapps.com/start\n\
+         SSO region [None]: us-east-1\n\
+         SSO registration scopes [sso:account:access]: sso:account:access, other\n\
+         \n\
+         Completed configuring SSO session: my-sso\n\
+         Run the following to login and refresh access token for this session:\n\
+         \n\
+         awsso sso login --sso-session my-sso"
+    );
+    assert_eq!(
+        read_config(&sandbox),
+        format!("{EXISTING}[sso-session my-sso]\nsso_start_url = https://my-sso-portal.awsapps.com/start\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access, other\n")
+    );
+}
+
+#[test]
+fn sso_session_shows_existing_values_as_defaults() {
+    let config = "[sso-session corp]\n# region below\nsso_region=eu-west-1\nsso_start_url = https://corp.awsapps.com/start\n[profile x]\nsso_session = corp\n";
+    let sandbox = sandbox_with(config);
+    let mut pty = Pty::spawn(&sandbox, &["configure", "sso-session"]);
+    pty.expect_screen("SSO session name:");
+    pty.send("corp");
+    // v2's toolbar while the text names an existing session.
+    let rule = "\u{2500}".repeat(80);
+    pty.expect_screen(
+        &[
+            "SSO session name: corp",
+            &rule,
+            "Configuration for SSO session: corp",
+            "",
+            "{",
+            "  \"sso_region\": \"eu-west-1\",",
+            "  \"sso_start_url\": \"https://corp.awsapps.com/start\"",
+            "}",
+        ]
+        .join("\n"),
+    );
+    pty.send(keys::ENTER);
+    pty.expect_screen("SSO session name: corp\nSSO start URL [https://corp.awsapps.com/start]:");
+    pty.send(keys::ENTER);
+    pty.wait_for("SSO region [eu-west-1]:");
+    pty.send("eu-central-1\r");
+    pty.wait_for("SSO registration scopes [sso:account:access]:");
+    pty.send(keys::ENTER);
+    assert_eq!(pty.wait(), 0);
+    assert_eq!(
+        pty.screen(),
+        "SSO session name: corp\n\
+         SSO start URL [https://corp.awsapps.com/start]:\n\
+         SSO region [eu-west-1]: eu-central-1\n\
+         SSO registration scopes [sso:account:access]:\n\
+         \n\
+         Completed configuring SSO session: corp\n\
+         Run the following to login and refresh access token for this session:\n\
+         \n\
+         awsso sso login --sso-session corp"
+    );
+    // The unchanged start URL keeps its line; the region is rewritten in place; the scopes
+    // default is a new key after the section's last key.
+    assert_eq!(
+        read_config(&sandbox),
+        "[sso-session corp]\n# region below\nsso_region = eu-central-1\nsso_start_url = https://corp.awsapps.com/start\nsso_registration_scopes = sso:account:access\n[profile x]\nsso_session = corp\n"
+    );
+}
+
+#[test]
+fn sso_session_ctrl_c_writes_nothing() {
+    let sandbox = sandbox_with(EXISTING);
+    let mut pty = Pty::spawn(&sandbox, &["configure", "sso-session"]);
+    pty.expect_screen("SSO session name:");
+    pty.send("abc");
+    pty.expect_screen("SSO session name: abc");
+    pty.send(keys::CTRL_C);
+    assert_eq!(pty.wait(), 130);
+    assert_eq!(pty.screen(), "SSO session name: abc");
+    // The newline v2 prints on an interrupt follows the line break after the prompt.
+    assert_eq!(pty.cursor(), (2, 0));
+    assert_eq!(read_config(&sandbox), EXISTING);
+}
+
+#[test]
+fn sso_session_with_flags_asks_nothing() {
+    let sandbox = sandbox_with(EXISTING);
+    sandbox
+        .run(&[
+            "configure",
+            "sso-session",
+            "--sso-session",
+            "ci",
+            "--sso-start-url",
+            "https://ci.awsapps.com/start",
+            "--sso-region",
+            "us-west-2",
+        ])
+        .assert(
+            0,
+            "\nCompleted configuring SSO session: ci\nRun the following to login and refresh access token for this session:\n\nawsso sso login --sso-session ci\n",
+            "",
+        );
+    assert_eq!(
+        read_config(&sandbox),
+        format!("{EXISTING}[sso-session ci]\nsso_start_url = https://ci.awsapps.com/start\nsso_region = us-west-2\nsso_registration_scopes = sso:account:access\n")
+    );
+}
+
+#[test]
+fn sso_session_in_a_pty_skips_prompts_answered_by_flags() {
+    let sandbox = sandbox_with("");
+    let mut pty = Pty::spawn(
+        &sandbox,
+        &[
+            "configure",
+            "sso-session",
+            "--sso-session",
+            "s1",
+            "--sso-region",
+            "us-east-2",
+        ],
+    );
+    pty.expect_screen("SSO start URL [None]:");
+    pty.send("https://s1.awsapps.com/start\r");
+    pty.wait_for("SSO registration scopes [sso:account:access]:");
+    pty.send(keys::ENTER);
+    assert_eq!(pty.wait(), 0);
+    assert_eq!(
+        read_config(&sandbox),
+        "[sso-session s1]\nsso_start_url = https://s1.awsapps.com/start\nsso_region = us-east-2\nsso_registration_scopes = sso:account:access\n"
+    );
+}
+
+#[test]
+fn non_interactive_sso_session_names_every_missing_flag() {
+    let sandbox = sandbox_with(EXISTING);
+    sandbox.run(&["configure", "sso-session"]).assert(
+        252,
+        "",
+        "\nawsso: [ERROR]: Missing required flags for a non-interactive configure sso-session: --sso-session, --sso-start-url, --sso-region\n",
+    );
+    sandbox
+        .run(&["configure", "sso-session", "--sso-session", "x", "--sso-start-url", "nope"])
+        .assert(
+            252,
+            "",
+            "\nawsso: [ERROR]: An error occurred (ParamValidation): argument --sso-start-url: Not a valid Start URL\n",
+        );
+    assert_eq!(read_config(&sandbox), EXISTING);
+}
+
+#[test]
+fn non_interactive_configure_sso_fails_before_signing_in() {
+    let sandbox = sandbox_with(EXISTING);
+    // No endpoint is configured at all: reaching the network would fail differently.
+    sandbox.run(&["configure", "sso"]).assert(
+        252,
+        "",
+        "\nawsso: [ERROR]: Missing required flags for a non-interactive configure sso: --sso-start-url, --sso-region\n",
+    );
+    sandbox
+        .run(&["configure", "sso", "--sso-session", "new", "--sso-region", "us-east-1"])
+        .assert(
+            252,
+            "",
+            "\nawsso: [ERROR]: Missing required flags for a non-interactive configure sso: --sso-start-url\n",
+        );
+    sandbox
+        .run(&["configure", "sso", "--all-roles", "--sso-region", "us-east-1"])
+        .assert(
+            252,
+            "",
+            "\nawsso: [ERROR]: Missing required flags for a non-interactive configure sso: --sso-session\n",
+        );
+    sandbox
+        .run(&["configure", "sso", "--all-roles", "--profile-template", "{nope}"])
+        .assert(
+            252,
+            "",
+            "\nawsso: [ERROR]: An error occurred (ParamValidation): argument --profile-template: invalid template '{nope}': use {account_name}, {account_id}, {role_name}, {email_address}\n",
+        );
+    sandbox
+        .run(&["configure", "sso", "--output-format", "xml"])
+        .assert(
+            252,
+            "",
+            "\nawsso: [ERROR]: An error occurred (ParamValidation): argument --output-format: Found invalid choice 'xml'\nValid choices are: json, text, table, yaml, yaml-stream, off\n",
+        );
+    assert_eq!(read_config(&sandbox), EXISTING);
+}
+
+#[test]
+fn existing_session_with_missing_keys_is_a_configuration_error() {
+    let config = "[sso-session half]\nsso_start_url = https://half.awsapps.com/start\n";
+    let sandbox = sandbox_with(config);
+    sandbox
+        .run(&["configure", "sso", "--sso-session", "half"])
+        .assert(
+            253,
+            "",
+            "\nawsso: [ERROR]: An error occurred (Configuration): Missing the following required SSO configuration values: sso_region.\n",
+        );
+    assert_eq!(read_config(&sandbox), config);
+}
+
+const START_URL: &str = "https://my-sso-portal.awsapps.com/start";
+
+/// An emulator that approves device codes at once, so the wizard's sign-in needs no browser
+/// (with auto-approval the login prints nothing: its first poll already has the token).
+fn emulator(directory: Option<Directory>) -> Emulator {
+    let mut options = Options::default().auto_approve(true);
+    if let Some(directory) = directory {
+        options = options.directory(directory);
+    }
+    Emulator::start(options)
+}
+
+fn sandbox_for(emu: &Emulator, config: &str) -> Sandbox {
+    let mut sandbox = sandbox_with(config);
+    sandbox.endpoints(emu.url());
+    sandbox
+}
+
+/// `count` accounts `Team NN`, `teamNN@example.com`, `1000000000NN`, each with `roles`.
+fn teams(count: usize, roles: &[&str]) -> Directory {
+    Directory {
+        user: "jane@example.com".into(),
+        accounts: (1..=count)
+            .map(|i| Account {
+                account_id: format!("{:012}", 100_000_000_000u64 + i as u64),
+                account_name: format!("Team {i:02}"),
+                email_address: format!("team{i:02}@example.com"),
+                roles: roles.iter().map(|r| r.to_string()).collect(),
+            })
+            .collect(),
+        users: Vec::new(),
+    }
+}
+
+const WIZARD_FLAGS: &[&str] = &["configure", "sso", "--use-device-code", "--no-browser"];
+
+/// Answers the four session prompts of a new session.
+fn answer_new_session(pty: &mut Pty, name: &str) {
+    pty.expect_screen("SSO session name (Recommended):");
+    pty.send(&format!("{name}\r"));
+    pty.wait_for("SSO start URL [None]:");
+    pty.send(&format!("{START_URL}\r"));
+    pty.wait_for("SSO region [None]:");
+    pty.send("us-east-1\r");
+    pty.wait_for("SSO registration scopes [sso:account:access]:");
+    pty.send(keys::ENTER);
+}
+
+const NEW_SESSION_SCREEN: &[&str] = &[
+    "SSO session name (Recommended): my-sso",
+    "SSO start URL [None]: https://my-sso-portal.awsapps.com/start",
+    "SSO region [None]: us-east-1",
+    "SSO registration scopes [sso:account:access]:",
+];
+
+/// A screen from its rows.
+fn rows(parts: &[&[&str]]) -> String {
+    parts.concat().join("\n")
+}
+
+#[test]
+fn wizard_with_a_new_session() {
+    let emu = emulator(None);
+    let sandbox = sandbox_for(&emu, EXISTING);
+    let mut pty = Pty::spawn(&sandbox, WIZARD_FLAGS);
+    answer_new_session(&mut pty, "my-sso");
+    let accounts = ["There are 3 AWS accounts available to you."];
+    pty.expect_screen(&rows(&[
+        NEW_SESSION_SCREEN,
+        &accounts,
+        &[
+            "> Development, dev@example.com (111122223333)",
+            "  Production, prod@example.com (444455556666)",
+            "  Sandbox, sandbox@example.com (777788889999)",
+        ],
+    ]));
+    assert_eq!(
+        pty.cursor(),
+        (5, 0),
+        "the cursor sits on the selected row, as v2's"
+    );
+    pty.send(keys::UP);
+    pty.expect_screen(&rows(&[
+        NEW_SESSION_SCREEN,
+        &accounts,
+        &[
+            "  Development, dev@example.com (111122223333)",
+            "  Production, prod@example.com (444455556666)",
+            "> Sandbox, sandbox@example.com (777788889999)",
+        ],
+    ]));
+    pty.send(keys::DOWN);
+    pty.wait_for("> Development");
+    pty.send(keys::ENTER);
+    let chosen = [
+        "Using the account ID 111122223333",
+        "There are 2 roles available to you.",
+    ];
+    pty.expect_screen(&rows(&[
+        NEW_SESSION_SCREEN,
+        &accounts,
+        &chosen,
+        &["> AdministratorAccess", "  ReadOnlyAccess"],
+    ]));
+    pty.send(keys::DOWN);
+    pty.wait_for("> ReadOnlyAccess");
+    pty.send(keys::ENTER);
+    pty.wait_for("Default client Region [eu-west-1]:");
+    pty.send("us-west-2\r");
+    pty.wait_for("CLI default output format (json if not specified) [None]:");
+    pty.send("json\r");
+    pty.wait_for("Profile name [ReadOnlyAccess-111122223333]:");
+    pty.send(keys::ENTER);
+    assert_eq!(pty.wait(), 0);
+    assert_eq!(
+        pty.screen(),
+        rows(&[
+            NEW_SESSION_SCREEN,
+            &accounts,
+            &chosen,
+            &[
+                "Using the role name \"ReadOnlyAccess\"",
+                "Default client Region [eu-west-1]: us-west-2",
+                "CLI default output format (json if not specified) [None]: json",
+                "Profile name [ReadOnlyAccess-111122223333]:",
+                "To use this profile, specify the profile name using --profile, as shown:",
+                "",
+                "awsso sts get-caller-identity --profile ReadOnlyAccess-111122223333",
+            ],
+        ])
+    );
+    assert_eq!(
+        read_config(&sandbox),
+        format!(
+            "{EXISTING}[profile ReadOnlyAccess-111122223333]\nsso_session = my-sso\nsso_account_id = 111122223333\nsso_role_name = ReadOnlyAccess\nregion = us-west-2\noutput = json\n[sso-session my-sso]\nsso_start_url = {START_URL}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n"
+        )
+    );
+    assert_eq!(
+        emu.request_lines(),
+        [
+            "POST /client/register",
+            "POST /device_authorization",
+            "POST /token",
+            "GET /assignment/accounts",
+            "GET /assignment/accounts",
+            "GET /assignment/roles",
+        ]
+    );
+    // The token is cached under the session's name, where `sso login` and the AWS CLI look.
+    let key = "0ad374308c5a4e22f723adf10145eafad7c4031c.json";
+    assert!(Sandbox::list_dir(&sandbox.sso_cache_dir()).contains(&key.to_owned()));
+}
+
+#[test]
+fn wizard_filters_a_long_account_list() {
+    let emu = emulator(Some(teams(25, &["Admin"])));
+    let sandbox = sandbox_for(&emu, "");
+    let mut args = WIZARD_FLAGS.to_vec();
+    args.extend([
+        "--region",
+        "eu-west-1",
+        "--output-format",
+        "text",
+        "--profile-name",
+        "t21",
+    ]);
+    let mut pty = Pty::spawn(&sandbox, &args);
+    answer_new_session(&mut pty, "my-sso");
+    let header = ["There are 25 AWS accounts available to you."];
+    let first_ten: Vec<String> = (1..=10)
+        .map(|i| {
+            let cursor = if i == 1 { '>' } else { ' ' };
+            format!("{cursor} Team {i:02}, team{i:02}@example.com (1000000000{i:02})")
+        })
+        .collect();
+    let first_ten: Vec<&str> = first_ten.iter().map(String::as_str).collect();
+    pty.expect_screen(&rows(&[
+        NEW_SESSION_SCREEN,
+        &header,
+        &first_ten,
+        &["Type to filter (25 total)"],
+    ]));
+    pty.send("2");
+    pty.expect_screen(&rows(&[
+        NEW_SESSION_SCREEN,
+        &header,
+        &[
+            "> Team 02, team02@example.com (100000000002)",
+            "  Team 12, team12@example.com (100000000012)",
+            "  Team 20, team20@example.com (100000000020)",
+            "  Team 21, team21@example.com (100000000021)",
+            "  Team 22, team22@example.com (100000000022)",
+            "  Team 23, team23@example.com (100000000023)",
+            "  Team 24, team24@example.com (100000000024)",
+            "  Team 25, team25@example.com (100000000025)",
+            "",
+            "",
+            "Filter: 2 (8 of 25)",
+        ],
+    ]));
+    pty.send("1");
+    pty.expect_screen(&rows(&[
+        NEW_SESSION_SCREEN,
+        &header,
+        &["> Team 21, team21@example.com (100000000021)"],
+        &["", "", "", "", "", "", "", "", ""],
+        &["Filter: 21 (1 of 25)"],
+    ]));
+    pty.send(keys::ENTER);
+    assert_eq!(pty.wait(), 0);
+    assert_eq!(
+        pty.screen(),
+        rows(&[
+            NEW_SESSION_SCREEN,
+            &header,
+            &[
+                "Using the account ID 100000000021",
+                "The only role available to you is: Admin",
+                "Using the role name \"Admin\"",
+                "To use this profile, specify the profile name using --profile, as shown:",
+                "",
+                "awsso sts get-caller-identity --profile t21",
+            ],
+        ])
+    );
+    assert_eq!(
+        read_config(&sandbox),
+        format!("[profile t21]\nsso_session = my-sso\nsso_account_id = 100000000021\nsso_role_name = Admin\nregion = eu-west-1\noutput = text\n[sso-session my-sso]\nsso_start_url = {START_URL}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n")
+    );
+}
+
+#[test]
+fn wizard_legacy_with_the_only_account_into_default() {
+    let emu = emulator(Some(teams(1, &["Admin"])));
+    let sandbox = sandbox_for(&emu, EXISTING);
+    let mut pty = Pty::spawn(&sandbox, &["configure", "sso", "--no-browser"]);
+    pty.expect_screen("SSO session name (Recommended):");
+    pty.send(keys::ENTER);
+    let legacy = [
+        "SSO session name (Recommended):",
+        "WARNING: Configuring using legacy format (e.g. without an SSO session).",
+        "Consider re-running \"configure sso\" command and providing a session name.",
+    ];
+    pty.expect_screen(&rows(&[&legacy, &["SSO start URL [None]:"]]));
+    pty.send(&format!("{START_URL}\r"));
+    pty.wait_for("SSO region [None]:");
+    pty.send("eu-central-1\r");
+    pty.wait_for("Default client Region [eu-west-1]:");
+    pty.send(keys::ENTER);
+    pty.wait_for("CLI default output format (json if not specified) [None]:");
+    pty.send(keys::ENTER);
+    pty.wait_for("Profile name [Admin-100000000001]:");
+    pty.send("default\r");
+    assert_eq!(pty.wait(), 0);
+    assert_eq!(
+        pty.screen(),
+        rows(&[
+            &legacy,
+            &[
+                "SSO start URL [None]: https://my-sso-portal.awsapps.com/start",
+                "SSO region [None]: eu-central-1",
+                "The only AWS account available to you is: 100000000001",
+                "Using the account ID 100000000001",
+                "The only role available to you is: Admin",
+                "Using the role name \"Admin\"",
+                "Default client Region [eu-west-1]:",
+                "CLI default output format (json if not specified) [None]:",
+                "Profile name [Admin-100000000001]: default",
+                "The AWS CLI is now configured to use the default profile.",
+                "Run the following command to verify your configuration:",
+                "",
+                "awsso sts get-caller-identity",
+            ],
+        ])
+    );
+    // The warning is bold, with raw ANSI codes as v2 prints them.
+    assert!(pty.raw_output().contains("\x1b[1mWARNING: Configuring using legacy format (e.g. without an SSO session).\r\nConsider re-running \"configure sso\" command and providing a session name.\r\n\x1b[0m"));
+    // Legacy keys in the profile, no session; the unchanged region keeps its line, new keys
+    // follow the section's last key, before the blank line.
+    assert_eq!(
+        read_config(&sandbox),
+        format!("# my settings\n[default]\nregion = eu-west-1\nsso_start_url = {START_URL}\nsso_region = eu-central-1\nsso_account_id = 100000000001\nsso_role_name = Admin\n\n[profile other]\n# keep me\noutput=text\n")
+    );
+    // Legacy sign-in is always the device flow.
+    assert!(emu
+        .request_lines()
+        .contains(&"POST /device_authorization".to_owned()));
+}
+
+/// The flag-only run the re-run tests start from: nothing asked, v2's lines.
+fn configure_dev_with_flags(sandbox: &Sandbox) {
+    sandbox
+        .run(&[
+            "configure",
+            "sso",
+            "--use-device-code",
+            "--no-browser",
+            "--profile",
+            "dev",
+            "--sso-session",
+            "my-sso",
+            "--sso-start-url",
+            START_URL,
+            "--sso-region",
+            "us-east-1",
+            "--account-id",
+            "111122223333",
+            "--role-name",
+            "AdministratorAccess",
+            "--region",
+            "us-west-2",
+            "--output-format",
+            "json",
+        ])
+        .assert(
+            0,
+            "Using the account ID 111122223333\nUsing the role name \"AdministratorAccess\"\nTo use this profile, specify the profile name using --profile, as shown:\n\nawsso sts get-caller-identity --profile dev\n",
+            "",
+        );
+}
+
+const DEV_PROFILE: &str = "[profile dev]\nsso_session = my-sso\nsso_account_id = 111122223333\nsso_role_name = AdministratorAccess\nregion = us-west-2\noutput = json\n[sso-session my-sso]\nsso_start_url = https://my-sso-portal.awsapps.com/start\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n";
+
+#[test]
+fn flags_only_configure_sso_asks_nothing() {
+    let emu = emulator(None);
+    let sandbox = sandbox_for(&emu, EXISTING);
+    configure_dev_with_flags(&sandbox);
+    assert_eq!(read_config(&sandbox), format!("{EXISTING}{DEV_PROFILE}"));
+    // Both flags given: no ListAccounts; the role is checked against ListAccountRoles.
+    assert_eq!(
+        emu.request_lines(),
+        [
+            "POST /client/register",
+            "POST /device_authorization",
+            "POST /token",
+            "GET /assignment/roles",
+        ]
+    );
+}
+
+#[test]
+fn rerun_on_an_existing_profile_shows_its_values_and_reuses_the_token() {
+    let emu = emulator(None);
+    let sandbox = sandbox_for(&emu, EXISTING);
+    configure_dev_with_flags(&sandbox);
+    emu.clear_requests();
+    let mut pty = Pty::spawn(&sandbox, &["configure", "sso", "--profile", "dev"]);
+    pty.expect_screen("SSO session name [my-sso]:");
+    pty.send(keys::ENTER);
+    let top = [
+        "SSO session name [my-sso]:",
+        "There are 3 AWS accounts available to you.",
+    ];
+    pty.expect_screen(&rows(&[
+        &top,
+        &[
+            "> Development, dev@example.com (111122223333)",
+            "  Production, prod@example.com (444455556666)",
+            "  Sandbox, sandbox@example.com (777788889999)",
+        ],
+    ]));
+    pty.send(keys::UP);
+    pty.wait_for("> Sandbox");
+    pty.send(keys::ENTER);
+    pty.wait_for("Default client Region [us-west-2]:");
+    pty.send(keys::ENTER);
+    pty.wait_for("CLI default output format (json if not specified) [json]:");
+    pty.send("text\r");
+    assert_eq!(pty.wait(), 0);
+    assert_eq!(
+        pty.screen(),
+        rows(&[
+            &top,
+            &[
+                "Using the account ID 777788889999",
+                "The only role available to you is: AdministratorAccess",
+                "Using the role name \"AdministratorAccess\"",
+                "Default client Region [us-west-2]:",
+                "CLI default output format (json if not specified) [json]: text",
+                "To use this profile, specify the profile name using --profile, as shown:",
+                "",
+                "awsso sts get-caller-identity --profile dev",
+            ],
+        ])
+    );
+    // Updated key by key, in place; the session untouched.
+    assert_eq!(
+        read_config(&sandbox),
+        format!(
+            "{EXISTING}{}",
+            DEV_PROFILE
+                .replace("111122223333", "777788889999")
+                .replace("output = json", "output = text")
+        )
+    );
+    // The session's cached token was reused: no sign-in.
+    assert_eq!(
+        emu.request_lines(),
+        [
+            "GET /assignment/accounts",
+            "GET /assignment/accounts",
+            "GET /assignment/roles",
+        ]
+    );
+}
+
+#[test]
+fn non_interactive_without_account_fails_after_listing_and_writes_nothing() {
+    let emu = emulator(None);
+    let sandbox = sandbox_for(&emu, EXISTING);
+    sandbox
+        .run(&[
+            "configure",
+            "sso",
+            "--use-device-code",
+            "--sso-session",
+            "my-sso",
+            "--sso-start-url",
+            START_URL,
+            "--sso-region",
+            "us-east-1",
+        ])
+        .assert(
+            252,
+            "",
+            "\nawsso: [ERROR]: Missing required flags for a non-interactive configure sso: --account-id\n",
+        );
+    assert_eq!(read_config(&sandbox), EXISTING);
+}
+
+#[test]
+fn unauthorized_listing_writes_the_profile_without_account_and_role() {
+    let emu = emulator(None);
+    let sandbox = sandbox_for(&emu, EXISTING);
+    configure_dev_with_flags(&sandbox);
+    emu.revoke_all_tokens();
+    sandbox
+        .run(&[
+            "configure",
+            "sso",
+            "--sso-session",
+            "my-sso",
+            "--profile-name",
+            "bare",
+        ])
+        .assert(
+            0,
+            "Unable to list AWS accounts and/or roles. Skipping configuring AWS credential provider for profile.\nSuccessfully configured SSO for profile: bare\n",
+            "",
+        );
+    assert_eq!(
+        read_config(&sandbox),
+        // As in v2, Enter at the region prompt keeps the default shown, here `[default]`'s.
+        format!(
+            "{EXISTING}{DEV_PROFILE}[profile bare]\nsso_session = my-sso\nregion = eu-west-1\n"
+        )
+    );
+}
+
+#[test]
+fn no_accounts_ends_with_v2_message_and_writes_nothing() {
+    let emu = emulator(Some(teams(0, &[])));
+    let sandbox = sandbox_for(&emu, EXISTING);
+    sandbox
+        .run(&[
+            "configure",
+            "sso",
+            "--use-device-code",
+            "--sso-session",
+            "my-sso",
+            "--sso-start-url",
+            START_URL,
+            "--sso-region",
+            "us-east-1",
+        ])
+        .assert(
+            255,
+            "",
+            "\nawsso: [ERROR]: No AWS accounts are available to you.\n",
+        );
+    let emu = emulator(Some(teams(1, &[])));
+    let sandbox = sandbox_for(&emu, EXISTING);
+    sandbox
+        .run(&[
+            "configure",
+            "sso",
+            "--use-device-code",
+            "--sso-session",
+            "my-sso",
+            "--sso-start-url",
+            START_URL,
+            "--sso-region",
+            "us-east-1",
+        ])
+        .assert(
+            255,
+            "The only AWS account available to you is: 100000000001\nUsing the account ID 100000000001\n",
+            "\nawsso: [ERROR]: No roles are available for the account 100000000001\n",
+        );
+    assert_eq!(read_config(&sandbox), EXISTING);
+}
+
+#[test]
+fn ctrl_c_in_the_account_list_writes_nothing() {
+    let emu = emulator(None);
+    let sandbox = sandbox_for(&emu, EXISTING);
+    let mut pty = Pty::spawn(&sandbox, WIZARD_FLAGS);
+    answer_new_session(&mut pty, "my-sso");
+    pty.wait_for("> Development");
+    pty.send(keys::CTRL_C);
+    assert_eq!(pty.wait(), 130);
+    assert_eq!(
+        pty.screen(),
+        rows(&[
+            NEW_SESSION_SCREEN,
+            &["There are 3 AWS accounts available to you."]
+        ])
+    );
+    assert_eq!(
+        pty.cursor(),
+        (6, 0),
+        "the list is erased and v2's newline printed"
+    );
+    assert_eq!(read_config(&sandbox), EXISTING);
+}
+
+/// `count` accounts `Team NNN` with the role `Admin`; the first also has `Read Only`.
+fn big_organisation(count: usize) -> Directory {
+    Directory {
+        user: "jane@example.com".into(),
+        accounts: (1..=count)
+            .map(|i| Account {
+                account_id: format!("{:012}", 200_000_000_000u64 + i as u64),
+                account_name: format!("Team {i:03}"),
+                email_address: format!("team{i:03}@example.com"),
+                // Listed in the opposite of the order written, to show the sort.
+                roles: if i == 1 {
+                    vec!["Read Only".into(), "Admin".into()]
+                } else {
+                    vec!["Admin".into()]
+                },
+            })
+            .collect(),
+        users: Vec::new(),
+    }
+}
+
+#[test]
+fn all_roles_writes_one_profile_per_account_and_role() {
+    let emu = emulator(Some(big_organisation(500)));
+    // One profile of the same name exists: it is updated key by key.
+    let config =
+        format!("{EXISTING}[profile 'Team 001-Admin']\nregion = ap-south-1\nsso_role_name = Old\n");
+    let sandbox = sandbox_for(&emu, &config);
+    let args = [
+        "configure",
+        "sso",
+        "--all-roles",
+        "--use-device-code",
+        "--sso-session",
+        "org",
+        "--sso-start-url",
+        START_URL,
+        "--sso-region",
+        "us-east-1",
+    ];
+    let mut expected_out = String::from("Configured 501 profiles for the SSO session org:\n");
+    let mut expected_config =
+        format!("{EXISTING}[profile 'Team 001-Admin']\nregion = ap-south-1\nsso_role_name = Admin\nsso_session = org\nsso_account_id = 200000000001\n");
+    for i in 1..=500 {
+        let id = format!("{:012}", 200_000_000_000u64 + i);
+        let roles: &[&str] = if i == 1 {
+            &["Admin", "Read Only"]
+        } else {
+            &["Admin"]
+        };
+        for role in roles {
+            let name = format!("Team {i:03}-{role}");
+            expected_out.push_str(&format!("  {name}\n"));
+            if i > 1 || *role != "Admin" {
+                expected_config.push_str(&format!(
+                    "[profile '{name}']\nsso_session = org\nsso_account_id = {id}\nsso_role_name = {role}\n"
+                ));
+            }
+        }
+    }
+    expected_config.push_str(&format!("[sso-session org]\nsso_start_url = {START_URL}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n"));
+    sandbox.run(&args).assert(0, &expected_out, "");
+    assert_eq!(read_config(&sandbox), expected_config);
+    let lines = emu.request_lines();
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| *l == "GET /assignment/accounts")
+            .count(),
+        250
+    );
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| *l == "GET /assignment/roles")
+            .count(),
+        500
+    );
+
+    // Again, with the portal throttling the next 10 requests, more than the transport's own
+    // three attempts: the session's token is reused, the calls are retried after a pause,
+    // and nothing changes.
+    emu.clear_requests();
+    emu.set_faults(|f| f.throttle_next = 10);
+    sandbox.run(&args).assert(0, &expected_out, "");
+    assert_eq!(read_config(&sandbox), expected_config);
+    let lines = emu.request_lines();
+    assert_eq!(
+        lines.len(),
+        250 + 500 + 10,
+        "every throttled call was retried"
+    );
+    assert!(
+        !lines.iter().any(|l| l.starts_with("POST")),
+        "no sign-in: {lines:?}"
+    );
+}

@@ -713,3 +713,44 @@ fn logout_signs_out_many_tokens() {
     assert_eq!(emu.request_lines().len(), 20);
     assert_eq!(Sandbox::list_dir(&sb.sso_cache_dir()), Vec::<String>::new());
 }
+
+#[test]
+fn yaml_follows_v2s_formatter() {
+    let (_emu, sb, token) = portal_sandbox();
+    sb.run(&[
+        "sso",
+        "list-account-roles",
+        "--access-token",
+        &token,
+        "--account-id",
+        "111122223333",
+        "--output",
+        "yaml",
+    ])
+    .assert(
+        0,
+        "roleList:\n- accountId: '111122223333'\n  roleName: AdministratorAccess\n- accountId: '111122223333'\n  roleName: ReadOnlyAccess\n",
+        "",
+    );
+}
+
+#[test]
+fn yaml_stream_prints_each_page_as_it_comes() {
+    let (_emu, sb, token) = portal_sandbox();
+    // v2's StreamedYAMLFormatter: every page whole (its nextToken too), one list item each.
+    let out = sb.run(&[
+        "sso",
+        "list-account-roles",
+        "--access-token",
+        &token,
+        "--account-id",
+        "111122223333",
+        "--output",
+        "yaml-stream",
+    ]);
+    out.assert(
+        0,
+        "- nextToken: cm9sZXMvMTExMTIyMjIzMzMzIzE\n  roleList:\n  - accountId: '111122223333'\n    roleName: AdministratorAccess\n- roleList:\n  - accountId: '111122223333'\n    roleName: ReadOnlyAccess\n",
+        "",
+    );
+}

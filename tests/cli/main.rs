@@ -9,3 +9,4 @@ mod get_caller_identity;
 mod interop;
 mod login;
 mod logout_portal;
+mod output;

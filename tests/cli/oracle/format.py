@@ -1,7 +1,7 @@
 """Formats sample responses with the AWS CLI's own formatter code: the oracle for awsso's
 output module (tests/cli/output.rs).
 
-Reads a JSON list of cases on stdin and writes a JSON list of results on stdout. A case:
+Reads a JSON list of cases from the file named by its argument and writes a JSON list of results on stdout. A case:
   {"output": "json|text|table|yaml|yaml-stream", "operation": "GetCallerIdentity",
    "query": "expr" | null, "color": "off" | "on", "width": 80,
    "response": {...}}                                   one response, or
@@ -21,6 +21,7 @@ from argparse import Namespace
 
 import jmespath
 from botocore.paginate import PageIterator
+import ruamel.yaml.main
 from ruamel.yaml import YAML
 
 import awscli.formatter
@@ -43,15 +44,22 @@ class Pages(PageIterator):
             yield page
 
 
+def yaml_dumper():
+    dumper = YAML(typ='safe')
+    # v2 ships ruamel.yaml.clib, so its safe dumper writes with libyaml's C emitter; the
+    # pure-Python emitter differs (it does not escape characters beyond the BMP).
+    assert dumper.Emitter is ruamel.yaml.main.CEmitter, 'ruamel.yaml.clib is missing'
+    dumper.encoding = None
+    dumper.representer.default_flow_style = False
+    return dumper
+
+
 def yaml_dump(value, stream):
     if value is None or isinstance(value, (bool, int, float, str)):
         json.dump(value, stream, ensure_ascii=False)
         stream.write('\n')
         return
-    dumper = YAML(typ='safe')
-    dumper.encoding = None
-    dumper.representer.default_flow_style = False
-    dumper.dump(value, stream)
+    yaml_dumper().dump(value, stream)
 
 
 def without_metadata(value):
@@ -112,7 +120,8 @@ def run(case):
 
 
 def main():
-    cases = json.load(sys.stdin)
+    with open(sys.argv[1], encoding='utf-8') as f:
+        cases = json.load(f)
     results = [run(case) for case in cases]
     sys.stdout.write(json.dumps(results))
 

@@ -1,0 +1,75 @@
+//! The sign-in inside the wizard (v2 step 5) through the login command's own flow
+//! ([`crate::login::fetch_token`]): v2's browser or device-code messages, no "Successfully
+//! logged into" line. A new session always signs in anew (`force_refresh`); an existing
+//! session, or a legacy start URL, reuses its cached token while it has 15 minutes or more
+//! left, as botocore's `SSOTokenFetcher` does.
+
+use super::Registration;
+use crate::cli::{ConfigureSsoArgs, GlobalArgs};
+use crate::config::Props;
+use crate::context::Context;
+use crate::ctx_debug;
+use crate::error::Result;
+use crate::http::{EndpointConfig, HttpClient};
+use crate::login::{self, FlowOptions};
+use crate::settings;
+use crate::sso_token::{self, LoginTarget};
+
+/// The access token to list accounts with, and the SSO region a vanity start URL named if it
+/// differs from the configured one.
+pub struct SignedIn {
+    pub access_token: String,
+    pub derived_region: Option<String>,
+}
+
+pub fn sign_in(
+    ctx: &Context,
+    global: &GlobalArgs,
+    args: &ConfigureSsoArgs,
+    runtime: &tokio::runtime::Runtime,
+    registration: &Registration,
+) -> Result<SignedIn> {
+    let target = LoginTarget {
+        session_name: registration.session_name.clone(),
+        start_url: registration.start_url.clone(),
+        region: registration.sso_region.clone(),
+        scopes: registration.scopes.clone(),
+        profile_name: None,
+    };
+    if !registration.force_refresh {
+        let reusable = sso_token::cached_token(ctx, &target)
+            .found()
+            .filter(|token| {
+                !token.expires_within_refresh_window(ctx.now())
+                    && token
+                        .start_url
+                        .as_deref()
+                        .is_none_or(|url| url == target.start_url)
+            });
+        if let Some(token) = reusable {
+            ctx_debug!(ctx, "Reusing the cached SSO token for {}", target.start_url);
+            return Ok(SignedIn {
+                access_token: token.access_token,
+                derived_region: None,
+            });
+        }
+    }
+    // v2 unsets the profile for these clients: the profile may not exist yet.
+    let transport = settings::transport(ctx, global, &Props::new());
+    let http = HttpClient::new(ctx, &transport, None)?;
+    let options = FlowOptions {
+        use_device_code: args.use_device_code,
+        no_browser: args.no_browser,
+    };
+    let fetched = runtime.block_on(login::fetch_token(
+        ctx,
+        &http,
+        &target,
+        EndpointConfig::default(),
+        &options,
+    ))?;
+    Ok(SignedIn {
+        access_token: fetched.token.access_token,
+        derived_region: fetched.derived_region,
+    })
+}
