@@ -88,9 +88,10 @@ pub fn output_format(
         .or_else(|| config::get(profile, "output"));
     match configured {
         None => Ok(OutputFormat::Json),
-        Some(name) => parse_output_format(name).ok_or_else(|| {
-            Error::ParamValidation(format!("argument --output: Found invalid choice '{name}'"))
-        }),
+        // v2's formatter lookup raises `ValueError("Unknown output type: X")`, reported by
+        // the general handler (255); awsso says so before making any request.
+        Some(name) => parse_output_format(name)
+            .ok_or_else(|| Error::Other(format!("Unknown output type: {name}"))),
     }
 }
 
@@ -216,6 +217,12 @@ mod tests {
         assert_eq!(
             output_format(&ctx(&[("AWS_DEFAULT_OUTPUT", "yaml")]), &global, profile).unwrap(),
             OutputFormat::Yaml
+        );
+        let bogus =
+            output_format(&ctx(&[("AWS_DEFAULT_OUTPUT", "bogus")]), &global, profile).unwrap_err();
+        assert_eq!(
+            (bogus.to_string().as_str(), bogus.exit_code()),
+            ("Unknown output type: bogus", 255)
         );
         let flag = GlobalArgs {
             output: Some(OutputFormat::Table),
