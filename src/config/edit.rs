@@ -28,7 +28,7 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 
 /// Which kind of section a [`SectionRef`] names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SectionKind {
     /// `[default]` or `[profile NAME]`.
     Profile,
@@ -221,13 +221,36 @@ pub fn update_text(
     section: &SectionRef,
     values: &[(&str, Option<&str>)],
 ) -> Result<String> {
-    check_no_newlines("section name", &section.name)?;
-    for (key, value) in values {
-        check_no_newlines("key", key)?;
-        if let Some(value) = value {
-            check_no_newlines("value", value)?;
+    update_text_all(text, &[(section.clone(), values.to_vec())])
+}
+
+/// [`update_text`] for several sections at once, in one scan of the text: writing a
+/// thousand profiles (`configure sso --all-roles`) costs one pass, not a thousand. The
+/// result is the same as applying the updates one after another.
+pub fn update_text_all(text: &str, updates: &[(SectionRef, Updates<'_>)]) -> Result<String> {
+    for (section, values) in updates {
+        check_no_newlines("section name", &section.name)?;
+        for (key, value) in values {
+            check_no_newlines("key", key)?;
+            if let Some(value) = value {
+                check_no_newlines("value", value)?;
+            }
         }
     }
+    // The one-pass plan below assumes each section is named once; a section named twice
+    // (never the case in awsso's own writes) is applied in turn.
+    let mut seen = std::collections::HashSet::new();
+    if !updates
+        .iter()
+        .all(|(section, _)| seen.insert((section.kind, section.name.as_str())))
+    {
+        let mut text = text.to_owned();
+        for update in updates {
+            text = update_text_all(&text, std::slice::from_ref(update))?;
+        }
+        return Ok(text);
+    }
+
     let lines = scan(text);
     let eol = lines
         .iter()
@@ -235,67 +258,101 @@ pub fn update_text(
         .find(|t| !t.is_empty())
         .unwrap_or("\n");
 
-    // The last matching header is the one the reader uses (a later `[profile default]`
-    // replaces `[default]` whole).
-    let header = lines
+    // The last matching header of each section is the one the reader uses (a later
+    // `[profile default]` replaces `[default]` whole).
+    let mut header_of: Vec<Option<usize>> = vec![None; updates.len()];
+    let by_literal: std::collections::HashMap<String, usize> = updates
         .iter()
-        .rposition(|l| matches!(&l.kind, Kind::Header(h) if section.matches_header(h)));
-
-    let Some(header) = header else {
-        return Ok(append_section(text, section, values, eol));
-    };
-
-    let (blocks, _section_end) = blocks(&lines, header);
-    // Per line: None = keep, Some(text) = replace with text (possibly empty: delete).
-    let mut replacement: Vec<Option<String>> = vec![None; lines.len()];
-    let mut pending: Vec<(&str, &str)> = Vec::new();
-    for (key, value) in values {
-        let wanted = key.to_lowercase();
-        let mut found = false;
-        for block in &blocks {
-            let Kind::Key {
-                key: existing,
-                value: current,
-            } = &lines[block.start].kind
-            else {
-                continue;
-            };
-            if *existing != wanted {
-                continue;
-            }
-            found = true;
-            let single_line = block.end == block.start + 1;
-            match value {
-                Some(value) if single_line && current == value => {}
-                Some(value) => {
-                    let line = &lines[block.start];
-                    let indent = &line.content[..line.content.len()
-                        - line.content.trim_start_matches(parse::is_py_space).len()];
-                    // Sub-lines of the old value are dropped below, so the line keeps its own
-                    // terminator (none only when it ends the file).
-                    let terminator = line.terminator;
-                    replacement[block.start] = Some(format!("{indent}{key} = {value}{terminator}"));
-                    for slot in &mut replacement[block.start + 1..block.end] {
-                        *slot = Some(String::new());
-                    }
-                }
-                None => {
-                    for slot in &mut replacement[block.start..block.end] {
-                        *slot = Some(String::new());
-                    }
-                }
+        .enumerate()
+        .map(|(i, (section, _))| (section.section_name(), i))
+        .collect();
+    let by_words: std::collections::HashMap<(&str, &str), usize> = updates
+        .iter()
+        .enumerate()
+        .map(|(i, (section, _))| ((section.kind_word(), section.name.as_str()), i))
+        .collect();
+    for (index, line) in lines.iter().enumerate() {
+        let Kind::Header(header) = &line.kind else {
+            continue;
+        };
+        let mut matched = by_literal.get(header.as_str()).copied();
+        if header == "default" {
+            matched = matched.or_else(|| by_words.get(&("profile", "default")).copied());
+        }
+        if matched.is_none() {
+            if let Some([kind, name]) = parse::shlex_split(header).as_deref() {
+                matched = by_words.get(&(kind.as_str(), name.as_str())).copied();
             }
         }
-        if !found {
-            if let Some(value) = value {
-                pending.push((key, value));
-            }
+        if let Some(update) = matched {
+            header_of[update] = Some(index);
         }
     }
 
-    // New keys go after the last option's block, or right after the header.
-    let insert_after = blocks.last().map_or(header + 1, |b| b.end);
-    let mut out = String::with_capacity(text.len() + 64 * pending.len());
+    // Per line: None = keep, Some(text) = replace with text (possibly empty: delete).
+    let mut replacement: Vec<Option<String>> = vec![None; lines.len()];
+    // Per line: new `key = value` lines to add after it.
+    let mut insertions: std::collections::HashMap<usize, Vec<(&str, &str)>> = Default::default();
+    let mut appended: Vec<usize> = Vec::new();
+    for (update, (_, values)) in updates.iter().enumerate() {
+        let Some(header) = header_of[update] else {
+            appended.push(update);
+            continue;
+        };
+        let (blocks, _section_end) = blocks(&lines, header);
+        let mut pending: Vec<(&str, &str)> = Vec::new();
+        for (key, value) in values {
+            let wanted = key.to_lowercase();
+            let mut found = false;
+            for block in &blocks {
+                let Kind::Key {
+                    key: existing,
+                    value: current,
+                } = &lines[block.start].kind
+                else {
+                    continue;
+                };
+                if *existing != wanted {
+                    continue;
+                }
+                found = true;
+                let single_line = block.end == block.start + 1;
+                match value {
+                    Some(value) if single_line && current == value => {}
+                    Some(value) => {
+                        let line = &lines[block.start];
+                        let indent = &line.content[..line.content.len()
+                            - line.content.trim_start_matches(parse::is_py_space).len()];
+                        // Sub-lines of the old value are dropped below, so the line keeps
+                        // its own terminator (none only when it ends the file).
+                        let terminator = line.terminator;
+                        replacement[block.start] =
+                            Some(format!("{indent}{key} = {value}{terminator}"));
+                        for slot in &mut replacement[block.start + 1..block.end] {
+                            *slot = Some(String::new());
+                        }
+                    }
+                    None => {
+                        for slot in &mut replacement[block.start..block.end] {
+                            *slot = Some(String::new());
+                        }
+                    }
+                }
+            }
+            if !found {
+                if let Some(value) = value {
+                    pending.push((key, value));
+                }
+            }
+        }
+        if !pending.is_empty() {
+            // New keys go after the last option's block, or right after the header.
+            let insert_after = blocks.last().map_or(header + 1, |b| b.end);
+            insertions.insert(insert_after - 1, pending);
+        }
+    }
+
+    let mut out = String::with_capacity(text.len() + 64 * updates.len());
     for (i, line) in lines.iter().enumerate() {
         match &replacement[i] {
             Some(text) => out.push_str(text),
@@ -304,14 +361,18 @@ pub fn update_text(
                 out.push_str(line.terminator);
             }
         }
-        if i + 1 == insert_after && !pending.is_empty() {
+        if let Some(pending) = insertions.get(&i) {
             if !out.is_empty() && !out.ends_with(['\n', '\r']) {
                 out.push_str(eol);
             }
-            for (key, value) in &pending {
+            for (key, value) in pending {
                 out.push_str(&format!("{key} = {value}{eol}"));
             }
         }
+    }
+    for update in appended {
+        let (section, values) = &updates[update];
+        append_section(&mut out, section, values, eol);
     }
     Ok(out)
 }
@@ -319,20 +380,18 @@ pub fn update_text(
 /// Appends `[section]` and its keys at the end of `text`, after a line break only when
 /// the text does not end with one. Deletions of a missing section change nothing.
 fn append_section(
-    text: &str,
+    out: &mut String,
     section: &SectionRef,
     values: &[(&str, Option<&str>)],
     eol: &str,
-) -> String {
+) {
     let new: Vec<(&str, &str)> = values
         .iter()
         .filter_map(|(k, v)| v.map(|v| (*k, v)))
         .collect();
     if new.is_empty() {
-        return text.to_owned();
+        return;
     }
-    let mut out = String::with_capacity(text.len() + 64 * (new.len() + 1));
-    out.push_str(text);
     if !out.is_empty() && !out.ends_with(['\n', '\r']) {
         out.push_str(eol);
     }
@@ -340,7 +399,6 @@ fn append_section(
     for (key, value) in new {
         out.push_str(&format!("{key} = {value}{eol}"));
     }
-    out
 }
 
 /// Keys to set (`Some`) or delete (`None`) in one section, in the order new keys are added.
@@ -369,10 +427,7 @@ pub fn update_file(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, 0o600),
         Err(e) => return Err(Error::io("read", path, e)),
     };
-    let mut text = original.clone().unwrap_or_default();
-    for (section, values) in updates {
-        text = update_text(&text, section, values)?;
-    }
+    let text = update_text_all(original.as_deref().unwrap_or_default(), updates)?;
     if original.as_deref() == Some(text.as_str()) {
         crate::ctx_debug!(ctx, "Config file {} unchanged", path.display());
         return Ok(());
@@ -426,6 +481,50 @@ mod tests {
 
     fn profile(name: &str) -> SectionRef {
         SectionRef::profile(name)
+    }
+
+    #[test]
+    fn many_sections_in_one_pass_equal_one_after_another() {
+        let text = "# keep\n[default]\nregion=us-east-1\n\n[profile a]\noutput = json\n; note\n[sso-session s]\nsso_region = x\n[profile 'b c']\n[profile it's]\nk = v";
+        let updates: Vec<(SectionRef, Updates<'_>)> = vec![
+            (
+                profile("default"),
+                vec![("region", Some("eu-west-1")), ("output", Some("text"))],
+            ),
+            (profile("a"), vec![("output", None), ("region", Some("r"))]),
+            (
+                SectionRef::sso_session("s"),
+                vec![("sso_region", Some("x"))],
+            ),
+            (profile("b c"), vec![("region", Some("q"))]),
+            (profile("it's"), vec![("k", Some("w"))]),
+            (profile("new one"), vec![("region", Some("n"))]),
+            (
+                SectionRef::sso_session("t"),
+                vec![("sso_region", Some("y"))],
+            ),
+        ];
+        let mut one_by_one = text.to_owned();
+        for (section, values) in &updates {
+            one_by_one =
+                update_text_all(&one_by_one, &[(section.clone(), values.clone())]).unwrap();
+        }
+        let all = update_text_all(text, &updates).unwrap();
+        assert_eq!(all, one_by_one);
+        assert_eq!(
+            all,
+            "# keep\n[default]\nregion = eu-west-1\noutput = text\n\n[profile a]\nregion = r\n; note\n[sso-session s]\nsso_region = x\n[profile 'b c']\nregion = q\n[profile it's]\nk = w\n[profile 'new one']\nregion = n\n[sso-session t]\nsso_region = y\n"
+        );
+        // A section named twice is applied in turn.
+        let twice = update_text_all(
+            "",
+            &[
+                (profile("x"), vec![("a", Some("1"))]),
+                (profile("x"), vec![("b", Some("2"))]),
+            ],
+        )
+        .unwrap();
+        assert_eq!(twice, "[profile x]\na = 1\nb = 2\n");
     }
 
     #[test]
