@@ -8,11 +8,12 @@
 
 use indexmap::IndexMap;
 
-/// A value: a plain string, or a nested sub-section (`s3 =` + indented lines).
+/// A value: a plain string, or a nested sub-section (`s3 =` + indented lines). The rare
+/// nested map is boxed so that every plain value stays three words wide.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
     Str(String),
-    Nested(IndexMap<String, String>),
+    Nested(Box<IndexMap<String, String>>),
 }
 
 impl Value {
@@ -86,7 +87,7 @@ pub fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
             return Ok(());
         }
         let value = if joined.starts_with('\n') {
-            Value::Nested(parse_nested(&joined, p.line)?)
+            Value::Nested(Box::new(parse_nested(&joined, p.line)?))
         } else {
             Value::Str(joined)
         };
@@ -194,7 +195,7 @@ pub fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
             for (key, value) in &defaults {
                 if !section.values.contains_key(key) {
                     let value = if value.starts_with('\n') {
-                        Value::Nested(parse_nested(value, section.line)?)
+                        Value::Nested(Box::new(parse_nested(value, section.line)?))
                     } else {
                         Value::Str(value.clone())
                     };
