@@ -412,7 +412,7 @@ impl<'a> Resolver<'a> {
         let top = self.top_profile();
         if has_assume_role_vars(top) {
             let profile = self.profile.clone();
-            return self.assume_role(&profile, true).await.map(Some);
+            return self.assume_role(&profile).await.map(Some);
         }
         self.profile_providers(&self.profile.clone(), true, self.use_environment)
             .await
@@ -639,10 +639,10 @@ impl<'a> Resolver<'a> {
 
     /// `AssumeRoleProvider._load_creds_via_assume_role`, with the assume-role cache checked
     /// before the source credentials are resolved (so a cache hit costs no source call).
+    /// Every link of a chain shares the CLI's file cache, as in v2.
     fn assume_role<'s>(
         &'s self,
         name: &'s str,
-        top_level: bool,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ChainResult<Credentials>> + 's>> {
         Box::pin(async move {
             let role = self.role_config(name).map_err(load_phase)?;
@@ -705,8 +705,6 @@ impl<'a> Resolver<'a> {
                 arn: output.arn,
                 request_id: output.request_id,
             };
-            // Every link of the chain shares the CLI's file cache, as in v2.
-            let _ = top_level;
             if let Err(e) = role::save(dir, &key, &role::assume_role_document(&cached, &user)) {
                 ctx_debug!(self.ctx, "Unable to cache assumed-role credentials: {e}");
             }
@@ -804,7 +802,7 @@ impl<'a> Resolver<'a> {
                 )))),
             };
         }
-        self.assume_role(&source, false).await
+        self.assume_role(&source).await
     }
 
     // ----- credential_process -----

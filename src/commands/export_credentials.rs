@@ -40,8 +40,10 @@ pub fn run(ctx: &Context, global: &GlobalArgs, args: &ExportCredentialsArgs) -> 
             e.to_string().trim()
         ))
     };
-    let files = CredentialFiles::load(ctx).map_err(unable)?;
-    let profile = settings::scoped_profile(&files.config, &choice).map_err(unable)?;
+    // A config that does not parse or a profile that does not exist stops v2's driver before
+    // the command runs: not wrapped.
+    let files = CredentialFiles::load(ctx)?;
+    let profile = settings::scoped_profile(&files.config, &choice)?;
     let region = settings::region(ctx, global, &profile);
     let transport = settings::transport(ctx, global, &profile);
     let resolver = Resolver::new(ctx, &files, &choice, region, transport)

@@ -566,6 +566,33 @@ fn sts_goes_to_the_regional_endpoint_or_global_signed_for_us_east_1() {
 }
 
 #[test]
+fn endpoint_url_flag_applies_to_sts_and_service_variables_to_theirs() {
+    let (emu, mut sandbox) = setup(Options::default());
+    write_token(&sandbox, &emu, "corp", START_URL, TimeDelta::hours(8));
+    // STS's own variable points at a closed port: only --endpoint-url can reach STS, and
+    // the portal (GetRoleCredentials) must keep its own variable.
+    let url = emu.url().to_owned();
+    sandbox
+        .remove_env("AWS_ENDPOINT_URL")
+        .set_env("AWS_ENDPOINT_URL_SSO", &url)
+        .set_env("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9");
+    sandbox
+        .run(&[
+            "sts",
+            "get-caller-identity",
+            "--profile",
+            "dev",
+            "--endpoint-url",
+            &url,
+        ])
+        .assert(0, &sso_json("AdministratorAccess"), "");
+    assert_eq!(
+        emu.request_lines(),
+        ["GET /federation/credentials", "POST /"]
+    );
+}
+
+#[test]
 fn debug_output_never_shows_secrets() {
     let (emu, sandbox) = setup(Options::default());
     let token = write_token(&sandbox, &emu, "corp", START_URL, TimeDelta::hours(8));
@@ -665,10 +692,9 @@ fn every_format_and_query_matches_the_aws_cli() {
         .assert(0, "", "");
 }
 
-/// yaml has no live oracle (AWS CLI v1 lacks it): v2's `YAMLDumper` rules (block style,
-/// numeric-looking strings quoted).
+/// yaml has no live oracle (AWS CLI v1 lacks it): v2's `YAMLDumper` rules (block style, keys
+/// sorted by ruamel's safe representer, numeric-looking strings quoted).
 #[test]
-#[ignore = "waits for the output helper's yaml emitter (src/output/yaml.rs is a JSON placeholder)"]
 fn yaml_output_follows_v2_rules() {
     let (emu, sandbox) = setup(Options::default());
     write_token(&sandbox, &emu, "corp", START_URL, TimeDelta::hours(8));
@@ -684,7 +710,7 @@ fn yaml_output_follows_v2_rules() {
         ])
         .assert(
             0,
-            &format!("UserId: {user_id}\nAccount: '{ACCOUNT}'\nArn: {arn}\n"),
+            &format!("Account: '{ACCOUNT}'\nArn: {arn}\nUserId: {user_id}\n"),
             "",
         );
 }
@@ -856,6 +882,13 @@ fn export_credentials_errors_are_v2_s() {
             253,
             "",
             "\nawsso: [ERROR]: An error occurred (Configuration): Unable to retrieve credentials: no credentials found\n",
+        );
+    sandbox
+        .run(&["configure", "export-credentials", "--profile", "nope"])
+        .assert(
+            255,
+            "",
+            "\nawsso: [ERROR]: The config profile (nope) could not be found\n",
         );
     // Raised while loading providers: wrapped.
     sandbox
