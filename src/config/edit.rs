@@ -75,23 +75,6 @@ impl SectionRef {
         }
         format!("{} {}", self.kind_word(), quote_name(&self.name))
     }
-
-    /// Whether a header's text (between the brackets) names this section the way the reader
-    /// understands it: v2's literal match, plus any quoting botocore reads as the same
-    /// two words (`[profile "my prof"]`, `[profile 'my prof']`). The default profile is
-    /// `[default]` or `[profile default]`.
-    fn matches_header(&self, header: &str) -> bool {
-        if header == self.section_name() {
-            return true;
-        }
-        if self.kind == SectionKind::Profile && self.name == "default" && header == "default" {
-            return true;
-        }
-        match parse::shlex_split(header).as_deref() {
-            Some([kind, name]) => kind == self.kind_word() && *name == self.name,
-            _ => false,
-        }
-    }
 }
 
 /// Python's `shlex.quote` for names with a space or tab (v2 quotes only those).
@@ -258,6 +241,9 @@ pub fn update_text_all(text: &str, updates: &[(SectionRef, Updates<'_>)]) -> Res
         .find(|t| !t.is_empty())
         .unwrap_or("\n");
 
+    // Which header names which section, the way the reader understands it: v2's literal
+    // match, plus any quoting botocore reads as the same two words (`[profile "my prof"]`,
+    // `[profile 'my prof']`); the default profile is `[default]` or `[profile default]`.
     // The last matching header of each section is the one the reader uses (a later
     // `[profile default]` replaces `[default]` whole).
     let mut header_of: Vec<Option<usize>> = vec![None; updates.len()];
