@@ -17,6 +17,7 @@ pub mod login;
 pub mod oidc;
 pub mod output;
 pub mod portal;
+pub mod python;
 pub mod settings;
 pub mod sso_token;
 pub mod sts;

@@ -33,10 +33,10 @@
 //! is not a terminal; like v2, `COLUMNS` is not consulted.
 
 pub mod jmespath;
-pub(crate) mod python;
+
 mod table;
 mod text;
-mod unicode_tables;
+pub(crate) mod unicode_tables;
 mod yaml;
 
 use serde_json::{Map, Value};
@@ -236,7 +236,7 @@ impl Formatter {
         let result = self.apply_query(response)?;
         Ok(match self.format {
             OutputFormat::Json if is_empty_object(&result) => String::new(),
-            OutputFormat::Json => format!("{}\n", python::json_indented(&result)),
+            OutputFormat::Json => format!("{}\n", crate::python::json_indented(&result)),
             OutputFormat::Table => table::format(operation, &result, self.width, self.color)?,
             OutputFormat::Yaml if is_empty_object(&result) => String::new(),
             OutputFormat::Yaml => yaml::dump(&result),

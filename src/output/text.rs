@@ -5,8 +5,8 @@
 
 use serde_json::{Map, Value};
 
-use super::python;
 use crate::error::{Error, Result};
+use crate::python;
 
 /// `format_text(data, stream)`.
 pub fn format(value: &Value, out: &mut String) -> Result<()> {

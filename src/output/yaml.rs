@@ -16,7 +16,7 @@
 
 use serde_json::Value;
 
-use super::python;
+use crate::python;
 
 /// What v2's `YAMLDumper.dump(value, stream)` writes.
 pub fn dump(value: &Value) -> String {

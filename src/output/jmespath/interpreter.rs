@@ -10,7 +10,7 @@ use serde_json::{Map, Number, Value};
 
 use super::parser::{Comparator, Node};
 use super::JmesError;
-use crate::output::python;
+use crate::python;
 
 type Eval = Result<Value, JmesError>;
 

@@ -19,7 +19,7 @@ impl TokenValue {
         match self {
             TokenValue::Text(s) => s.clone(),
             TokenValue::Number(n) => n.to_string(),
-            TokenValue::Json(v) => crate::output::python::str(v),
+            TokenValue::Json(v) => crate::python::str(v),
         }
     }
 }

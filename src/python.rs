@@ -1,4 +1,5 @@
-//! How Python spells values, since every AWS CLI formatter is Python code: `json.dumps`
+//! How Python spells values, since the AWS CLI and botocore are Python code (their output
+//! formatters and the JSON of the caches they share with awsso): `json.dumps`
 //! (indented or compact, `ensure_ascii` on or off), `str()` and `repr()`, and float `repr`
 //! (`1e+16`, `1.0`, `1e-05`). Numbers keep Python's int/float split: a JSON number written
 //! with a fraction or exponent is a float, everything else an int.
@@ -141,7 +142,7 @@ pub fn str_repr(s: &str) -> String {
             '\t' => out.push_str("\\t"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
-            c if super::unicode_tables::is_python_printable(c) => out.push(c),
+            c if crate::output::unicode_tables::is_python_printable(c) => out.push(c),
             c => {
                 let code = c as u32;
                 if code <= 0xff {
