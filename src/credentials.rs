@@ -267,8 +267,8 @@ pub struct CredentialFiles {
 
 impl CredentialFiles {
     pub fn load(ctx: &Context) -> Result<Self> {
-        let config_text = read_optional(ctx, &ctx.paths.config_file)?;
-        let credentials_text = read_optional(ctx, &ctx.paths.credentials_file)?;
+        let config_text = config::read_optional(ctx, &ctx.paths.config_file)?;
+        let credentials_text = config::read_optional(ctx, &ctx.paths.credentials_file)?;
         Self::from_texts(ctx, &config_text, &credentials_text)
     }
 
@@ -298,23 +298,6 @@ impl CredentialFiles {
             config_profiles,
             credentials_profiles,
         })
-    }
-}
-
-fn read_optional(ctx: &Context, path: &std::path::Path) -> Result<String> {
-    match std::fs::read(path) {
-        Ok(bytes) => {
-            ctx_debug!(ctx, "Loading config file {}", path.display());
-            String::from_utf8(bytes).map_err(|_| Error::ConfigParse {
-                path: path.to_owned(),
-                detail: "not valid UTF-8".into(),
-            })
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
-        Err(e) => Err(Error::ConfigParse {
-            path: path.to_owned(),
-            detail: e.to_string(),
-        }),
     }
 }
 

@@ -113,7 +113,7 @@ fn parse_error(path: &Path, e: parse::ParseError) -> Error {
 /// regular file (`os.path.isfile`) counts as missing, and one that cannot be opened is read
 /// as empty (configparser's `read` skips it); `--debug` says so. Text that is not UTF-8 is
 /// a parse error.
-fn read_optional(ctx: &Context, path: &Path) -> Result<String> {
+pub(crate) fn read_optional(ctx: &Context, path: &Path) -> Result<String> {
     match std::fs::read(path) {
         Ok(bytes) => {
             crate::ctx_debug!(ctx, "Loading config file {}", path.display());

@@ -472,6 +472,24 @@ fn no_credentials_anywhere_is_253() {
     assert!(emu.request_lines().is_empty());
 }
 
+/// botocore reads a config or credentials path that is not a regular file as a missing
+/// file (`os.path.isfile`), as the other commands do: not a parse error.
+#[test]
+fn a_directory_in_place_of_the_config_files_is_an_empty_config() {
+    let emu = Emulator::start(Options::default());
+    let mut sandbox = Sandbox::new();
+    sandbox.endpoints(emu.url());
+    std::fs::create_dir_all(sandbox.config_path()).unwrap();
+    std::fs::create_dir_all(sandbox.aws_dir().join("credentials")).unwrap();
+    sandbox
+        .run(&["sts", "get-caller-identity"])
+        .assert(253, "", NO_CREDENTIALS);
+    sandbox
+        .run(&["configure", "export-credentials"])
+        .assert_code(253);
+    assert!(emu.request_lines().is_empty());
+}
+
 #[test]
 fn missing_profile_is_255() {
     let (_emu, sandbox) = setup(Options::default());
