@@ -106,11 +106,17 @@ impl StsClient<'_> {
     ) -> Result<CallerIdentity> {
         let operation = "GetCallerIdentity";
         let root = self.call(ctx, operation, credentials, &[]).await?;
-        let result = root.child("GetCallerIdentityResult");
+        // botocore fails on a document without the result wrapper (a KeyError); a success
+        // with nothing to print would mislead scripts that test the exit code.
+        let result = root.child("GetCallerIdentityResult").ok_or_else(|| {
+            Error::Other(format!(
+                "Unable to parse response for the {operation} operation: missing GetCallerIdentityResult"
+            ))
+        })?;
         Ok(CallerIdentity {
-            user_id: result.and_then(|r| r.text_of("UserId")),
-            account: result.and_then(|r| r.text_of("Account")),
-            arn: result.and_then(|r| r.text_of("Arn")),
+            user_id: result.text_of("UserId"),
+            account: result.text_of("Account"),
+            arn: result.text_of("Arn"),
         })
     }
 
@@ -258,35 +264,42 @@ pub fn sign(
     Ok(headers)
 }
 
-/// An STS error answer as botocore reports it: `ErrorResponse/Error/{Code,Message}` (254);
-/// a 5xx with no XML gives the status as the code and its reason as the message.
+/// An STS error answer as botocore reports it: `ErrorResponse/Error/{Code,Message}` (254),
+/// each `Unknown` when absent (botocore's `ClientError`); a 5xx whose body is empty or an
+/// HTML page (`_is_generic_error_response`) gives the status as the code and its reason as
+/// the message.
 fn xml_error(operation: &'static str, response: &HttpResponse) -> Error {
+    let body = response.body.trim_ascii();
+    let generic = response.status >= 500 && (body.is_empty() || body.starts_with(b"<html>"));
+    let service_error = |code: String, message: String| Error::Service {
+        operation,
+        code,
+        message,
+        details: Vec::new(),
+        retries_exhausted: response.retries_exhausted,
+    };
+    let status_reason = || {
+        reqwest::StatusCode::from_u16(response.status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("")
+            .to_owned()
+    };
+    if generic {
+        return service_error(response.status.to_string(), status_reason());
+    }
     match parse_xml(&response.body) {
         Ok(root) => {
             let error = root.child("Error");
-            Error::Service {
-                operation,
-                code: error
-                    .and_then(|e| e.text_of("Code"))
-                    .unwrap_or_else(|| response.status.to_string()),
-                message: error.and_then(|e| e.text_of("Message")).unwrap_or_default(),
-                details: Vec::new(),
-                retries_exhausted: response.retries_exhausted,
-            }
+            let field = |name: &str| {
+                error
+                    .and_then(|e| e.text_of(name))
+                    .unwrap_or_else(|| "Unknown".to_owned())
+            };
+            service_error(field("Code"), field("Message"))
         }
-        Err(e) if response.status >= 500 || response.body.is_empty() => {
-            let _ = e;
-            Error::Service {
-                operation,
-                code: response.status.to_string(),
-                message: reqwest::StatusCode::from_u16(response.status)
-                    .ok()
-                    .and_then(|s| s.canonical_reason())
-                    .unwrap_or("")
-                    .to_owned(),
-                details: Vec::new(),
-                retries_exhausted: response.retries_exhausted,
-            }
+        Err(_) if response.body.is_empty() => {
+            service_error(response.status.to_string(), status_reason())
         }
         Err(e) => unparseable(operation, response, &e),
     }
@@ -493,6 +506,37 @@ mod tests {
             retries_exhausted: None,
         };
         assert_eq!(xml_error("GetCallerIdentity", &garbage).exit_code(), 255);
+        let html = |status: u16, body: &[u8]| HttpResponse {
+            status,
+            headers: Default::default(),
+            body: body.to_vec(),
+            retries_exhausted: None,
+        };
+        // A proxy's HTML page on a 5xx is botocore's generic error: the status reason.
+        assert_eq!(
+            xml_error(
+                "GetCallerIdentity",
+                &html(502, b"  <html><body>Bad</body></html>\n")
+            )
+            .to_string(),
+            "An error occurred (502) when calling the GetCallerIdentity operation: Bad Gateway"
+        );
+        // Well-formed XML without an Error element: ClientError's `Unknown` defaults.
+        assert_eq!(
+            xml_error("GetCallerIdentity", &html(400, b"<html>nope</html>")).to_string(),
+            "An error occurred (Unknown) when calling the GetCallerIdentity operation: Unknown"
+        );
+        assert_eq!(
+            xml_error(
+                "GetCallerIdentity",
+                &html(
+                    400,
+                    b"<ErrorResponse><Error><Code>X</Code></Error></ErrorResponse>"
+                )
+            )
+            .to_string(),
+            "An error occurred (X) when calling the GetCallerIdentity operation: Unknown"
+        );
     }
 
     #[test]

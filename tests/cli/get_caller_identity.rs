@@ -537,6 +537,34 @@ fn sts_errors_are_service_errors() {
     assert_eq!(emu.request_lines(), ["POST /"]);
 }
 
+/// Something that is not STS on the STS endpoint (a captive portal, a proxy page): a
+/// 200 without the result document fails instead of printing nothing with exit 0, and a
+/// proxy's HTML 5xx reads as botocore's generic error.
+#[test]
+fn html_from_the_sts_endpoint_is_an_error() {
+    let (_emu, mut sandbox) = setup(Options::default());
+    let page = fixed_answer_server(200, b"<html><body>Welcome</body></html>");
+    sandbox.set_env("AWS_ENDPOINT_URL_STS", &page);
+    sandbox
+        .run(&["sts", "get-caller-identity", "--profile", "ci"])
+        .assert(
+            255,
+            "",
+            "\nawsso: [ERROR]: Unable to parse response for the GetCallerIdentity operation: missing GetCallerIdentityResult\n",
+        );
+    let gateway = fixed_answer_server(502, b"<html><body>Bad gateway</body></html>");
+    sandbox
+        .set_env("AWS_ENDPOINT_URL_STS", &gateway)
+        .set_env("AWS_MAX_ATTEMPTS", "1");
+    sandbox
+        .run(&["sts", "get-caller-identity", "--profile", "ci"])
+        .assert(
+            254,
+            "",
+            "\nawsso: [ERROR]: An error occurred (502) when calling the GetCallerIdentity operation (reached max retries: 0): Bad Gateway\n",
+        );
+}
+
 #[test]
 fn throttled_sts_calls_are_retried() {
     let (emu, sandbox) = setup(Options::default());

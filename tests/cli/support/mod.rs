@@ -250,3 +250,39 @@ pub fn aws_cli() -> PathBuf {
     assert!(aws.exists(), "missing {}: run scripts/test", aws.display());
     aws
 }
+
+/// A broken server: answers every HTTP request on 127.0.0.1 with the same status and body
+/// (an HTML page, an empty body...), for tests of what awsso does with answers no AWS
+/// service gives. The thread lives until the test process ends.
+pub fn fixed_answer_server(status: u16, body: &'static [u8]) -> String {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let mut length = 0usize;
+            let mut line = String::new();
+            while reader.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
+                if let Some((name, value)) = line.split_once(':') {
+                    if name.eq_ignore_ascii_case("content-length") {
+                        length = value.trim().parse().unwrap_or(0);
+                    }
+                }
+                line.clear();
+            }
+            let _ = reader
+                .by_ref()
+                .take(length as u64)
+                .read_to_end(&mut Vec::new());
+            let mut stream = reader.into_inner();
+            let head = format!(
+                "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(body);
+        }
+    });
+    url
+}
