@@ -142,6 +142,7 @@ impl PortalClient<'_> {
     ) -> Result<Vec<AccountInfo>> {
         let mut accounts = Vec::new();
         let mut token: Option<String> = None;
+        let mut seen = SeenTokens::default();
         loop {
             let page = self
                 .list_accounts_page(ctx, access_token, token.as_deref(), None)
@@ -152,7 +153,7 @@ impl PortalClient<'_> {
                 "ListAccounts",
             )?);
             match page.next_token {
-                Some(next) => token = Some(next),
+                Some(next) => token = Some(seen.check(next)?),
                 None => return Ok(accounts),
             }
         }
@@ -167,6 +168,7 @@ impl PortalClient<'_> {
     ) -> Result<Vec<RoleInfo>> {
         let mut roles = Vec::new();
         let mut token: Option<String> = None;
+        let mut seen = SeenTokens::default();
         loop {
             let page = self
                 .list_account_roles_page(ctx, access_token, account_id, token.as_deref(), None)
@@ -177,7 +179,7 @@ impl PortalClient<'_> {
                 "ListAccountRoles",
             )?);
             match page.next_token {
-                Some(next) => token = Some(next),
+                Some(next) => token = Some(seen.check(next)?),
                 None => return Ok(roles),
             }
         }
@@ -266,6 +268,25 @@ fn items<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// The next tokens a full listing has followed, so a service that hands back a token it
+/// gave before ends the listing with botocore's `PaginationError` instead of looping
+/// forever (botocore catches only a token equal to the previous one; any repeat is caught
+/// here).
+#[derive(Default)]
+struct SeenTokens(std::collections::HashSet<String>);
+
+impl SeenTokens {
+    fn check(&mut self, token: String) -> Result<String> {
+        if !self.0.insert(token.clone()) {
+            return Err(Error::Other(format!(
+                "Error during pagination: The same next token was received twice: {{'nextToken': {}}}",
+                crate::python::repr(&serde_json::Value::String(token))
+            )));
+        }
+        Ok(token)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,6 +300,59 @@ mod tests {
                 ("account_id", Some("1"))
             ]),
             "role_name=A%20B%2Fc&account_id=1"
+        );
+    }
+
+    /// A portal that answers every page with a token it already gave (here A, B, A, ...):
+    /// the full listing stops with botocore's pagination error instead of looping.
+    #[test]
+    fn full_listings_stop_when_the_service_repeats_a_token() {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for (n, stream) in listener.incoming().flatten().enumerate().take(20) {
+                let mut reader = BufReader::new(stream);
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
+                    line.clear();
+                }
+                let token = if n % 2 == 0 { "A" } else { "B" };
+                let body = format!(
+                    r#"{{"accountList": [{{"accountId": "1"}}], "roleList": [{{"roleName": "R", "accountId": "1"}}], "nextToken": "{token}"}}"#
+                );
+                let _ = reader.into_inner().write_all(
+                    format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    )
+                    .as_bytes(),
+                );
+            }
+        });
+        let ctx = Context::for_tests(
+            crate::context::Env::from_pairs([("HOME", "/nonexistent")]),
+            std::time::SystemTime::now(),
+        );
+        let http = HttpClient::new(&ctx, &Default::default(), None).unwrap();
+        let client = PortalClient {
+            http: &http,
+            endpoint,
+        };
+        let runtime = crate::http::runtime().unwrap();
+        let expected =
+            "Error during pagination: The same next token was received twice: {'nextToken': 'A'}";
+        let err = runtime
+            .block_on(client.list_all_accounts(&ctx, "token"))
+            .unwrap_err();
+        assert_eq!(err.to_string(), expected);
+        assert_eq!(err.exit_code(), 255);
+        let err = runtime
+            .block_on(client.list_all_account_roles(&ctx, "token", "1"))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Error during pagination: The same next token was received twice: {'nextToken': 'B'}"
         );
     }
 }
