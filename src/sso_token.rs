@@ -214,17 +214,40 @@ pub async fn sso_token(
     if token.expires_within_refresh_window(now) && token.is_refreshable(now) {
         match refresh_token(ctx, oidc, target, &token).await {
             Ok(fresh) => return Ok(fresh),
-            Err(e @ Error::Service { .. }) => {
-                ctx_debug!(ctx, "SSO token refresh attempt failed: {e}");
+            Err(e) => {
+                if let Some(fresh) = refreshed_elsewhere(ctx, target, &token) {
+                    ctx_debug!(ctx, "SSO token refresh attempt failed: {e}; using the token another process refreshed");
+                    return Ok(fresh);
+                }
+                match e {
+                    Error::Service { .. } => {
+                        ctx_debug!(ctx, "SSO token refresh attempt failed: {e}")
+                    }
+                    e if token.is_expired(now) => return Err(e),
+                    e => ctx_debug!(ctx, "SSO token refresh attempt failed: {e}"),
+                }
             }
-            Err(e) if token.is_expired(now) => return Err(e),
-            Err(e) => ctx_debug!(ctx, "SSO token refresh attempt failed: {e}"),
         }
     }
     if token.is_expired(now) {
         return Err(refresh_failed_error(target));
     }
     Ok(token)
+}
+
+/// After a failed refresh: did another process (a parallel awsso, the AWS CLI) refresh the
+/// same token a moment earlier? It then used up the single-use refresh token this process
+/// sent, and its fresh token is in the cache: use that instead of failing or logging in
+/// again. `None` unless the cache now holds a different token with more than the refresh
+/// window left.
+pub fn refreshed_elsewhere(
+    ctx: &Context,
+    target: &LoginTarget,
+    stale: &CachedToken,
+) -> Option<CachedToken> {
+    cached_token(ctx, target).found().filter(|token| {
+        token.access_token != stale.access_token && !token.expires_within_refresh_window(ctx.now())
+    })
 }
 
 /// Refreshes `token` (which must be refreshable) with CreateToken(refresh_token) and

@@ -89,7 +89,21 @@ async fn log_in(
                     ));
                     return Ok(());
                 }
-                Err(e) => ctx_debug!(ctx, "Refresh failed, logging in instead: {e}"),
+                Err(e) => {
+                    if sso_token::refreshed_elsewhere(ctx, target, token).is_some() {
+                        // A parallel run refreshed it first: nothing left to do here.
+                        ctx_debug!(
+                            ctx,
+                            "Refresh failed ({e}); another process refreshed the token"
+                        );
+                        ctx.out(&format!(
+                            "Already logged into Start URL: {}\n",
+                            target.start_url
+                        ));
+                        return Ok(());
+                    }
+                    ctx_debug!(ctx, "Refresh failed, logging in instead: {e}")
+                }
             }
         }
     }

@@ -278,6 +278,36 @@ fn expired_session_token_that_cannot_be_refreshed_names_the_login_command() {
     assert!(emu.request_lines().is_empty());
 }
 
+/// Two processes refresh the same expired token at once: the other one wins and uses up
+/// the single-use refresh token. This one's refresh fails, but the other's fresh token is in
+/// the cache by then: use it instead of failing with "refresh failed".
+#[test]
+fn a_refresh_lost_to_a_parallel_process_uses_its_token() {
+    let (emu, mut sandbox) = setup(Options::default());
+    let session = emu.sign_in_for_tests();
+    let path = token_path(&sandbox, "corp");
+    write_file(
+        &path,
+        &format!(
+            r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "stale", "expiresAt": "2020-01-01T00:00:00Z", "clientId": "{}", "clientSecret": "{}", "registrationExpiresAt": "2099-01-01T00:00:00Z", "refreshToken": "used-up"}}"#,
+            session.client_id, session.client_secret
+        ),
+    );
+    let fresh = format!(
+        r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "{}", "expiresAt": "2099-01-01T00:00:00Z"}}"#,
+        session.access_token
+    );
+    let oidc = answer_server(
+        400,
+        br#"{"error":"invalid_grant","error_description":"Invalid refresh token"}"#,
+        move || write_file(&path, &fresh),
+    );
+    sandbox.set_env("AWS_ENDPOINT_URL_SSO_OIDC", &oidc);
+    sandbox
+        .run(&["sts", "get-caller-identity", "--profile", "dev"])
+        .assert(0, &sso_json("AdministratorAccess"), "");
+}
+
 #[test]
 fn revoked_token_is_the_expired_session_message() {
     let (emu, sandbox) = setup(Options::default());

@@ -808,6 +808,41 @@ fn if_needed_refreshes_a_token_close_to_expiry() {
     assert!((540..=600).contains(&left), "{left}");
 }
 
+/// Two `--if-needed` runs at once: the other one refreshes first and uses up the
+/// single-use refresh token, so this one's refresh fails. The fresh token the other wrote is
+/// in the cache: this run is done, without opening a browser for a new login.
+#[test]
+fn if_needed_uses_the_token_a_parallel_run_refreshed() {
+    let emu = Emulator::start(Options::default());
+    let mut home = sandbox(&emu);
+    let session = emu.sign_in_for_tests();
+    let stale = format!(
+        r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "stale", "expiresAt": "2020-01-01T00:00:00Z", "clientId": "{}", "clientSecret": "{}", "registrationExpiresAt": "2099-01-01T00:00:00Z", "refreshToken": "used-up"}}"#,
+        session.client_id, session.client_secret
+    );
+    let path = corp_token_path(&home);
+    write_file(&path, &stale);
+    let fresh = format!(
+        r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "{}", "expiresAt": "2099-01-01T00:00:00Z"}}"#,
+        session.access_token
+    );
+    let (written_by_other, fresh_path) = (fresh.clone(), path.clone());
+    let oidc = answer_server(
+        400,
+        br#"{"error":"invalid_grant","error_description":"Invalid refresh token"}"#,
+        move || write_file(&fresh_path, &written_by_other),
+    );
+    home.set_env("AWS_ENDPOINT_URL_SSO_OIDC", &oidc);
+    home.run(&["sso", "login", "--profile", "dev", "--if-needed"])
+        .assert(
+            0,
+            &format!("Already logged into Start URL: {START_URL}\n"),
+            "",
+        );
+    assert!(emu.request_lines().is_empty(), "no login");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), fresh);
+}
+
 #[test]
 fn if_needed_logs_in_when_nothing_can_be_refreshed() {
     let emu = Emulator::start(Options::default().auto_approve(true));

@@ -255,6 +255,16 @@ pub fn aws_cli() -> PathBuf {
 /// (an HTML page, an empty body...), for tests of what awsso does with answers no AWS
 /// service gives. The thread lives until the test process ends.
 pub fn fixed_answer_server(status: u16, body: &'static [u8]) -> String {
+    answer_server(status, body, || {})
+}
+
+/// [`fixed_answer_server`] that runs `before_answer` on each request before answering it
+/// (to change files under a running awsso, as a parallel process would).
+pub fn answer_server(
+    status: u16,
+    body: &'static [u8],
+    before_answer: impl Fn() + Send + 'static,
+) -> String {
     use std::io::{BufRead, BufReader, Read, Write};
     let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -276,6 +286,7 @@ pub fn fixed_answer_server(status: u16, body: &'static [u8]) -> String {
                 .take(length as u64)
                 .read_to_end(&mut Vec::new());
             let mut stream = reader.into_inner();
+            before_answer();
             let head = format!(
                 "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                 body.len()
