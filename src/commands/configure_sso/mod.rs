@@ -4,9 +4,15 @@
 //! asked when all are given, and without a terminal missing answers are a usage error before
 //! any login), and `--all-roles` to write one profile per reachable account and role.
 //!
+//! Completions are v2's: existing session names, every configured start URL, botocore's
+//! sso-oidc regions, the known scopes with their descriptions, the output formats; [`ui`]
+//! says how its menu differs from prompt_toolkit's pop-up. A start URL on a host AWS does
+//! not own is resolved at its prompt, as v2 ≥2.35.13 does ([`vanity`]).
+//!
 //! Submodules: [`ui`] draws the prompts and the list; [`answers`] decides, prompt by prompt,
-//! between a flag, the terminal and the default; [`portal_lists`] gathers accounts and roles;
-//! [`all_roles`] is `--all-roles`. The config file is written with [`crate::config::edit`].
+//! between a flag, the terminal and the default; [`vanity`] resolves vanity start URLs;
+//! [`login`] signs in; [`portal_lists`] gathers accounts and roles; [`all_roles`] is
+//! `--all-roles`. The config file is written with [`crate::config::edit`].
 
 mod all_roles;
 mod answers;
@@ -123,7 +129,10 @@ pub fn run(ctx: &Context, global: &GlobalArgs, args: &ConfigureSsoArgs) -> Resul
         "CLI default output format (json if not specified)",
         args.output_format.as_deref(),
         "--output-format",
-        OUTPUT_FORMATS.iter().map(|s| Completion::plain(s)).collect(),
+        OUTPUT_FORMATS
+            .iter()
+            .map(|s| Completion::plain(s))
+            .collect(),
     )?;
 
     let profile_name = match profile_name_flag.or(named_profile) {
@@ -309,8 +318,14 @@ impl Wizard<'_> {
             // The session prompter writes straight into the profile on this path.
             let mut values = IndexMap::new();
             self.copy_profile_defaults(&mut values);
-            let issuer_url =
-                session_prompts(answers, self.config, self.resolver, &mut values, flags, false)?;
+            let issuer_url = session_prompts(
+                answers,
+                self.config,
+                self.resolver,
+                &mut values,
+                flags,
+                false,
+            )?;
             self.profile_values = values;
             return Ok(Registration {
                 session_name: None,
@@ -337,8 +352,14 @@ impl Wizard<'_> {
         }
         let mut values = IndexMap::new();
         self.copy_profile_defaults(&mut values);
-        let issuer_url =
-            session_prompts(answers, self.config, self.resolver, &mut values, flags, true)?;
+        let issuer_url = session_prompts(
+            answers,
+            self.config,
+            self.resolver,
+            &mut values,
+            flags,
+            true,
+        )?;
         let registration = Registration {
             session_name: Some(session),
             start_url: values.get("sso_start_url").cloned().unwrap_or_default(),
@@ -658,7 +679,10 @@ fn known_scopes(config: &AwsConfig) -> Vec<Completion> {
             }
         }
     }
-    let mut scopes = vec![Completion::described(DEFAULT_SCOPE, DEFAULT_SCOPE_DESCRIPTION)];
+    let mut scopes = vec![Completion::described(
+        DEFAULT_SCOPE,
+        DEFAULT_SCOPE_DESCRIPTION,
+    )];
     for (scope, sessions) in used {
         if scope != DEFAULT_SCOPE {
             let meta = format!("Used in SSO sessions: {}", sessions.join(", "));

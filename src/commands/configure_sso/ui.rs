@@ -6,6 +6,15 @@
 //! and read back what was drawn. Drawing keeps track of how many rows the widget spans, so a
 //! redraw goes back to its first row, clears to the end of the screen and paints it again;
 //! once a prompt is answered only its final line stays, as with prompt_toolkit.
+//!
+//! Completions work as v2's prompt_toolkit set-up does (`WordCompleter`, pattern `\S+`,
+//! `complete_while_typing`): typing opens a menu of the completions that start with the word
+//! before the cursor, with their descriptions; Tab/Down and Shift-Tab/Up walk it, putting
+//! each in the word's place; Tab with no menu inserts what the matches share. What differs,
+//! for want of prompt_toolkit's floating windows: the menu takes the rows under the line
+//! (at most [`MENU_ROWS`], then an `(i-j of n)` count instead of a scrollbar), it marks the
+//! chosen row with `> ` (reverse video too unless `NO_COLOR`), and it is drawn above the
+//! session toolbar and validation message rather than over them.
 
 use std::collections::VecDeque;
 
@@ -463,7 +472,11 @@ impl<'a> Tty<'a> {
             .collect();
         if menu.matches.len() > shown {
             let count = format!("  ({}-{} of {})", top + 1, top + shown, menu.matches.len());
-            lines.push(format!("{}{}", " ".repeat(indent), trim_text(&count, max_width - indent).0));
+            lines.push(format!(
+                "{}{}",
+                " ".repeat(indent),
+                trim_text(&count, max_width - indent).0
+            ));
         }
         lines
     }
