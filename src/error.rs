@@ -50,7 +50,8 @@ pub enum Error {
     Token(String),
     /// A service answered with an error (254).
     #[error(
-        "An error occurred ({code}) when calling the {operation} operation: {message}{}",
+        "An error occurred ({code}) when calling the {operation} operation{}: {message}{}",
+        render_retries(*retries_exhausted),
         render_details(details)
     )]
     Service {
@@ -59,6 +60,9 @@ pub enum Error {
         message: String,
         /// Modeled extra members, printed as v2's `Additional error details:` block.
         details: Vec<(String, String)>,
+        /// The retries made before giving up on a retryable error (botocore's
+        /// `MaxAttemptsReached`), shown as ` (reached max retries: N)`.
+        retries_exhausted: Option<u32>,
     },
     /// The request did not get an answer: connection refused, DNS, TLS, timeout (255).
     #[error("{0}")]
@@ -77,6 +81,12 @@ pub enum Error {
     /// Anything else v2 reports through its general handler (255).
     #[error("{0}")]
     Other(String),
+}
+
+fn render_retries(retries: Option<u32>) -> String {
+    retries
+        .map(|n| format!(" (reached max retries: {n})"))
+        .unwrap_or_default()
 }
 
 fn render_details(details: &[(String, String)]) -> String {
@@ -160,6 +170,7 @@ mod tests {
                 code: "AccessDeniedException".into(),
                 message: String::new(),
                 details: vec![],
+                retries_exhausted: None,
             }
             .exit_code(),
             254
@@ -183,10 +194,22 @@ mod tests {
                 ("error".into(), "access_denied".into()),
                 ("error_description".into(), "Access denied".into()),
             ],
+            retries_exhausted: None,
         };
         assert_eq!(
             err.stderr_text(),
             "\nawsso: [ERROR]: An error occurred (AccessDeniedException) when calling the CreateToken operation: \n\nAdditional error details:\nerror: access_denied\nerror_description: Access denied\n"
+        );
+        let err = Error::Service {
+            operation: "ListAccounts",
+            code: "TooManyRequestsException".into(),
+            message: "Rate exceeded".into(),
+            details: vec![],
+            retries_exhausted: Some(2),
+        };
+        assert_eq!(
+            err.to_string(),
+            "An error occurred (TooManyRequestsException) when calling the ListAccounts operation (reached max retries: 2): Rate exceeded"
         );
         assert_eq!(Error::Interrupted.stderr_text(), "");
         assert_eq!(Error::Interrupted.stdout_text(), "\n");

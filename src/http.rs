@@ -135,6 +135,9 @@ pub struct HttpResponse {
     pub status: u16,
     pub headers: reqwest::header::HeaderMap,
     pub body: Vec<u8>,
+    /// Set when this answer came from the last attempt allowed: how many retries were made.
+    /// botocore reports it in an error's message (`(reached max retries: N)`).
+    pub retries_exhausted: Option<u32>,
 }
 
 impl HttpResponse {
@@ -239,7 +242,16 @@ impl HttpClient {
                 Err(Error::Transport(_)) => true,
                 Err(_) => false,
             };
-            if !retryable || attempt >= self.max_attempts {
+            // botocore checks the attempt count before the error itself, so the last
+            // allowed attempt carries `MaxAttemptsReached` whatever its error: with
+            // AWS_MAX_ATTEMPTS=1 every error says `(reached max retries: 0)`.
+            if attempt >= self.max_attempts {
+                return result.map(|response| HttpResponse {
+                    retries_exhausted: Some(attempt - 1),
+                    ..response
+                });
+            }
+            if !retryable {
                 return result;
             }
             let backoff = rand::random::<f64>() * 2f64.powi(attempt as i32 - 1);
@@ -307,6 +319,7 @@ impl HttpClient {
             status,
             headers,
             body,
+            retries_exhausted: None,
         })
     }
 }
@@ -425,6 +438,7 @@ pub fn json_error(operation: &'static str, response: &HttpResponse) -> Error {
         code,
         message,
         details,
+        retries_exhausted: response.retries_exhausted,
     }
 }
 
@@ -637,6 +651,7 @@ mod tests {
             status: 400,
             headers,
             body: br#"{"error":"access_denied","error_description":"Access denied"}"#.to_vec(),
+            retries_exhausted: None,
         };
         match json_error("CreateToken", &response) {
             Error::Service {

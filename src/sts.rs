@@ -271,6 +271,7 @@ fn xml_error(operation: &'static str, response: &HttpResponse) -> Error {
                     .unwrap_or_else(|| response.status.to_string()),
                 message: error.and_then(|e| e.text_of("Message")).unwrap_or_default(),
                 details: Vec::new(),
+                retries_exhausted: response.retries_exhausted,
             }
         }
         Err(e) if response.status >= 500 || response.body.is_empty() => {
@@ -284,6 +285,7 @@ fn xml_error(operation: &'static str, response: &HttpResponse) -> Error {
                     .unwrap_or("")
                     .to_owned(),
                 details: Vec::new(),
+                retries_exhausted: response.retries_exhausted,
             }
         }
         Err(e) => unparseable(operation, response, &e),
@@ -466,6 +468,7 @@ mod tests {
   <RequestId>16fc956c</RequestId>
 </ErrorResponse>"#
                 .to_vec(),
+            retries_exhausted: None,
         };
         let err = xml_error("GetCallerIdentity", &response);
         assert_eq!(err.exit_code(), 254);
@@ -477,6 +480,7 @@ mod tests {
             status: 503,
             headers: Default::default(),
             body: Vec::new(),
+            retries_exhausted: None,
         };
         assert_eq!(
             xml_error("GetCallerIdentity", &bare).to_string(),
@@ -486,6 +490,7 @@ mod tests {
             status: 400,
             headers: Default::default(),
             body: b"nope".to_vec(),
+            retries_exhausted: None,
         };
         assert_eq!(xml_error("GetCallerIdentity", &garbage).exit_code(), 255);
     }

@@ -604,13 +604,13 @@ fn service_errors_exit_254() {
     sb.run(&args).assert(
         254,
         "",
-        "\nawsso: [ERROR]: An error occurred (TooManyRequestsException) when calling the ListAccounts operation: Rate exceeded\n",
+        "\nawsso: [ERROR]: An error occurred (TooManyRequestsException) when calling the ListAccounts operation (reached max retries: 1): Rate exceeded\n",
     );
     emu.set_faults(|f| f.fail_next = vec![500, 500]);
     sb.run(&args).assert(
         254,
         "",
-        "\nawsso: [ERROR]: An error occurred (InternalServerException) when calling the ListAccounts operation: An internal server error occurred\n",
+        "\nawsso: [ERROR]: An error occurred (InternalServerException) when calling the ListAccounts operation (reached max retries: 1): An internal server error occurred\n",
     );
 }
 
