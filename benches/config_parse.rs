@@ -42,21 +42,37 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 }
 
 fn time_process(home: &Path, config: &Path) -> Duration {
-    let bin = env!("CARGO_BIN_EXE_awsso");
-    let mut samples = Vec::with_capacity(RUNS);
-    for _ in 0..RUNS {
+    time_command(
+        Path::new(env!("CARGO_BIN_EXE_awsso")),
+        &["configure", "list-profiles"],
+        home,
+        config,
+        RUNS,
+    )
+}
+
+/// Median wall time of `program args` as whole processes reading `config`.
+fn time_command(
+    program: &Path,
+    args: &[&str],
+    home: &Path,
+    config: &Path,
+    runs: usize,
+) -> Duration {
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs {
         let start = Instant::now();
-        let status = Command::new(bin)
-            .args(["configure", "list-profiles"])
+        let status = Command::new(program)
+            .args(args)
             .env_clear()
             .env("HOME", home)
             .env("AWS_CONFIG_FILE", config)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
-            .expect("run awsso");
+            .expect("run the command");
         samples.push(start.elapsed());
-        assert!(status.success(), "awsso configure list-profiles failed");
+        assert!(status.success(), "{} {args:?} failed", program.display());
     }
     median(samples)
 }
@@ -81,6 +97,25 @@ fn main() {
     let library = median(samples);
     let process = time_process(&dir, &big);
     let baseline = time_process(&dir, &empty);
+    // The AWS CLI (v1 from the test virtualenv, which has no list-profiles) reading the same
+    // file for one value: both are "start, parse the whole config, print". Skipped with a
+    // note when the virtualenv is missing (scripts/test creates it).
+    let aws = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/aws");
+    let aws_time = aws.exists().then(|| {
+        time_command(
+            &aws,
+            &[
+                "configure",
+                "get",
+                "region",
+                "--profile",
+                "account-09999-ReadOnlyAccess",
+            ],
+            &dir,
+            &big,
+            11,
+        )
+    });
     std::fs::remove_dir_all(&dir).unwrap();
 
     println!(
@@ -90,4 +125,11 @@ fn main() {
     println!("  library parse (AwsConfig::from_config_text): {library:.2?}");
     println!("  awsso configure list-profiles, whole process: {process:.2?}");
     println!("  awsso configure list-profiles, empty config:  {baseline:.2?}");
+    match aws_time {
+        Some(aws_time) => println!(
+            "  aws configure get region --profile account-09999-ReadOnlyAccess (median of 11): {aws_time:.2?}; awsso/aws = 1/{:.0}",
+            aws_time.as_secs_f64() / process.as_secs_f64()
+        ),
+        None => println!("  (no .venv/bin/aws: run scripts/test once to compare with the AWS CLI)"),
+    }
 }

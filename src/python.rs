@@ -162,12 +162,28 @@ pub fn str_repr(s: &str) -> String {
 /// Python's `json.dumps(value, indent=4, ensure_ascii=False)`: what `--output json` prints
 /// (without the trailing newline).
 pub fn json_indented(value: &Value) -> String {
+    json_dumps_indented(value, 4, false)
+}
+
+/// Python's `json.dumps(value, indent=INDENT, ensure_ascii=ENSURE_ASCII)` (separators
+/// `,` and `: `), e.g. `configure sso`'s session toolbar: `indent=2`, `ensure_ascii` on.
+pub fn json_dumps_indented(value: &Value, indent: usize, ensure_ascii: bool) -> String {
     let mut out = String::new();
-    write_indented(value, 0, &mut out);
+    let layout = Indent {
+        width: indent,
+        ensure_ascii,
+    };
+    write_indented(value, 0, layout, &mut out);
     out
 }
 
-fn write_indented(value: &Value, level: usize, out: &mut String) {
+#[derive(Clone, Copy)]
+struct Indent {
+    width: usize,
+    ensure_ascii: bool,
+}
+
+fn write_indented(value: &Value, level: usize, layout: Indent, out: &mut String) {
     match value {
         Value::Array(items) if !items.is_empty() => {
             out.push('[');
@@ -175,10 +191,10 @@ fn write_indented(value: &Value, level: usize, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                newline_indent(level + 1, out);
-                write_indented(item, level + 1, out);
+                newline_indent(level + 1, layout, out);
+                write_indented(item, level + 1, layout, out);
             }
-            newline_indent(level, out);
+            newline_indent(level, layout, out);
             out.push(']');
         }
         Value::Object(map) if !map.is_empty() => {
@@ -187,23 +203,21 @@ fn write_indented(value: &Value, level: usize, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                newline_indent(level + 1, out);
-                write_json_string(k, false, out);
+                newline_indent(level + 1, layout, out);
+                write_json_string(k, layout.ensure_ascii, out);
                 out.push_str(": ");
-                write_indented(v, level + 1, out);
+                write_indented(v, level + 1, layout, out);
             }
-            newline_indent(level, out);
+            newline_indent(level, layout, out);
             out.push('}');
         }
-        scalar => write_compact(scalar, ",", ":", false, out),
+        scalar => write_compact(scalar, ",", ":", layout.ensure_ascii, out),
     }
 }
 
-fn newline_indent(level: usize, out: &mut String) {
+fn newline_indent(level: usize, layout: Indent, out: &mut String) {
     out.push('\n');
-    for _ in 0..level {
-        out.push_str("    ");
-    }
+    out.push_str(&" ".repeat(level * layout.width));
 }
 
 /// Python's `json.dumps` on one line with the given separators.

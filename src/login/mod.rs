@@ -70,6 +70,24 @@ pub async fn fetch_token(
     interruptible(fetch(ctx, http, target, endpoints, options))?.await
 }
 
+/// [`fetch_token`] with the start URL already settled by the caller, so no request is made
+/// to resolve it: `configure sso` resolves a vanity URL once, at its prompt, and otherwise
+/// signs in with the URL as configured, as v2's `do_sso_login` does without a
+/// `resolved_start_url`. The SSO region is `resolved.region`, else the target's.
+pub async fn fetch_token_at(
+    ctx: &Context,
+    http: &HttpClient,
+    target: &LoginTarget,
+    resolved: start_url::ResolvedStartUrl,
+    endpoints: EndpointConfig<'_>,
+    options: &FlowOptions,
+) -> Result<FetchedToken> {
+    interruptible(fetch_resolved(
+        ctx, http, target, resolved, endpoints, options,
+    ))?
+    .await
+}
+
 /// `work`, or [`Error::Interrupted`] as soon as Ctrl-C arrives. The SIGINT handler is
 /// installed by this call (inside the runtime), not at the first poll, so a Ctrl-C right
 /// after a URL is printed is never lost to the default handler. Cancelling `work` at an
@@ -112,6 +130,17 @@ async fn fetch(
     options: &FlowOptions,
 ) -> Result<FetchedToken> {
     let resolved = start_url::resolve(ctx, http, &target.start_url).await?;
+    fetch_resolved(ctx, http, target, resolved, endpoints, options).await
+}
+
+async fn fetch_resolved(
+    ctx: &Context,
+    http: &HttpClient,
+    target: &LoginTarget,
+    resolved: start_url::ResolvedStartUrl,
+    endpoints: EndpointConfig<'_>,
+    options: &FlowOptions,
+) -> Result<FetchedToken> {
     let region = resolved
         .region
         .clone()

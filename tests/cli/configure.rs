@@ -5,6 +5,7 @@
 use awsso_emulator::{Account, Directory, Emulator, Options};
 
 use crate::support::pty::{keys, Pty};
+use crate::support::vanity::VanityServer;
 use crate::support::*;
 
 /// A config a user already has: comments, blank lines, odd spacing and unrelated sections,
@@ -876,5 +877,502 @@ fn all_roles_writes_one_profile_per_account_and_role() {
     assert!(
         !lines.iter().any(|l| l.starts_with("POST")),
         "no sign-in: {lines:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Vanity start URLs (v2 ≥2.35.13): resolved at the prompt, region prompt skipped.
+
+/// Where the test's vanity start URL redirects: an access portal naming `us-west-2`.
+const PORTAL_REDIRECT: &str = "https://d-123.portal.us-west-2.app.aws/start/?from=vanity";
+/// The same, normalised as the sign-in uses it.
+const PORTAL: &str = "https://d-123.portal.us-west-2.app.aws/start";
+
+fn vanity_sandbox(emu: &Emulator, server: &VanityServer, config: &str) -> Sandbox {
+    let mut sandbox = sandbox_for(emu, config);
+    server.trust(&mut sandbox);
+    sandbox
+}
+
+/// The `startUrl` the emulator received in StartDeviceAuthorization.
+fn device_start_url(emu: &Emulator) -> String {
+    let request = emu
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/device_authorization")
+        .expect("a StartDeviceAuthorization call");
+    let body: serde_json::Value = serde_json::from_str(&request.body).unwrap();
+    body["startUrl"].as_str().unwrap().to_owned()
+}
+
+/// The cached token's `startUrl` and `region`.
+fn cached_token_url_and_region(sandbox: &Sandbox, key: &str) -> (String, String) {
+    let path = sandbox
+        .sso_cache_dir()
+        .join(format!("{}.json", awsso::cache::sha1_hex(key.as_bytes())));
+    let text = std::fs::read_to_string(&path).expect("cached token");
+    let token: serde_json::Value = serde_json::from_str(&text).unwrap();
+    (
+        token["startUrl"].as_str().unwrap().to_owned(),
+        token["region"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[test]
+fn vanity_start_url_skips_the_region_prompt_and_signs_in_at_the_portal() {
+    let server = VanityServer::start(302, Some(PORTAL_REDIRECT));
+    let emu = emulator(None);
+    let sandbox = vanity_sandbox(&emu, &server, EXISTING);
+    let vanity = server.url();
+    let mut args = WIZARD_FLAGS.to_vec();
+    args.extend([
+        "--account-id",
+        "111122223333",
+        "--role-name",
+        "ReadOnlyAccess",
+        "--region",
+        "eu-west-1",
+        "--output-format",
+        "json",
+        "--profile-name",
+        "dev",
+    ]);
+    let mut pty = Pty::spawn(&sandbox, &args);
+    pty.expect_screen("SSO session name (Recommended):");
+    pty.send("corp\r");
+    pty.expect_screen("SSO session name (Recommended): corp\nSSO start URL [None]:");
+    pty.send(&format!("{vanity}\r"));
+    // Resolved: the region prompt never shows.
+    let asked = [
+        "SSO session name (Recommended): corp".to_owned(),
+        format!("SSO start URL [None]: {vanity}"),
+        "SSO registration scopes [sso:account:access]:".to_owned(),
+    ]
+    .join("\n");
+    pty.expect_screen(&asked);
+    pty.send(keys::ENTER);
+    assert_eq!(pty.wait(), 0);
+    assert_eq!(
+        pty.screen(),
+        format!(
+            "{asked}\nUsing the account ID 111122223333\nUsing the role name \"ReadOnlyAccess\"\nTo use this profile, specify the profile name using --profile, as shown:\n\nawsso sts get-caller-identity --profile dev"
+        )
+    );
+    assert_eq!(
+        read_config(&sandbox),
+        format!("{EXISTING}[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = ReadOnlyAccess\nregion = eu-west-1\noutput = json\n[sso-session corp]\nsso_start_url = {vanity}\nsso_region = us-west-2\nsso_registration_scopes = sso:account:access\n")
+    );
+    // One HEAD, at the prompt; the sign-in goes to the portal without asking again.
+    assert_eq!(server.request_lines(), ["HEAD /start"]);
+    assert_eq!(device_start_url(&emu), PORTAL);
+    assert_eq!(
+        emu.request_lines(),
+        [
+            "POST /client/register",
+            "POST /device_authorization",
+            "POST /token",
+            "GET /assignment/roles",
+        ]
+    );
+    // The cache keeps the configured URL, with the portal's region.
+    assert_eq!(
+        cached_token_url_and_region(&sandbox, "corp"),
+        (vanity, "us-west-2".to_owned())
+    );
+}
+
+#[test]
+fn vanity_start_url_that_fails_to_resolve_asks_the_region() {
+    let server = VanityServer::start(404, None);
+    let emu = emulator(None);
+    let sandbox = vanity_sandbox(&emu, &server, "");
+    let vanity = server.url();
+    let mut pty = Pty::spawn(&sandbox, &["configure", "sso-session"]);
+    pty.expect_screen("SSO session name:");
+    pty.send("corp\r");
+    pty.wait_for("SSO start URL [None]:");
+    pty.send(&format!("{vanity}\r"));
+    let top = format!("SSO session name: corp\nSSO start URL [None]: {vanity}");
+    pty.expect_screen(&format!("{top}\nSSO region [None]:"));
+    pty.send("eu-central-1\r");
+    pty.wait_for("SSO registration scopes [sso:account:access]:");
+    pty.send(keys::ENTER);
+    assert_eq!(pty.wait(), 0);
+    assert_eq!(
+        pty.screen(),
+        format!("{top}\nSSO region [None]: eu-central-1\nSSO registration scopes [sso:account:access]:\n\nCompleted configuring SSO session: corp\nRun the following to login and refresh access token for this session:\n\nawsso sso login --sso-session corp")
+    );
+    assert_eq!(
+        read_config(&sandbox),
+        format!("[sso-session corp]\nsso_start_url = {vanity}\nsso_region = eu-central-1\nsso_registration_scopes = sso:account:access\n")
+    );
+    assert_eq!(server.request_lines(), ["HEAD /start"]);
+    assert!(emu.request_lines().is_empty());
+}
+
+#[test]
+fn vanity_start_url_leading_to_a_portal_without_region_asks_the_region() {
+    // v2 resolves without a configured region: `Cannot determine region` is only logged.
+    let server = VanityServer::start(302, Some("https://d-1234567890.awsapps.com/start"));
+    let emu = emulator(None);
+    let sandbox = vanity_sandbox(&emu, &server, "");
+    let vanity = server.url();
+    let out = sandbox.run(&[
+        "configure",
+        "sso-session",
+        "--debug",
+        "--sso-session",
+        "corp",
+        "--sso-start-url",
+        &vanity,
+    ]);
+    assert_eq!(out.code, 252, "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    let logged: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains("vanity URL"))
+        .map(|l| l.split_once(" - DEBUG - ").unwrap().1)
+        .collect();
+    // v2's wording, double full stop included (its format adds one after the error's).
+    assert_eq!(
+        logged,
+        [format!("Failed to resolve vanity URL '{vanity}': Cannot determine region from start URL '{vanity}'. Please provide sso_region in your configuration.. Falling back to region prompt.")]
+    );
+    assert!(out.stderr.ends_with(
+        "\nawsso: [ERROR]: Missing required flags for a non-interactive configure sso-session: --sso-region\n"
+    ));
+    // With the region given, the session is written as asked.
+    sandbox
+        .run(&[
+            "configure",
+            "sso-session",
+            "--sso-session",
+            "corp",
+            "--sso-start-url",
+            &vanity,
+            "--sso-region",
+            "eu-west-1",
+        ])
+        .assert(
+            0,
+            "\nCompleted configuring SSO session: corp\nRun the following to login and refresh access token for this session:\n\nawsso sso login --sso-session corp\n",
+            "",
+        );
+    assert_eq!(
+        read_config(&sandbox),
+        format!("[sso-session corp]\nsso_start_url = {vanity}\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n")
+    );
+    assert_eq!(server.request_lines(), ["HEAD /start", "HEAD /start"]);
+    // `configure sso` then signs in at the start URL as typed, as v2 drops the portal URL
+    // along with the error.
+    sandbox
+        .run(&[
+            "configure",
+            "sso",
+            "--use-device-code",
+            "--sso-session",
+            "new",
+            "--sso-start-url",
+            &vanity,
+            "--sso-region",
+            "eu-west-1",
+            "--account-id",
+            "111122223333",
+            "--role-name",
+            "ReadOnlyAccess",
+            "--profile-name",
+            "p",
+        ])
+        .assert_code(0);
+    assert_eq!(device_start_url(&emu), vanity);
+    assert_eq!(server.request_lines().len(), 3);
+}
+
+#[test]
+fn vanity_start_url_on_the_legacy_path_sets_the_profile_region() {
+    let server = VanityServer::start(301, Some(PORTAL_REDIRECT));
+    let emu = emulator(None);
+    let sandbox = vanity_sandbox(&emu, &server, EXISTING);
+    let vanity = server.url();
+    sandbox
+        .run(&[
+            "configure",
+            "sso",
+            "--sso-start-url",
+            &vanity,
+            "--account-id",
+            "111122223333",
+            "--role-name",
+            "ReadOnlyAccess",
+            "--profile-name",
+            "old",
+        ])
+        .assert(
+            0,
+            "\x1b[1mWARNING: Configuring using legacy format (e.g. without an SSO session).\nConsider re-running \"configure sso\" command and providing a session name.\n\x1b[0mUsing the account ID 111122223333\nUsing the role name \"ReadOnlyAccess\"\nTo use this profile, specify the profile name using --profile, as shown:\n\nawsso sts get-caller-identity --profile old\n",
+            "",
+        );
+    assert_eq!(
+        read_config(&sandbox),
+        format!("{EXISTING}[profile old]\nsso_start_url = {vanity}\nsso_region = us-west-2\nsso_account_id = 111122223333\nsso_role_name = ReadOnlyAccess\nregion = eu-west-1\n")
+    );
+    assert_eq!(server.request_lines(), ["HEAD /start"]);
+    assert_eq!(device_start_url(&emu), PORTAL);
+    assert_eq!(
+        cached_token_url_and_region(&sandbox, &vanity),
+        (vanity, "us-west-2".to_owned())
+    );
+}
+
+#[test]
+fn sso_region_flag_that_disagrees_with_the_portal_is_refused() {
+    let server = VanityServer::start(302, Some(PORTAL_REDIRECT));
+    let emu = emulator(None);
+    let sandbox = vanity_sandbox(&emu, &server, EXISTING);
+    let vanity = server.url();
+    sandbox
+        .run(&[
+            "configure",
+            "sso-session",
+            "--sso-session",
+            "corp",
+            "--sso-start-url",
+            &vanity,
+            "--sso-region",
+            "eu-west-1",
+        ])
+        .assert(
+            252,
+            "",
+            &format!("\nawsso: [ERROR]: An error occurred (ParamValidation): --sso-region eu-west-1 does not match the region of the start URL's access portal {PORTAL} (us-west-2)\n"),
+        );
+    assert_eq!(read_config(&sandbox), EXISTING);
+    // Agreeing is fine.
+    sandbox
+        .run(&[
+            "configure",
+            "sso-session",
+            "--sso-session",
+            "corp",
+            "--sso-start-url",
+            &vanity,
+            "--sso-region",
+            "us-west-2",
+        ])
+        .assert_code(0);
+    assert_eq!(server.request_lines(), ["HEAD /start", "HEAD /start"]);
+}
+
+#[test]
+fn existing_session_with_a_vanity_start_url_is_not_resolved() {
+    // v2 takes an existing session as it is: no request to its start URL, which is what the
+    // sign-in uses.
+    let server = VanityServer::start(302, Some(PORTAL_REDIRECT));
+    let emu = emulator(None);
+    let vanity = server.url();
+    let config = format!("[sso-session corp]\nsso_start_url = {vanity}\nsso_region = eu-west-1\n");
+    let sandbox = vanity_sandbox(&emu, &server, &config);
+    sandbox
+        .run(&[
+            "configure",
+            "sso",
+            "--use-device-code",
+            "--sso-session",
+            "corp",
+            "--account-id",
+            "111122223333",
+            "--role-name",
+            "ReadOnlyAccess",
+            "--profile-name",
+            "p",
+        ])
+        .assert(
+            0,
+            "Using the account ID 111122223333\nUsing the role name \"ReadOnlyAccess\"\nTo use this profile, specify the profile name using --profile, as shown:\n\nawsso sts get-caller-identity --profile p\n",
+            "",
+        );
+    assert!(server.request_lines().is_empty());
+    assert_eq!(device_start_url(&emu), vanity);
+    assert_eq!(
+        read_config(&sandbox),
+        format!("{config}[profile p]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = ReadOnlyAccess\n")
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Completions, the session toolbar, Ctrl-C after the sign-in, --profile.
+
+#[test]
+fn sso_session_completions_and_toolbar() {
+    let config = "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access, codewhisperer:completions\nteam = \u{c9}quipe \u{1F680}\n[sso-session dev]\nsso_start_url = https://dev.awsapps.com/start\nsso_region = us-east-1\n";
+    let sandbox = sandbox_with(config);
+    let mut pty = Pty::spawn(&sandbox, &["configure", "sso-session"]);
+    pty.expect_screen("SSO session name:");
+    // Typing opens the menu of session names starting with the word.
+    pty.send("c");
+    pty.expect_screen("SSO session name: c\n                  corp");
+    // Tab puts the match in place; the text now names a session: v2's toolbar, its JSON
+    // as Python's json.dumps(indent=2) writes it.
+    pty.send("\t");
+    let rule = "\u{2500}".repeat(80);
+    let toolbar = [
+        rule.as_str(),
+        "Configuration for SSO session: corp",
+        "",
+        "{",
+        "  \"sso_start_url\": \"https://corp.awsapps.com/start\",",
+        "  \"sso_region\": \"eu-west-1\",",
+        "  \"sso_registration_scopes\": \"sso:account:access, codewhisperer:completions\",",
+        "  \"team\": \"\\u00c9quipe \\ud83d\\ude80\"",
+        "}",
+    ];
+    pty.expect_screen(&rows(&[
+        &["SSO session name: corp", "                > corp"],
+        &toolbar,
+    ]));
+    // Backspace closes the menu; `p2` makes a new name.
+    pty.send(keys::BACKSPACE);
+    pty.expect_screen("SSO session name: cor");
+    pty.send("p2\r");
+    pty.expect_screen("SSO session name: corp2\nSSO start URL [None]:");
+    // Start URLs already configured.
+    pty.send("https://d");
+    pty.expect_screen(
+        "SSO session name: corp2\nSSO start URL [None]: https://d\n                      https://dev.awsapps.com/start",
+    );
+    pty.send("\t\r");
+    pty.wait_for("SSO region [None]:");
+    // botocore's sso-oidc regions; Tab twice takes the second match.
+    pty.send("eu-c");
+    let top = "SSO session name: corp2\nSSO start URL [None]: https://dev.awsapps.com/start";
+    pty.expect_screen(&format!(
+        "{top}\nSSO region [None]: eu-c\n                   eu-central-1\n                   eu-central-2"
+    ));
+    pty.send("\t\t");
+    pty.expect_screen(&format!(
+        "{top}\nSSO region [None]: eu-central-2\n                   eu-central-1\n                 > eu-central-2"
+    ));
+    pty.send(keys::ENTER);
+    pty.wait_for("SSO registration scopes [sso:account:access]:");
+    // Tab on an empty line: every known scope, described, cut to the terminal's width.
+    pty.send("\t");
+    let top = format!("{top}\nSSO region [None]: eu-central-2");
+    pty.expect_screen(&format!(
+        "{top}\nSSO registration scopes [sso:account:access]:\n  sso:account:access         Grants access to AWS IAM Identity Center accoun...\n  codewhisperer:completions  Used in SSO sessions: corp"
+    ));
+    pty.send(&format!("{}{}", keys::DOWN, keys::DOWN));
+    pty.expect_screen(&format!(
+        "{top}\nSSO registration scopes [sso:account:access]: codewhisperer:completions\n  sso:account:access         Grants access to AWS IAM Identity Center accoun...\n> codewhisperer:completions  Used in SSO sessions: corp"
+    ));
+    pty.send(keys::ENTER);
+    assert_eq!(pty.wait(), 0);
+    assert_eq!(
+        pty.screen(),
+        format!("{top}\nSSO registration scopes [sso:account:access]: codewhisperer:completions\n\nCompleted configuring SSO session: corp2\nRun the following to login and refresh access token for this session:\n\nawsso sso login --sso-session corp2")
+    );
+    assert_eq!(
+        read_config(&sandbox),
+        format!("{config}[sso-session corp2]\nsso_start_url = https://dev.awsapps.com/start\nsso_region = eu-central-2\nsso_registration_scopes = codewhisperer:completions\n")
+    );
+}
+
+/// `configure sso` with every answer before the sign-in given, in a terminal.
+fn signed_in_wizard(sandbox: &Sandbox, more: &[&str]) -> Pty {
+    let mut args = WIZARD_FLAGS.to_vec();
+    args.extend([
+        "--sso-session",
+        "my-sso",
+        "--sso-start-url",
+        START_URL,
+        "--sso-region",
+        "us-east-1",
+        "--sso-registration-scopes",
+        "sso:account:access",
+        "--account-id",
+        "111122223333",
+        "--role-name",
+        "ReadOnlyAccess",
+    ]);
+    args.extend(more);
+    Pty::spawn(sandbox, &args)
+}
+
+const SIGNED_IN: &str = "Using the account ID 111122223333\nUsing the role name \"ReadOnlyAccess\"";
+
+#[test]
+fn ctrl_c_at_each_prompt_after_the_sign_in_writes_nothing() {
+    let emu = emulator(None);
+    let sandbox = sandbox_for(&emu, EXISTING);
+    // The sign-in watches for SIGINT; the prompts after it still end on Ctrl-C with 130,
+    // v2's newline and nothing written.
+    let cases: [(&[&str], &str); 3] = [
+        (&[], "Default client Region [eu-west-1]:"),
+        (
+            &["--region", "eu-west-1"],
+            "CLI default output format (json if not specified) [None]: y",
+        ),
+        (
+            &["--region", "eu-west-1", "--output-format", "json"],
+            "Profile name [ReadOnlyAccess-111122223333]:",
+        ),
+    ];
+    for (more, prompt) in cases {
+        let mut pty = signed_in_wizard(&sandbox, more);
+        let asked = prompt.trim_end_matches(" y");
+        pty.expect_screen(&format!("{SIGNED_IN}\n{asked}"));
+        if prompt.ends_with(" y") {
+            // The output formats starting with `y`, in a menu under the word.
+            pty.send("y");
+            let pad = " ".repeat(56);
+            pty.expect_screen(&format!(
+                "{SIGNED_IN}\n{prompt}\n{pad}  yaml\n{pad}  yaml-stream"
+            ));
+        }
+        pty.send(keys::CTRL_C);
+        assert_eq!(pty.wait(), 130, "at {prompt}");
+        assert_eq!(pty.screen(), format!("{SIGNED_IN}\n{prompt}"));
+        assert_eq!(
+            pty.cursor(),
+            (4, 0),
+            "v2's newline after the line at {prompt}"
+        );
+        assert_eq!(read_config(&sandbox), EXISTING);
+    }
+}
+
+#[test]
+fn profile_naming_an_existing_static_key_profile_gets_sso_keys_added() {
+    let emu = emulator(None);
+    let config = format!("{EXISTING}[profile ci]\naws_access_key_id = AKIAEMULATORSTATIC01\n# rotated monthly\naws_secret_access_key = x\nregion = ap-south-1\n");
+    let sandbox = sandbox_for(&emu, &config);
+    sandbox
+        .run(&[
+            "configure",
+            "sso",
+            "--use-device-code",
+            "--profile",
+            "ci",
+            "--sso-session",
+            "my-sso",
+            "--sso-start-url",
+            START_URL,
+            "--sso-region",
+            "us-east-1",
+            "--account-id",
+            "111122223333",
+            "--role-name",
+            "ReadOnlyAccess",
+        ])
+        .assert(
+            0,
+            "Using the account ID 111122223333\nUsing the role name \"ReadOnlyAccess\"\nTo use this profile, specify the profile name using --profile, as shown:\n\nawsso sts get-caller-identity --profile ci\n",
+            "",
+        );
+    // As v2: the profile's own region is the default kept; no profile-name prompt; the
+    // static keys stay (the credential chain prefers them, as in v2).
+    assert_eq!(
+        read_config(&sandbox),
+        format!("{config}sso_session = my-sso\nsso_account_id = 111122223333\nsso_role_name = ReadOnlyAccess\n[sso-session my-sso]\nsso_start_url = {START_URL}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n")
     );
 }

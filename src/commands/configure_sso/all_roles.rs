@@ -107,6 +107,7 @@ pub fn run(
     ctx: &Context,
     global: &GlobalArgs,
     args: &ConfigureSsoArgs,
+    runtime: &tokio::runtime::Runtime,
     registration: &Registration,
     session_values: &IndexMap<String, String>,
 ) -> Result<()> {
@@ -116,17 +117,8 @@ pub fn run(
             "--all-roles needs an SSO session (--sso-session NAME)".into(),
         ));
     };
-    let runtime = crate::http::runtime()?;
-    let signed_in = super::login::sign_in(ctx, global, args, &runtime, registration)?;
-    let mut session_values = session_values.clone();
-    if let Some(region) = &signed_in.derived_region {
-        session_values.insert("sso_region".into(), region.clone());
-    }
-    let sso_region = signed_in
-        .derived_region
-        .as_deref()
-        .unwrap_or(&registration.sso_region);
-    let lists = Lists::new(ctx, global, sso_region)?;
+    let signed_in = super::login::sign_in(ctx, global, args, runtime, registration)?;
+    let lists = Lists::new(ctx, global, &registration.sso_region)?;
     let token = signed_in.access_token;
 
     let mut accounts = match &args.account_id {

@@ -1,8 +1,10 @@
 //! The sign-in inside the wizard (v2 step 5) through the login command's own flow
-//! ([`crate::login::fetch_token`]): v2's browser or device-code messages, no "Successfully
+//! ([`crate::login::fetch_token_at`]): v2's browser or device-code messages, no "Successfully
 //! logged into" line. A new session always signs in anew (`force_refresh`); an existing
 //! session, or a legacy start URL, reuses its cached token while it has 15 minutes or more
-//! left, as botocore's `SSOTokenFetcher` does.
+//! left, as botocore's `SSOTokenFetcher` does. As v2's `do_sso_login`, the sign-in does not
+//! resolve the start URL again: it goes to the portal a vanity URL led to at its prompt
+//! ([`super::vanity`]), else to the start URL as configured.
 
 use super::Registration;
 use crate::cli::{ConfigureSsoArgs, GlobalArgs};
@@ -11,15 +13,14 @@ use crate::context::Context;
 use crate::ctx_debug;
 use crate::error::Result;
 use crate::http::{EndpointConfig, HttpClient};
+use crate::login::start_url::ResolvedStartUrl;
 use crate::login::{self, FlowOptions};
 use crate::settings;
 use crate::sso_token::{self, LoginTarget};
 
-/// The access token to list accounts with, and the SSO region a vanity start URL named if it
-/// differs from the configured one.
+/// The access token to list accounts with.
 pub struct SignedIn {
     pub access_token: String,
-    pub derived_region: Option<String>,
 }
 
 pub fn sign_in(
@@ -50,7 +51,6 @@ pub fn sign_in(
             ctx_debug!(ctx, "Reusing the cached SSO token for {}", target.start_url);
             return Ok(SignedIn {
                 access_token: token.access_token,
-                derived_region: None,
             });
         }
     }
@@ -61,15 +61,22 @@ pub fn sign_in(
         use_device_code: args.use_device_code,
         no_browser: args.no_browser,
     };
-    let fetched = runtime.block_on(login::fetch_token(
+    let issuer = ResolvedStartUrl {
+        url: registration
+            .issuer_url
+            .clone()
+            .unwrap_or_else(|| registration.start_url.clone()),
+        region: None,
+    };
+    let fetched = runtime.block_on(login::fetch_token_at(
         ctx,
         &http,
         &target,
+        issuer,
         EndpointConfig::default(),
         &options,
     ))?;
     Ok(SignedIn {
         access_token: fetched.token.access_token,
-        derived_region: fetched.derived_region,
     })
 }

@@ -4,15 +4,22 @@
 //! asked when all are given, and without a terminal missing answers are a usage error before
 //! any login), and `--all-roles` to write one profile per reachable account and role.
 //!
+//! Completions are v2's: existing session names, every configured start URL, botocore's
+//! sso-oidc regions, the known scopes with their descriptions, the output formats; [`ui`]
+//! says how its menu differs from prompt_toolkit's pop-up. A start URL on a host AWS does
+//! not own is resolved at its prompt, as v2 ≥2.35.13 does ([`vanity`]).
+//!
 //! Submodules: [`ui`] draws the prompts and the list; [`answers`] decides, prompt by prompt,
-//! between a flag, the terminal and the default; [`portal_lists`] gathers accounts and roles;
-//! [`all_roles`] is `--all-roles`. The config file is written with [`crate::config::edit`].
+//! between a flag, the terminal and the default; [`vanity`] resolves vanity start URLs;
+//! [`login`] signs in; [`portal_lists`] gathers accounts and roles; [`all_roles`] is
+//! `--all-roles`. The config file is written with [`crate::config::edit`].
 
 mod all_roles;
 mod answers;
 mod login;
 mod portal_lists;
 pub mod ui;
+mod vanity;
 
 use indexmap::IndexMap;
 
@@ -24,7 +31,7 @@ use crate::error::{Error, Result};
 use crate::settings;
 
 use answers::Answers;
-use ui::{Check, Line};
+use ui::{Check, Completion, Line};
 
 /// v2's warning for the path without a session: bold (raw ANSI, printed even when stdout is
 /// not a terminal, as v2's colorama constants are).
@@ -32,6 +39,10 @@ const LEGACY_WARNING: &str = "\x1b[1mWARNING: Configuring using legacy format (e
 
 /// v2's default `sso_registration_scopes`.
 const DEFAULT_SCOPE: &str = "sso:account:access";
+
+/// v2's description of the default scope (`_KNOWN_SSO_SCOPES`).
+const DEFAULT_SCOPE_DESCRIPTION: &str =
+    "Grants access to AWS IAM Identity Center accounts and permission sets";
 
 /// v2's output formats, offered by Tab at the output prompt (`CLI_OUTPUT_FORMATS`).
 const OUTPUT_FORMATS: &[&str] = &["json", "text", "table", "yaml", "yaml-stream", "off"];
@@ -61,10 +72,12 @@ pub fn run(ctx: &Context, global: &GlobalArgs, args: &ConfigureSsoArgs) -> Resul
     // A missing named profile is an empty one here (v2 catches ProfileNotFound).
     let profile_config = config.profile(&choice.name).cloned().unwrap_or_default();
     let mut answers = Answers::new(ctx, "configure sso");
+    let resolver = vanity::Resolver::new(ctx, global);
 
     let mut wizard = Wizard {
         ctx,
         config: &config,
+        resolver: &resolver,
         profile_config,
         profile_values: IndexMap::new(),
         session: None,
@@ -84,22 +97,22 @@ pub fn run(ctx: &Context, global: &GlobalArgs, args: &ConfigureSsoArgs) -> Resul
     if wizard.legacy_warning_pending {
         ctx.out(LEGACY_WARNING);
     }
+    let runtime = resolver.runtime()?;
     if args.all_roles {
-        return all_roles::run(ctx, global, args, &registration, &wizard.session_values);
+        return all_roles::run(
+            ctx,
+            global,
+            args,
+            runtime,
+            &registration,
+            &wizard.session_values,
+        );
     }
-    let runtime = crate::http::runtime()?;
-    let signed_in = login::sign_in(ctx, global, args, &runtime, &registration)?;
-    if let Some(region) = &signed_in.derived_region {
-        wizard.use_derived_region(region);
-    }
-    let sso_region = signed_in
-        .derived_region
-        .as_deref()
-        .unwrap_or(&registration.sso_region);
-    let lists = portal_lists::Lists::new(ctx, global, sso_region)?;
+    let signed_in = login::sign_in(ctx, global, args, runtime, &registration)?;
+    let lists = portal_lists::Lists::new(ctx, global, &registration.sso_region)?;
     let token = signed_in.access_token.as_str();
 
-    let picked = wizard.pick_account_and_role(&mut answers, args, &runtime, &lists, token)?;
+    let picked = wizard.pick_account_and_role(&mut answers, args, runtime, &lists, token)?;
     let configured_for_credentials = picked.is_some();
 
     wizard.profile_config_prompt(
@@ -116,7 +129,10 @@ pub fn run(ctx: &Context, global: &GlobalArgs, args: &ConfigureSsoArgs) -> Resul
         "CLI default output format (json if not specified)",
         args.output_format.as_deref(),
         "--output-format",
-        OUTPUT_FORMATS.iter().map(|s| s.to_string()).collect(),
+        OUTPUT_FORMATS
+            .iter()
+            .map(|s| Completion::plain(s))
+            .collect(),
     )?;
 
     let profile_name = match profile_name_flag.or(named_profile) {
@@ -149,21 +165,21 @@ pub fn run(ctx: &Context, global: &GlobalArgs, args: &ConfigureSsoArgs) -> Resul
 /// `configure sso-session` (v2 §1.8): the session's three prompts and a write; no login.
 pub fn run_session(
     ctx: &Context,
-    _global: &GlobalArgs,
+    global: &GlobalArgs,
     args: &ConfigureSsoSessionArgs,
 ) -> Result<()> {
     let config = AwsConfig::load(ctx)?;
     let mut answers = Answers::new(ctx, "configure sso-session");
-    let mut names: Vec<String> = config.sso_sessions.keys().cloned().collect();
-    names.sort();
+    let resolver = vanity::Resolver::new(ctx, global);
     let sessions = session_summaries(&config);
     let mut line = Line {
         prompt: "SSO session name: ".to_owned(),
         default: None,
         check: Check::Required,
-        completions: names,
+        completions: Vec::new(),
         toolbar: None,
-    };
+    }
+    .completions(session_names(&config));
     if let Some((width, bold)) = answers.terminal_style() {
         line = line.toolbar(ui::session_toolbar(&sessions, width, bold));
     }
@@ -177,6 +193,7 @@ pub fn run_session(
     session_prompts(
         &mut answers,
         &config,
+        &resolver,
         &mut values,
         SessionFlags {
             start_url: args.sso_start_url.as_deref(),
@@ -215,6 +232,9 @@ pub struct Registration {
     pub scopes: Option<Vec<String>>,
     /// A new session always signs in anew; an existing one may reuse its cached token.
     pub force_refresh: bool,
+    /// The access portal a vanity start URL led to at its prompt (v2's
+    /// `resolved_start_url`): where the sign-in goes instead of `start_url`.
+    pub issuer_url: Option<String>,
 }
 
 /// The flags answering the session prompts.
@@ -229,6 +249,7 @@ struct SessionFlags<'a> {
 struct Wizard<'a> {
     ctx: &'a Context,
     config: &'a AwsConfig,
+    resolver: &'a vanity::Resolver<'a>,
     /// The selected profile as it is (defaults in brackets).
     profile_config: Props,
     /// What will be written to the profile, in v2's key order.
@@ -250,8 +271,6 @@ impl Wizard<'_> {
         args: &ConfigureSsoArgs,
     ) -> Result<Registration> {
         let current = config::get(&self.profile_config, "sso_session").map(str::to_owned);
-        let mut names: Vec<String> = self.config.sso_sessions.keys().cloned().collect();
-        names.sort();
         // `--all-roles` needs a session, so its name is required, as in `sso-session`.
         let (check, suffix) = if args.all_roles {
             (Check::Required, "")
@@ -269,7 +288,7 @@ impl Wizard<'_> {
                 toolbar: None,
             },
         }
-        .completions(names);
+        .completions(session_names(self.config));
         if let Some((width, bold)) = answers.terminal_style() {
             line = line.toolbar(ui::session_toolbar(&sessions, width, bold));
         }
@@ -299,7 +318,14 @@ impl Wizard<'_> {
             // The session prompter writes straight into the profile on this path.
             let mut values = IndexMap::new();
             self.copy_profile_defaults(&mut values);
-            session_prompts(answers, self.config, &mut values, flags, false)?;
+            let issuer_url = session_prompts(
+                answers,
+                self.config,
+                self.resolver,
+                &mut values,
+                flags,
+                false,
+            )?;
             self.profile_values = values;
             return Ok(Registration {
                 session_name: None,
@@ -315,6 +341,7 @@ impl Wizard<'_> {
                     .unwrap_or_default(),
                 scopes: None,
                 force_refresh: false,
+                issuer_url,
             });
         };
         self.profile_values
@@ -325,7 +352,14 @@ impl Wizard<'_> {
         }
         let mut values = IndexMap::new();
         self.copy_profile_defaults(&mut values);
-        session_prompts(answers, self.config, &mut values, flags, true)?;
+        let issuer_url = session_prompts(
+            answers,
+            self.config,
+            self.resolver,
+            &mut values,
+            flags,
+            true,
+        )?;
         let registration = Registration {
             session_name: Some(session),
             start_url: values.get("sso_start_url").cloned().unwrap_or_default(),
@@ -334,20 +368,10 @@ impl Wizard<'_> {
                 .get("sso_registration_scopes")
                 .map(|s| parse_scopes(s)),
             force_refresh: true,
+            issuer_url,
         };
         self.session_values = values;
         Ok(registration)
-    }
-
-    /// A vanity start URL named another SSO region than the one given: that region is the
-    /// one written (v2 ≥2.35.13 asks no region then).
-    fn use_derived_region(&mut self, region: &str) {
-        let values = if self.session.is_some() {
-            &mut self.session_values
-        } else {
-            &mut self.profile_values
-        };
-        values.insert("sso_region".into(), region.to_owned());
     }
 
     /// v2's `_set_sso_session_defaults_from_profile_config`: a profile's own start URL and
@@ -465,10 +489,10 @@ impl Wizard<'_> {
         text: &str,
         flag: Option<&str>,
         flag_name: &'static str,
-        completions: Vec<String>,
+        completions: Vec<Completion>,
     ) -> Result<()> {
         let current = config::get(&self.profile_config, key);
-        let line = Line::bracketed(text, current, Check::Any).completions(completions);
+        let line = Line::bracketed(text, current, Check::Any).with_completions(completions);
         if let Some(value) = answers.ask(line, flag, flag_name)? {
             self.profile_values.insert(key.to_owned(), value);
         }
@@ -549,18 +573,23 @@ fn existing_session(name: &str, session: &Props, flags: SessionFlags<'_>) -> Res
         sso_region: sso_region.unwrap_or_default().to_owned(),
         scopes: scopes.map(parse_scopes),
         force_refresh: false,
+        // v2 resolves nothing for an existing session: it signs in at its start URL.
+        issuer_url: None,
     })
 }
 
 /// The start URL, region and (for a session) scopes prompts, each defaulting to what
-/// `values` already holds; answers are stored back in `values`.
+/// `values` already holds; answers are stored back in `values`. A start URL whose host AWS
+/// does not own is resolved first ([`vanity`]); when that names the region, the region
+/// prompt is skipped and the portal URL returned for the sign-in.
 fn session_prompts(
     answers: &mut Answers<'_>,
     config: &AwsConfig,
+    resolver: &vanity::Resolver<'_>,
     values: &mut IndexMap<String, String>,
     flags: SessionFlags<'_>,
     with_scopes: bool,
-) -> Result<()> {
+) -> Result<Option<String>> {
     let line = Line::bracketed(
         "SSO start URL",
         values.get("sso_start_url").map(String::as_str),
@@ -570,15 +599,36 @@ fn session_prompts(
     if let Some(url) = answers.ask(line, flags.start_url, "--sso-start-url")? {
         values.insert("sso_start_url".into(), url);
     }
-    let line = Line::bracketed(
-        "SSO region",
-        values.get("sso_region").map(String::as_str),
-        Check::Required,
-    )
-    .completions(SSO_REGIONS.iter().map(|s| s.to_string()).collect());
-    if let Some(region) = answers.ask(line, flags.region, "--sso-region")? {
-        values.insert("sso_region".into(), region);
-    }
+    let portal = match values.get("sso_start_url") {
+        Some(url) => resolver.portal(url)?,
+        None => None,
+    };
+    let issuer_url = match portal {
+        Some(portal) => {
+            if let Some(flag) = flags.region.map(str::trim) {
+                if flag != portal.region {
+                    return Err(Error::ParamValidation(format!(
+                        "--sso-region {flag} does not match the region of the start URL's access portal {} ({})",
+                        portal.url, portal.region
+                    )));
+                }
+            }
+            values.insert("sso_region".into(), portal.region);
+            Some(portal.url)
+        }
+        None => {
+            let line = Line::bracketed(
+                "SSO region",
+                values.get("sso_region").map(String::as_str),
+                Check::Required,
+            )
+            .completions(SSO_REGIONS.iter().map(|s| s.to_string()).collect());
+            if let Some(region) = answers.ask(line, flags.region, "--sso-region")? {
+                values.insert("sso_region".into(), region);
+            }
+            None
+        }
+    };
     if with_scopes {
         if !values.contains_key("sso_registration_scopes") {
             values.insert("sso_registration_scopes".into(), DEFAULT_SCOPE.into());
@@ -588,12 +638,12 @@ fn session_prompts(
             values.get("sso_registration_scopes").map(String::as_str),
             Check::Scopes,
         )
-        .completions(known_scopes(config));
+        .with_completions(known_scopes(config));
         if let Some(scopes) = answers.ask(line, flags.scopes, "--sso-registration-scopes")? {
             values.insert("sso_registration_scopes".into(), scopes);
         }
     }
-    Ok(())
+    Ok(issuer_url)
 }
 
 /// v2's `parse_sso_registration_scopes`: split on commas, strip, drop empty items.
@@ -618,27 +668,61 @@ fn known_start_urls(config: &AwsConfig) -> Vec<String> {
     urls
 }
 
-/// The default scope and every scope other sessions use (Tab completion).
-fn known_scopes(config: &AwsConfig) -> Vec<String> {
-    let mut scopes = vec![DEFAULT_SCOPE.to_owned()];
-    for session in config.sso_sessions.values() {
+/// v2's scope completions: the default scope with its description, then every scope other
+/// sessions use, described as `Used in SSO sessions: a, b`.
+fn known_scopes(config: &AwsConfig) -> Vec<Completion> {
+    let mut used: IndexMap<String, Vec<&str>> = IndexMap::new();
+    for (name, session) in &config.sso_sessions {
         if let Some(raw) = config::get(session, "sso_registration_scopes") {
             for scope in parse_scopes(raw) {
-                if !scopes.contains(&scope) {
-                    scopes.push(scope);
-                }
+                used.entry(scope).or_default().push(name);
             }
+        }
+    }
+    let mut scopes = vec![Completion::described(
+        DEFAULT_SCOPE,
+        DEFAULT_SCOPE_DESCRIPTION,
+    )];
+    for (scope, sessions) in used {
+        if scope != DEFAULT_SCOPE {
+            let meta = format!("Used in SSO sessions: {}", sessions.join(", "));
+            scopes.push(Completion::described(&scope, &meta));
         }
     }
     scopes
 }
 
-/// Every session's plain keys, for the session-name toolbar.
-fn session_summaries(config: &AwsConfig) -> IndexMap<String, Vec<(String, String)>> {
+/// The existing session names, sorted (the session-name completions).
+fn session_names(config: &AwsConfig) -> Vec<String> {
+    let mut names: Vec<String> = config.sso_sessions.keys().cloned().collect();
+    names.sort();
+    names
+}
+
+/// Every session's keys as v2's toolbar dumps them (`full_config['sso_sessions']`: nested
+/// values are objects).
+fn session_summaries(config: &AwsConfig) -> IndexMap<String, serde_json::Value> {
     config
         .sso_sessions
         .iter()
-        .map(|(name, props)| (name.clone(), string_values(props).into_iter().collect()))
+        .map(|(name, props)| {
+            let keys: serde_json::Map<String, serde_json::Value> = props
+                .iter()
+                .map(|(key, value)| {
+                    let value = match value {
+                        config::Value::Str(s) => serde_json::Value::from(s.as_str()),
+                        config::Value::Nested(nested) => serde_json::Value::Object(
+                            nested
+                                .iter()
+                                .map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str())))
+                                .collect(),
+                        ),
+                    };
+                    (key.clone(), value)
+                })
+                .collect();
+            (name.clone(), serde_json::Value::Object(keys))
+        })
         .collect()
 }
 
@@ -650,11 +734,12 @@ fn string_values(props: &Props) -> IndexMap<String, String> {
         .collect()
 }
 
-/// Regions where IAM Identity Center's OIDC service runs (botocore's `sso-oidc` endpoints),
-/// offered by Tab at the region prompt.
+/// The region completions: botocore's `get_available_regions('sso-oidc')` (the `aws`
+/// partition of botocore 1.44.5's `endpoints.json`, the same data as v2 2.36.7's).
 const SSO_REGIONS: &[&str] = &[
     "af-south-1",
     "ap-east-1",
+    "ap-east-2",
     "ap-northeast-1",
     "ap-northeast-2",
     "ap-northeast-3",
@@ -664,6 +749,9 @@ const SSO_REGIONS: &[&str] = &[
     "ap-southeast-2",
     "ap-southeast-3",
     "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
     "ca-central-1",
     "ca-west-1",
     "eu-central-1",
@@ -677,6 +765,7 @@ const SSO_REGIONS: &[&str] = &[
     "il-central-1",
     "me-central-1",
     "me-south-1",
+    "mx-central-1",
     "sa-east-1",
     "us-east-1",
     "us-east-2",

@@ -6,6 +6,15 @@
 //! and read back what was drawn. Drawing keeps track of how many rows the widget spans, so a
 //! redraw goes back to its first row, clears to the end of the screen and paints it again;
 //! once a prompt is answered only its final line stays, as with prompt_toolkit.
+//!
+//! Completions work as v2's prompt_toolkit set-up does (`WordCompleter`, pattern `\S+`,
+//! `complete_while_typing`): typing opens a menu of the completions that start with the word
+//! before the cursor, with their descriptions; Tab/Down and Shift-Tab/Up walk it, putting
+//! each in the word's place; Tab with no menu inserts what the matches share. What differs,
+//! for want of prompt_toolkit's floating windows: the menu takes the rows under the line
+//! (at most [`MENU_ROWS`], then an `(i-j of n)` count instead of a scrollbar), it marks the
+//! chosen row with `> ` (reverse video too unless `NO_COLOR`), and it is drawn above the
+//! session toolbar and validation message rather than over them.
 
 use std::collections::VecDeque;
 
@@ -173,6 +182,30 @@ pub fn is_valid_endpoint_url(url: &str) -> bool {
     })
 }
 
+/// One completion offered at a line prompt, with its description if it has one (v2's
+/// `WordCompleter` words and `meta_dict`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion {
+    pub text: String,
+    pub meta: Option<String>,
+}
+
+impl Completion {
+    pub fn plain(text: &str) -> Self {
+        Completion {
+            text: text.to_owned(),
+            meta: None,
+        }
+    }
+
+    pub fn described(text: &str, meta: &str) -> Self {
+        Completion {
+            text: text.to_owned(),
+            meta: Some(meta.to_owned()),
+        }
+    }
+}
+
 /// One line prompt.
 pub struct Line<'a> {
     /// The whole prompt, `SSO start URL [None]: ` included.
@@ -180,8 +213,8 @@ pub struct Line<'a> {
     /// What an empty answer gives.
     pub default: Option<&'a str>,
     pub check: Check,
-    /// Offered by Tab (v2 pops a completion menu; Tab completes the common prefix here).
-    pub completions: Vec<String>,
+    /// What the completion menu offers for the word before the cursor (see [`Tty::ask`]).
+    pub completions: Vec<Completion>,
     /// What to show under the input for the text typed so far (v2's bottom toolbar).
     pub toolbar: Option<Toolbar<'a>>,
 }
@@ -206,7 +239,12 @@ impl<'a> Line<'a> {
         self
     }
 
-    pub fn completions(mut self, completions: Vec<String>) -> Self {
+    /// Plain completions.
+    pub fn completions(self, completions: Vec<String>) -> Self {
+        self.with_completions(completions.iter().map(|c| Completion::plain(c)).collect())
+    }
+
+    pub fn with_completions(mut self, completions: Vec<Completion>) -> Self {
         self.completions = completions;
         self
     }
@@ -251,6 +289,15 @@ impl<'a> Tty<'a> {
     /// Asks one question and returns the stripped answer, or the default for an empty one
     /// (v2's `PTKPrompt.get_value`). Ctrl-C leaves the line as typed and is
     /// [`Error::Interrupted`].
+    ///
+    /// Completion follows prompt_toolkit's `complete_while_typing` as v2 sets it up: typing
+    /// opens a menu, under the word, of the completions starting with the word before the
+    /// cursor (a run of non-blanks, case-sensitive), each with its description; Tab and Down
+    /// put the next one in place of the word, Shift-Tab and Up the previous one, and going
+    /// past either end brings the word back as typed. With no menu open, Tab inserts what
+    /// every match shares, or the only match, and opens the menu. Any other edit or cursor
+    /// move closes it. prompt_toolkit floats the menu over the screen; here it takes the
+    /// rows below the line, up to [`MENU_ROWS`] of them, with `> ` on the chosen row.
     pub fn ask(&mut self, line: &Line<'_>) -> Result<Option<String>> {
         self.keys.hold_raw(true);
         let answer = self.ask_raw(line);
@@ -262,15 +309,22 @@ impl<'a> Tty<'a> {
         let mut text: Vec<char> = Vec::new();
         let mut pos = 0usize;
         let mut error: Option<&'static str> = None;
+        let mut menu: Option<Menu> = None;
         loop {
             let typed: String = text.iter().collect();
-            let below = match (error, &line.toolbar) {
-                (Some(error), _) => vec![error.to_owned()],
-                (None, Some(toolbar)) => toolbar(&typed).unwrap_or_default(),
-                (None, None) => Vec::new(),
+            let mut below = match &menu {
+                Some(menu) => self.menu_rows(line, &line.prompt, &text, menu),
+                None => Vec::new(),
             };
+            match (error, &line.toolbar) {
+                (Some(error), _) => below.push(error.to_owned()),
+                (None, Some(toolbar)) => below.extend(toolbar(&typed).unwrap_or_default()),
+                (None, None) => {}
+            }
             self.draw_line(&line.prompt, &text, pos, &below);
             let key = self.key()?;
+            // What the key did to the menu; by default any key closes it.
+            let mut next_menu = None;
             match key {
                 Key::Enter => {
                     let typed: String = text.iter().collect();
@@ -286,6 +340,7 @@ impl<'a> Tty<'a> {
                         }
                         Err(message) => error = Some(message),
                     }
+                    menu = None;
                     continue;
                 }
                 Key::CtrlC => {
@@ -330,22 +385,100 @@ impl<'a> Tty<'a> {
                     text.drain(start..pos);
                     pos = start;
                 }
-                Key::Tab => {
-                    let typed: String = text.iter().collect();
-                    if let Some(completed) = complete(&typed, &line.completions) {
-                        text = completed.chars().collect();
-                        pos = text.len();
-                    }
+                Key::Tab | Key::ArrowDown | Key::BackTab | Key::ArrowUp => {
+                    let forward = matches!(key, Key::Tab | Key::ArrowDown);
+                    next_menu = match menu.take() {
+                        Some(mut open) => {
+                            open.step(forward);
+                            open.apply(line, &mut text, &mut pos);
+                            Some(open)
+                        }
+                        None if matches!(key, Key::Tab) => {
+                            start_completion(line, &mut text, &mut pos)
+                        }
+                        None if matches!(key, Key::BackTab) => {
+                            Menu::open(line, &text, pos).map(|mut open| {
+                                open.step(false);
+                                open.apply(line, &mut text, &mut pos);
+                                open
+                            })
+                        }
+                        None => {
+                            menu = None;
+                            continue;
+                        }
+                    };
                 }
+                Key::Escape => {}
                 Key::Char(c) if !c.is_control() => {
                     text.insert(pos, c);
                     pos += 1;
+                    next_menu = Menu::open(line, &text, pos);
                 }
                 _ => continue,
             }
+            menu = next_menu;
             // prompt_toolkit drops the validation message as soon as the text changes.
             error = None;
         }
+    }
+
+    /// The menu's rows: a window of up to [`MENU_ROWS`] matches around the chosen one, under
+    /// the word being completed (shifted left when a row would not fit), and a count when
+    /// not every match is shown.
+    fn menu_rows(&self, line: &Line<'_>, prompt: &str, text: &[char], menu: &Menu) -> Vec<String> {
+        let shown = menu.matches.len().min(MENU_ROWS);
+        let top = match menu.selected {
+            Some(selected) if selected >= shown => selected + 1 - shown,
+            _ => 0,
+        };
+        let text_width = menu
+            .matches
+            .iter()
+            .map(|&i| width_of(&line.completions[i].text))
+            .max()
+            .unwrap_or(0);
+        let rows: Vec<String> = (top..top + shown)
+            .map(|n| {
+                let completion = &line.completions[menu.matches[n]];
+                let marker = if menu.selected == Some(n) { "> " } else { "  " };
+                let padding = " ".repeat(text_width - width_of(&completion.text));
+                match &completion.meta {
+                    Some(meta) => format!("{marker}{}{padding}  {meta}", completion.text),
+                    None => format!("{marker}{}{padding}", completion.text),
+                }
+            })
+            .collect();
+        let before: String = text[..menu.start].iter().collect();
+        let word_column = (width_of(prompt) + width_of(&before)) % self.width;
+        let max_width = self.width - 1;
+        let widest = rows.iter().map(|r| width_of(r)).max().unwrap_or(0);
+        // The marker sits in the two columns before the word.
+        let indent = word_column
+            .saturating_sub(2)
+            .min(max_width.saturating_sub(widest));
+        let mut lines: Vec<String> = rows
+            .iter()
+            .enumerate()
+            .map(|(row, text)| {
+                let (text, _) = trim_text(text, max_width - indent);
+                let chosen = menu.selected == Some(top + row);
+                if chosen && self.color {
+                    format!("{}\x1b[7m{text}\x1b[0m", " ".repeat(indent))
+                } else {
+                    format!("{}{text}", " ".repeat(indent))
+                }
+            })
+            .collect();
+        if menu.matches.len() > shown {
+            let count = format!("  ({}-{} of {})", top + 1, top + shown, menu.matches.len());
+            lines.push(format!(
+                "{}{}",
+                " ".repeat(indent),
+                trim_text(&count, max_width - indent).0
+            ));
+        }
+        lines
     }
 
     fn draw_line(&mut self, prompt: &str, text: &[char], pos: usize, below: &[String]) {
@@ -544,11 +677,129 @@ impl<'a> Tty<'a> {
     }
 }
 
+/// How many completions the menu shows at once.
+pub const MENU_ROWS: usize = 6;
+
+/// The completion menu of a line prompt: prompt_toolkit's `CompleteState`.
+struct Menu {
+    /// Where the word being completed starts (index into the text).
+    start: usize,
+    /// The word as typed, put back when the choice goes past either end.
+    typed: Vec<char>,
+    /// Indexes into the prompt's completions.
+    matches: Vec<usize>,
+    /// The completion in the word's place, if any.
+    selected: Option<usize>,
+}
+
+impl Menu {
+    /// The menu for the word before the cursor, or none when nothing matches or the only
+    /// match is the word itself (prompt_toolkit drops a completion that does nothing).
+    fn open(line: &Line<'_>, text: &[char], pos: usize) -> Option<Menu> {
+        let start = word_start(text, pos);
+        let word: String = text[start..pos].iter().collect();
+        let matches: Vec<usize> = line
+            .completions
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.text.starts_with(&word))
+            .map(|(i, _)| i)
+            .collect();
+        match matches.as_slice() {
+            [] => None,
+            [only] if line.completions[*only].text == word => None,
+            _ => Some(Menu {
+                start,
+                typed: text[start..pos].to_vec(),
+                matches,
+                selected: None,
+            }),
+        }
+    }
+
+    /// The next (or previous) choice: none, then each match in turn, then none again.
+    fn step(&mut self, forward: bool) {
+        let count = self.matches.len();
+        self.selected = match (self.selected, forward) {
+            (None, true) => Some(0),
+            (Some(i), true) if i + 1 < count => Some(i + 1),
+            (None, false) => Some(count - 1),
+            (Some(i), false) if i > 0 => Some(i - 1),
+            _ => None,
+        };
+    }
+
+    /// Puts the choice (or the word as typed) in the word's place, the cursor after it.
+    fn apply(&self, line: &Line<'_>, text: &mut Vec<char>, pos: &mut usize) {
+        let replacement: Vec<char> = match self.selected {
+            Some(i) => line.completions[self.matches[i]].text.chars().collect(),
+            None => self.typed.clone(),
+        };
+        let end = *pos;
+        let len = replacement.len();
+        text.splice(self.start..end, replacement);
+        *pos = self.start + len;
+    }
+}
+
+/// Where the word before the cursor starts: the run of non-blanks ending there (v2's
+/// `WordCompleter(pattern=r'\S+')`).
+fn word_start(text: &[char], pos: usize) -> usize {
+    let mut start = pos;
+    while start > 0 && !text[start - 1].is_whitespace() {
+        start -= 1;
+    }
+    start
+}
+
+/// Tab with no menu open (prompt_toolkit's `start_completion(insert_common_part=True)`):
+/// the only match, or what all matches share beyond the word, goes in; the menu opens
+/// when more than one match remains.
+fn start_completion(line: &Line<'_>, text: &mut Vec<char>, pos: &mut usize) -> Option<Menu> {
+    let menu = Menu::open(line, text, *pos)?;
+    let candidates: Vec<&str> = menu
+        .matches
+        .iter()
+        .map(|&i| line.completions[i].text.as_str())
+        .collect();
+    let typed: String = menu.typed.iter().collect();
+    let common = common_prefix(&candidates);
+    if common.len() > typed.len() {
+        let tail: Vec<char> = common[typed.len()..].chars().collect();
+        let len = tail.len();
+        text.splice(*pos..*pos, tail);
+        *pos += len;
+        if candidates.len() == 1 {
+            return None;
+        }
+        return Menu::open(line, text, *pos);
+    }
+    Some(menu)
+}
+
+/// The longest prefix every candidate shares.
+fn common_prefix<'s>(candidates: &[&'s str]) -> &'s str {
+    let Some(first) = candidates.first() else {
+        return "";
+    };
+    let mut prefix: &str = first;
+    for other in &candidates[1..] {
+        let common = prefix
+            .char_indices()
+            .zip(other.chars())
+            .take_while(|((_, a), b)| a == b)
+            .last()
+            .map_or(0, |((i, a), _)| i + a.len_utf8());
+        prefix = &prefix[..common];
+    }
+    prefix
+}
+
 /// v2's session-name toolbar: while the text names an existing session, a full-width rule,
 /// `Configuration for SSO session: NAME` in bold, and the session's keys as Python's
-/// `json.dumps(indent=2)`.
+/// `json.dumps(config, indent=2)` prints them (non-ASCII escaped).
 pub fn session_toolbar<'a>(
-    sessions: &'a indexmap::IndexMap<String, Vec<(String, String)>>,
+    sessions: &'a indexmap::IndexMap<String, serde_json::Value>,
     width: usize,
     bold: bool,
 ) -> Toolbar<'a> {
@@ -564,20 +815,11 @@ pub fn session_toolbar<'a>(
             },
             String::new(),
         ];
-        if keys.is_empty() {
-            lines.push("{}".to_owned());
-        } else {
-            lines.push("{".to_owned());
-            for (i, (key, value)) in keys.iter().enumerate() {
-                let comma = if i + 1 < keys.len() { "," } else { "" };
-                lines.push(format!(
-                    "  {}: {}{comma}",
-                    serde_json::Value::from(key.as_str()),
-                    serde_json::Value::from(value.as_str())
-                ));
-            }
-            lines.push("}".to_owned());
-        }
+        lines.extend(
+            crate::python::json_dumps_indented(keys, 2, true)
+                .split('\n')
+                .map(str::to_owned),
+        );
         Some(lines)
     })
 }
@@ -608,24 +850,6 @@ fn trim_text(text: &str, max_width: usize) -> (String, usize) {
     }
     let width = width_of(&trimmed);
     (trimmed, width)
-}
-
-/// Tab completion: the one candidate starting with `typed`, or the longest prefix the
-/// candidates share beyond it.
-fn complete(typed: &str, candidates: &[String]) -> Option<String> {
-    let matching: Vec<&String> = candidates.iter().filter(|c| c.starts_with(typed)).collect();
-    let first = matching.first()?;
-    let mut prefix: &str = first;
-    for other in &matching[1..] {
-        let common = prefix
-            .char_indices()
-            .zip(other.chars())
-            .take_while(|((_, a), b)| a == b)
-            .last()
-            .map_or(0, |((i, a), _)| i + a.len_utf8());
-        prefix = &prefix[..common];
-    }
-    (prefix.len() > typed.len()).then(|| prefix.to_owned())
 }
 
 #[cfg(test)]
@@ -753,21 +977,114 @@ mod tests {
     }
 
     #[test]
-    fn editing_keys_and_completion() {
+    fn editing_keys() {
         let c = ctx();
-        let mut keys = typed("us-");
-        keys.extend([Key::Tab]);
-        keys.extend(typed("2"));
-        keys.extend([Key::ArrowLeft, Key::Backspace, Key::End, Key::Enter]);
+        let mut keys = typed("us-east2");
+        keys.extend([Key::ArrowLeft, Key::Char('-'), Key::End, Key::Backspace]);
+        keys.extend(typed("1"));
+        keys.extend([Key::Home, Key::Del, Key::Char('U'), Key::Enter]);
         let mut t = tty(&c, &keys);
-        let line = Line::bracketed("SSO region", None, Check::Required).completions(vec![
+        let line = Line::bracketed("SSO region", None, Check::Required);
+        assert_eq!(t.ask(&line).unwrap().as_deref(), Some("Us-east-1"));
+    }
+
+    fn regions() -> Line<'static> {
+        Line::bracketed("SSO region", None, Check::Required).completions(vec![
             "us-east-1".into(),
             "us-east-2".into(),
             "eu-west-1".into(),
-        ]);
-        // Tab completes the shared prefix `us-east-`; `2` is typed; Left then Backspace
-        // removes the `-` before it.
-        assert_eq!(t.ask(&line).unwrap().as_deref(), Some("us-east2"));
+        ])
+    }
+
+    #[test]
+    fn tab_and_arrows_walk_the_menu_typing_opened() {
+        let c = ctx();
+        // `us-` opens the menu; Tab takes the first match, Tab the second, Tab goes back to
+        // the word as typed, Up to the last match.
+        let mut keys = typed("us-");
+        keys.extend([Key::Tab, Key::Tab, Key::Tab, Key::ArrowUp, Key::Enter]);
+        let mut t = tty(&c, &keys);
+        assert_eq!(t.ask(&regions()).unwrap().as_deref(), Some("us-east-2"));
+        let mut keys = typed("us-");
+        keys.extend([Key::BackTab, Key::BackTab, Key::ArrowDown, Key::Enter]);
+        let mut t = tty(&c, &keys);
+        assert_eq!(t.ask(&regions()).unwrap().as_deref(), Some("us-east-2"));
+    }
+
+    #[test]
+    fn tab_with_no_menu_inserts_the_shared_part() {
+        let c = ctx();
+        // Backspace closes the menu; Tab then inserts `east-` (shared by both matches) and
+        // opens the menu, whose first Tab takes `us-east-1`.
+        let mut keys = typed("us-x");
+        keys.extend([Key::Backspace, Key::Tab, Key::Tab, Key::Enter]);
+        let mut t = tty(&c, &keys);
+        assert_eq!(t.ask(&regions()).unwrap().as_deref(), Some("us-east-1"));
+        // The only match goes in whole.
+        let mut keys = typed("eu-x");
+        keys.extend([Key::Backspace, Key::Tab, Key::Enter]);
+        let mut t = tty(&c, &keys);
+        assert_eq!(t.ask(&regions()).unwrap().as_deref(), Some("eu-west-1"));
+        // Up and Down do nothing without a menu.
+        let mut keys = typed("eu-x");
+        keys.extend([Key::Backspace, Key::ArrowDown, Key::ArrowUp, Key::Enter]);
+        let mut t = tty(&c, &keys);
+        assert_eq!(t.ask(&regions()).unwrap().as_deref(), Some("eu-"));
+    }
+
+    #[test]
+    fn only_the_word_before_the_cursor_is_completed() {
+        let c = ctx();
+        let line = Line::bracketed("SSO registration scopes", None, Check::Scopes)
+            .with_completions(vec![
+                Completion::described("sso:account:access", "Grants access"),
+                Completion::described("other:scope", "Used in SSO sessions: a"),
+            ]);
+        let mut keys = typed("sso:account:access, o");
+        keys.extend([Key::Tab, Key::Enter]);
+        let mut t = tty(&c, &keys);
+        assert_eq!(
+            t.ask(&line).unwrap().as_deref(),
+            Some("sso:account:access, other:scope")
+        );
+        let drawn = t.ctx.take_stdout();
+        // The menu under the word being completed, with the description.
+        let before_tab = drawn.rfind("\r\x1b[J").unwrap();
+        let frames: Vec<&str> = drawn.split("\r\x1b[J").collect();
+        let typed_o = frames[frames.len() - 3];
+        // The row would not fit under the word, so it moves left to end before column 80.
+        assert_eq!(
+            screen(&format!("\r\x1b[J{typed_o}")),
+            format!(
+                "SSO registration scopes [None]: sso:account:access, o\n{}other:scope  Used in SSO sessions: a",
+                " ".repeat(43)
+            )
+        );
+        assert_eq!(
+            screen(&drawn[before_tab..]),
+            "SSO registration scopes [None]: sso:account:access, other:scope"
+        );
+    }
+
+    #[test]
+    fn the_menu_scrolls_and_counts_what_it_hides() {
+        let c = ctx();
+        let line = Line::bracketed("Name", None, Check::Any)
+            .completions((1..=9).map(|i| format!("n{i}")).collect());
+        let mut keys = typed("n");
+        keys.extend([Key::ArrowUp, Key::CtrlC]);
+        let mut t = tty(&c, &keys);
+        assert!(t.ask(&line).is_err());
+        let drawn = t.ctx.take_stdout();
+        let frames: Vec<&str> = drawn.split("\r\x1b[J").collect();
+        assert_eq!(
+            screen(&format!("\r\x1b[J{}", frames[2])),
+            "Name [None]: n\n             n1\n             n2\n             n3\n             n4\n             n5\n             n6\n             (1-6 of 9)"
+        );
+        assert_eq!(
+            screen(&format!("\r\x1b[J{}", frames[3])),
+            "Name [None]: n9\n             n4\n             n5\n             n6\n             n7\n             n8\n           > n9\n             (4-9 of 9)"
+        );
     }
 
     #[test]
@@ -887,11 +1204,31 @@ mod tests {
     }
 
     #[test]
-    fn completion_prefix() {
-        let c = |t: &str| complete(t, &["json".into(), "text".into(), "table".into()]);
-        assert_eq!(c("j").as_deref(), Some("json"));
-        assert_eq!(c("t"), None);
-        assert_eq!(c("ta").as_deref(), Some("table"));
-        assert_eq!(c("x"), None);
+    fn shared_prefix() {
+        assert_eq!(common_prefix(&["json", "jsonl"]), "json");
+        assert_eq!(common_prefix(&["text", "table"]), "t");
+        assert_eq!(common_prefix(&["é1", "é2"]), "é");
+        assert_eq!(common_prefix(&[]), "");
+    }
+
+    #[test]
+    fn toolbar_json_is_pythons() {
+        let sessions: indexmap::IndexMap<String, serde_json::Value> = [(
+            "s".to_owned(),
+            serde_json::json!({
+                "sso_start_url": "https://ex\u{e4}mple.com/\u{1F600}",
+                "s3": {"a": "b\u{e9}", "c": "\u{7f}"},
+                "x": {},
+            }),
+        )]
+        .into_iter()
+        .collect();
+        let toolbar = session_toolbar(&sessions, 4, false);
+        assert_eq!(toolbar("t"), None);
+        // Python: json.dumps(config, indent=2).
+        assert_eq!(
+            toolbar("s").unwrap().join("\n"),
+            "\u{2500}\u{2500}\u{2500}\u{2500}\nConfiguration for SSO session: s\n\n{\n  \"sso_start_url\": \"https://ex\\u00e4mple.com/\\ud83d\\ude00\",\n  \"s3\": {\n    \"a\": \"b\\u00e9\",\n    \"c\": \"\\u007f\"\n  },\n  \"x\": {}\n}"
+        );
     }
 }

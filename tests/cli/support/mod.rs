@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod pty;
+pub mod vanity;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
