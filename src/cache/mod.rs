@@ -62,22 +62,23 @@ pub fn write_atomic_with_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<()
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
+        // Errors name the file the user knows, not the temp file.
         let mut file = options
             .open(&temp)
-            .map_err(|e| Error::io("create", &temp, e))?;
+            .map_err(|e| Error::io("write", path, e))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             if mode != 0o600 {
                 file.set_permissions(std::fs::Permissions::from_mode(mode))
-                    .map_err(|e| Error::io("write", &temp, e))?;
+                    .map_err(|e| Error::io("write", path, e))?;
             }
         }
         #[cfg(not(unix))]
         let _ = mode;
         file.write_all(bytes)
             .and_then(|()| file.sync_all())
-            .map_err(|e| Error::io("write", &temp, e))?;
+            .map_err(|e| Error::io("write", path, e))?;
         std::fs::rename(&temp, path).map_err(|e| Error::io("write", path, e))
     })();
     if result.is_err() {
@@ -140,5 +141,20 @@ mod tests {
             std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
             1
         );
+    }
+
+    /// A directory where nothing can be created, even by root (procfs): the error names the
+    /// file being written, not the temp file beside it.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_failed_write_names_the_target_file() {
+        let target = Path::new("/proc/awsso-cache-test.json");
+        let err = write_atomic(target, b"{}").unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.starts_with("Unable to write /proc/awsso-cache-test.json: "),
+            "{message}"
+        );
+        assert_eq!(err.exit_code(), 255);
     }
 }
