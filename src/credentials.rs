@@ -538,12 +538,13 @@ impl<'a> Resolver<'a> {
         let http = self.http().map_err(fetch_phase)?;
         let portal = PortalClient {
             http,
-            endpoint: http::endpoint(
+            endpoint: http::checked_endpoint(
                 self.ctx,
                 Service::Sso,
                 &sso.sso_region,
                 self.endpoint_config(),
-            ),
+            )
+            .map_err(fetch_phase)?,
         };
         let fetched = portal
             .get_role_credentials(self.ctx, &token, &sso.account_id, &sso.role_name)
@@ -591,12 +592,12 @@ impl<'a> Resolver<'a> {
         let http = self.http()?;
         let oidc = OidcClient {
             http,
-            endpoint: http::endpoint(
+            endpoint: http::checked_endpoint(
                 self.ctx,
                 Service::SsoOidc,
                 &sso.sso_region,
                 self.endpoint_config(),
-            ),
+            )?,
         };
         Ok(sso_token::sso_token(self.ctx, &oidc, &target)
             .await?
@@ -662,7 +663,8 @@ impl<'a> Resolver<'a> {
                     self.ctx,
                     self.region.as_deref(),
                     self.endpoint_config(),
-                ),
+                )
+                .map_err(fetch_phase)?,
             };
             let params = AssumeRoleParams {
                 role_arn: role.role_arn.clone(),

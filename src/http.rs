@@ -59,6 +59,39 @@ pub struct EndpointConfig<'a> {
     pub config: Option<&'a AwsConfig>,
 }
 
+/// botocore's `validate_region_name`, run whenever it creates a client: a region is a DNS
+/// label (letters, digits, `-`; at most 63; not all digits; no `-` at either end). Checked
+/// before the region goes into a host name, so a region such as `x@evil.example#` (from a
+/// config or a cache file) cannot send a token to another host.
+pub fn validate_region(region: &str) -> Result<()> {
+    let all_digits = !region.is_empty() && region.bytes().all(|b| b.is_ascii_digit());
+    let valid = region.len() <= 63
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !all_digits
+        && !region.starts_with('-')
+        && !region.ends_with('-');
+    if valid {
+        return Ok(());
+    }
+    Err(Error::Other(format!(
+        "Provided region_name '{region}' doesn't match a supported format."
+    )))
+}
+
+/// [`endpoint`] for a client in `region`, after botocore's region check
+/// ([`validate_region`]), which applies even when an endpoint URL is configured.
+pub fn checked_endpoint(
+    ctx: &Context,
+    service: Service,
+    region: &str,
+    cfg: EndpointConfig<'_>,
+) -> Result<String> {
+    validate_region(region)?;
+    Ok(endpoint(ctx, service, region, cfg))
+}
+
 /// The base URL (no trailing `/`) for `service` in `region`, in botocore's order: explicit
 /// flag, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's `[services]` entry,
 /// the profile's `endpoint_url`, then the region's AWS host.
@@ -558,6 +591,38 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 mod tests {
     use super::*;
     use crate::context::Env;
+
+    #[test]
+    fn regions_are_dns_labels_as_botocore_checks() {
+        for good in [
+            "us-east-1",
+            "eu-west-1",
+            "aws-global",
+            "a",
+            "",
+            "x1",
+            &"a".repeat(63),
+        ] {
+            assert!(validate_region(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "x@evil.example#",
+            "us-east-1/../x",
+            "bad region",
+            "-us",
+            "us-",
+            "12345",
+            "us.east",
+            &"a".repeat(64),
+        ] {
+            let err = validate_region(bad).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("Provided region_name '{bad}' doesn't match a supported format.")
+            );
+            assert_eq!(err.exit_code(), 255);
+        }
+    }
 
     fn ctx(vars: &[(&str, &str)]) -> Context {
         Context::for_tests(

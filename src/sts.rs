@@ -27,17 +27,17 @@ pub struct StsEndpoint {
 
 impl StsEndpoint {
     /// The endpoint for the client `region` (None: the global endpoint, signed us-east-1).
-    pub fn resolve(ctx: &Context, region: Option<&str>, cfg: EndpointConfig<'_>) -> Self {
+    pub fn resolve(ctx: &Context, region: Option<&str>, cfg: EndpointConfig<'_>) -> Result<Self> {
         let region = region.unwrap_or("aws-global");
         let signing_region = if region == "aws-global" {
             "us-east-1"
         } else {
             region
         };
-        StsEndpoint {
-            url: http::endpoint(ctx, Service::Sts, region, cfg),
+        Ok(StsEndpoint {
+            url: http::checked_endpoint(ctx, Service::Sts, region, cfg)?,
             signing_region: signing_region.to_owned(),
-        }
+        })
     }
 }
 
@@ -588,17 +588,17 @@ mod tests {
     #[test]
     fn endpoints_follow_region() {
         let ctx = Context::for_tests(Env::default(), SystemTime::UNIX_EPOCH);
-        let none = StsEndpoint::resolve(&ctx, None, EndpointConfig::default());
+        let none = StsEndpoint::resolve(&ctx, None, EndpointConfig::default()).unwrap();
         assert_eq!(none.url, "https://sts.amazonaws.com");
         assert_eq!(none.signing_region, "us-east-1");
-        let eu = StsEndpoint::resolve(&ctx, Some("eu-west-1"), EndpointConfig::default());
+        let eu = StsEndpoint::resolve(&ctx, Some("eu-west-1"), EndpointConfig::default()).unwrap();
         assert_eq!(eu.url, "https://sts.eu-west-1.amazonaws.com");
         assert_eq!(eu.signing_region, "eu-west-1");
         let ctx = Context::for_tests(
             Env::from_pairs([("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9/")]),
             SystemTime::UNIX_EPOCH,
         );
-        let local = StsEndpoint::resolve(&ctx, None, EndpointConfig::default());
+        let local = StsEndpoint::resolve(&ctx, None, EndpointConfig::default()).unwrap();
         assert_eq!(local.url, "http://127.0.0.1:9");
         assert_eq!(local.signing_region, "us-east-1");
     }

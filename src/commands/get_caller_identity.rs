@@ -30,7 +30,7 @@ pub fn run(ctx: &Context, global: &GlobalArgs) -> Result<()> {
             profile: Some(&profile),
             config: Some(&files.config),
         },
-    );
+    )?;
     let runtime = crate::http::runtime()?;
     let identity = runtime.block_on(async {
         let credentials = resolver.resolve().await?.ok_or(Error::NoCredentials)?;

@@ -79,7 +79,7 @@ async fn log_in(
         if let Some(token) = refreshable {
             let oidc = OidcClient {
                 http,
-                endpoint: http::endpoint(ctx, Service::SsoOidc, &target.region, endpoints),
+                endpoint: http::checked_endpoint(ctx, Service::SsoOidc, &target.region, endpoints)?,
             };
             match sso_token::refresh_token(ctx, &oidc, target, token).await {
                 Ok(_) => {
@@ -146,10 +146,11 @@ async fn sign_out(
     endpoints: EndpointConfig<'_>,
 ) {
     let region = token.region.as_deref().unwrap_or(&target.region);
-    let portal = PortalClient {
-        http,
-        endpoint: http::endpoint(ctx, Service::Sso, region, endpoints),
+    let endpoint = match http::checked_endpoint(ctx, Service::Sso, region, endpoints) {
+        Ok(endpoint) => endpoint,
+        Err(e) => return ctx_debug!(ctx, "Not signing out the cached token: {e}"),
     };
+    let portal = PortalClient { http, endpoint };
     if let Err(e) = portal.logout(ctx, &token.access_token).await {
         ctx_debug!(ctx, "Logout of the cached token failed: {e}");
     }

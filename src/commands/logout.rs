@@ -270,12 +270,13 @@ fn sign_out_at_portal(ctx: &Context, global: &GlobalArgs, tokens: &[CachedToken]
     let failures = runtime.block_on(async {
         let permits = tokio::sync::Semaphore::new(MAX_CONCURRENT_LOGOUTS);
         let calls = calls.iter().map(|(token, region)| {
-            let client = PortalClient {
-                http: &http,
-                endpoint: http::endpoint(ctx, Service::Sso, region, endpoint_config),
-            };
-            let permits = &permits;
+            let endpoint = http::checked_endpoint(ctx, Service::Sso, region, endpoint_config);
+            let (permits, http) = (&permits, &http);
             async move {
+                let client = PortalClient {
+                    http,
+                    endpoint: endpoint?,
+                };
                 let _permit = permits.acquire().await.ok();
                 client.logout(ctx, token).await
             }

@@ -37,7 +37,7 @@ pub fn list_accounts(ctx: &Context, global: &GlobalArgs, args: &ListAccountsArgs
     let call = loaded.resolve(ctx, global, &args.token)?;
     paging.validate()?;
     let http = call.http(ctx, global)?;
-    let client = &call.client(ctx, global, &http);
+    let client = &call.client(ctx, global, &http)?;
     let response = http::runtime()?.block_on(async {
         let access_token = &call.access_token(ctx, &http).await?;
         paginate(&LIST_ACCOUNTS, &paging, |token, size| async move {
@@ -62,7 +62,7 @@ pub fn list_account_roles(
     paging.validate()?;
     let account_id = args.account_id.as_deref().unwrap_or_default();
     let http = call.http(ctx, global)?;
-    let client = &call.client(ctx, global, &http);
+    let client = &call.client(ctx, global, &http)?;
     let response = http::runtime()?.block_on(async {
         let access_token = &call.access_token(ctx, &http).await?;
         paginate(&LIST_ACCOUNT_ROLES, &paging, |token, size| async move {
@@ -91,7 +91,7 @@ pub fn get_role_credentials(
         &args.token,
     )?;
     let http = call.http(ctx, global)?;
-    let client = call.client(ctx, global, &http);
+    let client = call.client(ctx, global, &http)?;
     let credentials = http::runtime()?.block_on(async {
         let access_token = call.access_token(ctx, &http).await?;
         client
@@ -222,7 +222,7 @@ impl Invocation {
             TokenSource::Cached(target) => {
                 let oidc = OidcClient {
                     http,
-                    endpoint: http::endpoint(
+                    endpoint: http::checked_endpoint(
                         ctx,
                         Service::SsoOidc,
                         &target.region,
@@ -231,7 +231,7 @@ impl Invocation {
                             profile: Some(&self.profile),
                             config: Some(&self.config),
                         },
-                    ),
+                    )?,
                 };
                 Ok(sso_token::sso_token(ctx, &oidc, target).await?.access_token)
             }
@@ -248,8 +248,8 @@ impl Invocation {
         ctx: &Context,
         global: &GlobalArgs,
         http: &'a HttpClient,
-    ) -> PortalClient<'a> {
-        let endpoint = http::endpoint(
+    ) -> Result<PortalClient<'a>> {
+        let endpoint = http::checked_endpoint(
             ctx,
             Service::Sso,
             &self.region,
@@ -258,8 +258,8 @@ impl Invocation {
                 profile: Some(&self.profile),
                 config: Some(&self.config),
             },
-        );
-        PortalClient { http, endpoint }
+        )?;
+        Ok(PortalClient { http, endpoint })
     }
 
     fn show(

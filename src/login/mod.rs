@@ -147,7 +147,7 @@ async fn fetch_resolved(
         .unwrap_or_else(|| target.region.clone());
     let oidc = OidcClient {
         http,
-        endpoint: http::endpoint(ctx, Service::SsoOidc, &region, endpoints),
+        endpoint: http::checked_endpoint(ctx, Service::SsoOidc, &region, endpoints)?,
     };
     let flow = Flow {
         ctx,

@@ -520,6 +520,34 @@ fn a_directory_in_place_of_the_config_files_is_an_empty_config() {
     assert!(emu.request_lines().is_empty());
 }
 
+/// botocore checks the client region before it resolves credentials, and a region never
+/// becomes part of a host name unchecked (an SSO profile's `sso_region` sends the token).
+#[test]
+fn regions_that_are_not_regions_are_refused_before_any_call() {
+    let (emu, sandbox) = setup(Options::default());
+    write_token(&sandbox, &emu, "corp", START_URL, TimeDelta::hours(8));
+    emu.clear_requests();
+    sandbox
+        .run(&["sts", "get-caller-identity", "--profile", "ci", "--region", "bad region"])
+        .assert(
+            255,
+            "",
+            "\nawsso: [ERROR]: Provided region_name 'bad region' doesn't match a supported format.\n",
+        );
+    sandbox.config(&CONFIG.replace(
+        "sso_region = us-east-1\nsso_registration_scopes",
+        "sso_region = x@evil.example#\nsso_registration_scopes",
+    ));
+    sandbox
+        .run(&["sts", "get-caller-identity", "--profile", "dev"])
+        .assert(
+            255,
+            "",
+            "\nawsso: [ERROR]: Provided region_name 'x@evil.example#' doesn't match a supported format.\n",
+        );
+    assert!(emu.request_lines().is_empty());
+}
+
 #[test]
 fn missing_profile_is_255() {
     let (_emu, sandbox) = setup(Options::default());

@@ -273,6 +273,33 @@ fn logout_without_a_reachable_portal_still_signs_out_here() {
     assert_eq!(Sandbox::list_dir(&sb.cli_cache_dir()), Vec::<String>::new());
 }
 
+/// A token file whose `region` is not a region (botocore's `validate_region_name`) is not
+/// signed out at the portal: `x@HOST#` would make `portal.sso.x@HOST#.amazonaws.com`, a URL
+/// whose host is HOST, and the bearer token would go there. It is still removed here.
+#[test]
+fn logout_never_sends_a_token_to_a_host_named_by_its_region() {
+    let sb = Sandbox::new();
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let region = format!("x@{}#", listener.local_addr().unwrap());
+    write_file(
+        &sb.sso_cache_dir().join("hostile.json"),
+        &format!(
+            "{{\"startUrl\": \"{START_URL}\", \"region\": \"{region}\", \"accessToken\": \"t1\", \"expiresAt\": \"2099-01-01T00:00:00Z\"}}"
+        ),
+    );
+    sb.run(&["sso", "logout"]).assert(
+        0,
+        "",
+        &format!("awsso: [WARNING]: Unable to sign out 1 SSO token at the portal (Provided region_name '{region}' doesn't match a supported format.); removed from this machine anyway.\n"),
+    );
+    assert!(
+        listener.accept().is_err(),
+        "no connection to the region's host"
+    );
+    assert_eq!(Sandbox::list_dir(&sb.sso_cache_dir()), Vec::<String>::new());
+}
+
 #[test]
 fn logout_with_nothing_cached_says_nothing() {
     let sb = Sandbox::new();
@@ -572,6 +599,26 @@ fn no_region_is_v2s_no_region_error() {
         "",
         "\nawsso: [ERROR]: An error occurred (NoRegion): You must specify a region. You can also configure your region by running \"awsso configure\".\n",
     );
+}
+
+#[test]
+fn a_region_that_is_not_a_region_is_refused_before_any_call() {
+    let (emu, sb, token) = portal_sandbox();
+    emu.clear_requests();
+    sb.run(&[
+        "sso",
+        "list-accounts",
+        "--access-token",
+        &token,
+        "--region",
+        "us-east-1/../x",
+    ])
+    .assert(
+        255,
+        "",
+        "\nawsso: [ERROR]: Provided region_name 'us-east-1/../x' doesn't match a supported format.\n",
+    );
+    assert!(emu.request_lines().is_empty());
 }
 
 #[test]
