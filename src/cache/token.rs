@@ -300,7 +300,18 @@ fn load<T>(path: &Path, parse: impl FnOnce(&[u8]) -> Result<T, ParseError>) -> L
             Ok(value) => Loaded::Found(value),
             Err(e) => Loaded::Invalid(e.to_string()),
         },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Loaded::Missing,
+        // botocore asks `os.path.isfile` first: no regular file there (nothing, a directory
+        // in its place, or a cache "directory" that is a file) is a missing token.
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound
+                    | std::io::ErrorKind::NotADirectory
+                    | std::io::ErrorKind::IsADirectory
+            ) =>
+        {
+            Loaded::Missing
+        }
         Err(e) => Loaded::Invalid(e.to_string()),
     }
 }

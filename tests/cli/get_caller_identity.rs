@@ -264,6 +264,23 @@ fn missing_token_names_the_session() {
     assert!(emu.request_lines().is_empty());
 }
 
+/// No regular file where the token would be (a file in place of the cache directory, a
+/// directory in place of the token file) is a missing token, as botocore's `isfile` check.
+#[test]
+fn no_token_file_in_a_broken_cache_is_a_missing_token() {
+    let (_emu, sandbox) = setup(Options::default());
+    let missing = "\nawsso: [ERROR]: Error loading SSO Token: Token for corp does not exist\n";
+    std::fs::create_dir_all(token_path(&sandbox, "corp")).unwrap();
+    sandbox
+        .run(&["sts", "get-caller-identity", "--profile", "dev"])
+        .assert(255, "", missing);
+    std::fs::remove_dir_all(sandbox.sso_cache_dir()).unwrap();
+    write_file(&sandbox.sso_cache_dir(), "not a directory");
+    sandbox
+        .run(&["sts", "get-caller-identity", "--profile", "dev"])
+        .assert(255, "", missing);
+}
+
 #[test]
 fn expired_session_token_that_cannot_be_refreshed_names_the_login_command() {
     let (emu, sandbox) = setup(Options::default());
