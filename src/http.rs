@@ -95,7 +95,7 @@ pub fn checked_endpoint(
 /// The base URL (no trailing `/`) for `service` in `region`, in botocore's order: explicit
 /// flag, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's `[services]` entry,
 /// the profile's `endpoint_url`, then the region's AWS host.
-pub fn endpoint(ctx: &Context, service: Service, region: &str, cfg: EndpointConfig<'_>) -> String {
+fn endpoint(ctx: &Context, service: Service, region: &str, cfg: EndpointConfig<'_>) -> String {
     let configured = cfg.flag.map(str::to_owned).or_else(|| {
         let ignore = ctx
             .env

@@ -1376,3 +1376,36 @@ fn profile_naming_an_existing_static_key_profile_gets_sso_keys_added() {
         format!("{config}sso_session = my-sso\nsso_account_id = 111122223333\nsso_role_name = ReadOnlyAccess\n[sso-session my-sso]\nsso_start_url = {START_URL}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n")
     );
 }
+
+#[test]
+fn a_session_region_that_is_not_a_region_never_becomes_a_portal_host() {
+    let emu = emulator(None);
+    let sandbox = sandbox_for(&emu, EXISTING);
+    configure_dev_with_flags(&sandbox);
+    // The session keeps its cached token, but its region is now something that would
+    // turn `portal.sso.{region}.amazonaws.com` into another host.
+    let hostile =
+        read_config(&sandbox).replace("sso_region = us-east-1", "sso_region = x@evil.example#");
+    sandbox.config(&hostile);
+    emu.clear_requests();
+    sandbox
+        .run(&[
+            "configure",
+            "sso",
+            "--profile",
+            "other",
+            "--sso-session",
+            "my-sso",
+            "--account-id",
+            "111122223333",
+            "--role-name",
+            "AdministratorAccess",
+        ])
+        .assert(
+            255,
+            "",
+            "\nawsso: [ERROR]: Provided region_name 'x@evil.example#' doesn't match a supported format.\n",
+        );
+    assert_eq!(read_config(&sandbox), hostile);
+    assert_eq!(emu.request_lines(), Vec::<String>::new());
+}

@@ -24,7 +24,12 @@ impl Lists {
         let transport = settings::transport(ctx, global, &empty);
         Ok(Lists {
             http: HttpClient::new(ctx, &transport, None)?,
-            endpoint: http::endpoint(ctx, Service::Sso, sso_region, EndpointConfig::default()),
+            endpoint: http::checked_endpoint(
+                ctx,
+                Service::Sso,
+                sso_region,
+                EndpointConfig::default(),
+            )?,
         })
     }
 
