@@ -212,6 +212,14 @@ pub async fn sso_token(
         return Ok(token);
     }
     if token.expires_within_refresh_window(now) && token.is_refreshable(now) {
+        // Refresh tokens are single use: of two awsso processes refreshing at once, one
+        // would fail. Holding the token file's lock serialises them; the second then finds
+        // the token the first one cached.
+        let _lock = lock_token_file(ctx, target).await;
+        if let Some(fresh) = refreshed_elsewhere(ctx, target, &token) {
+            ctx_debug!(ctx, "Using the SSO token another process refreshed");
+            return Ok(fresh);
+        }
         match refresh_token(ctx, oidc, target, &token).await {
             Ok(fresh) => return Ok(fresh),
             Err(e) => {
@@ -233,6 +241,33 @@ pub async fn sso_token(
         return Err(refresh_failed_error(target));
     }
     Ok(token)
+}
+
+/// How long a refresh waits for another process's refresh of the same token before it goes
+/// ahead on its own: longer than one refresh takes, short enough never to look hung.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// An exclusive advisory lock on the token file, held while this process refreshes it.
+/// The lock is on the file's inode, and the cache is replaced by rename, so a process that
+/// opened the file before the rename waits for the lock and then reads the new file by its
+/// path, and one that opens it after sees the new file at once. `None` (refresh unlocked,
+/// as botocore always does) when the file can't be opened or the wait runs out.
+async fn lock_token_file(ctx: &Context, target: &LoginTarget) -> Option<std::fs::File> {
+    let path = token::cache_path(&ctx.paths.sso_cache_dir, &target.token_key());
+    let file = std::fs::File::open(&path).ok()?;
+    let deadline = tokio::time::Instant::now() + LOCK_WAIT;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Some(file),
+            Err(std::fs::TryLockError::WouldBlock) if tokio::time::Instant::now() < deadline => {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            Err(e) => {
+                ctx_debug!(ctx, "Refreshing the SSO token without a lock: {e}");
+                return None;
+            }
+        }
+    }
 }
 
 /// After a failed refresh: did another process (a parallel awsso, the AWS CLI) refresh the

@@ -325,6 +325,48 @@ fn a_refresh_lost_to_a_parallel_process_uses_its_token() {
         .assert(0, &sso_json("AdministratorAccess"), "");
 }
 
+/// Many processes find the same token due for a refresh at once (a shell prompt in several
+/// terminals): the token file's lock lets one refresh it, and the others use what it cached.
+/// Refresh tokens are single use, so without the lock most of them would fail.
+#[test]
+fn parallel_refreshes_of_one_token_make_one_refresh_call() {
+    // Refreshed tokens live 20 minutes: outside the 15-minute window, so one refresh is
+    // enough for everyone.
+    let (emu, sandbox) = setup(Options::default().token_ttl(std::time::Duration::from_secs(1200)));
+    let session = emu.sign_in_for_tests();
+    let due = chrono::Utc::now() + TimeDelta::minutes(5);
+    write_file(
+        &token_path(&sandbox, "corp"),
+        &format!(
+            r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "{}", "expiresAt": "{}", "clientId": "{}", "clientSecret": "{}", "registrationExpiresAt": "2099-01-01T00:00:00Z", "refreshToken": "{}"}}"#,
+            session.access_token,
+            due.format("%Y-%m-%dT%H:%M:%SZ"),
+            session.client_id,
+            session.client_secret,
+            session.refresh_token
+        ),
+    );
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            let mut command = sandbox.command(&["sts", "get-caller-identity", "--profile", "dev"]);
+            command
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            command.spawn().expect("spawn awsso")
+        })
+        .collect();
+    for child in children {
+        wait_with_watchdog(child).assert(0, &sso_json("AdministratorAccess"), "");
+    }
+    let refreshes = emu
+        .request_lines()
+        .iter()
+        .filter(|line| *line == "POST /token")
+        .count();
+    assert_eq!(refreshes, 1);
+}
+
 #[test]
 fn revoked_token_is_the_expired_session_message() {
     let (emu, sandbox) = setup(Options::default());

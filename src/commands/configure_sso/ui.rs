@@ -497,7 +497,7 @@ impl<'a> Tty<'a> {
         let width = width_of(&line);
         self.paint(std::slice::from_ref(&line), (0, width));
         // `paint` already moved to a fresh row when the line filled its last row exactly.
-        if width == 0 || width % self.width != 0 {
+        if width == 0 || !width.is_multiple_of(self.width) {
             self.ctx.out("\r\n");
         }
         self.row = 0;
@@ -649,7 +649,7 @@ impl<'a> Tty<'a> {
             out.push_str(line);
             let width = width_of(line);
             let last = i + 1 == lines.len();
-            if last && width > 0 && width % cols == 0 {
+            if last && width > 0 && width.is_multiple_of(cols) {
                 // The cursor waits at the right margin; step onto the next row so its place
                 // is known whatever the terminal's wrapping rules.
                 out.push_str(" \r");
