@@ -81,6 +81,16 @@ async fn log_in(
                 http,
                 endpoint: http::checked_endpoint(ctx, Service::SsoOidc, &target.region, endpoints)?,
             };
+            // As in the token provider: one process refreshes, parallel runs wait for it
+            // and find its token.
+            let _lock = sso_token::lock_token_file(ctx, target).await;
+            if sso_token::refreshed_elsewhere(ctx, target, token).is_some() {
+                ctx.out(&format!(
+                    "Already logged into Start URL: {}\n",
+                    target.start_url
+                ));
+                return Ok(());
+            }
             match sso_token::refresh_token(ctx, &oidc, target, token).await {
                 Ok(_) => {
                     ctx.out(&format!(

@@ -844,6 +844,51 @@ fn if_needed_uses_the_token_a_parallel_run_refreshed() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), fresh);
 }
 
+/// Eight `--if-needed` runs at once on a token due for a refresh (an rc file in several new
+/// terminals): one refreshes it, the others wait for its lock and find the fresh token.
+#[test]
+fn parallel_if_needed_runs_refresh_once() {
+    let emu = Emulator::start(Options::default());
+    let home = sandbox(&emu);
+    let session = emu.sign_in_for_tests();
+    let due = chrono::Utc::now() + chrono::TimeDelta::minutes(5);
+    write_file(
+        &corp_token_path(&home),
+        &format!(
+            r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "{}", "expiresAt": "{}", "clientId": "{}", "clientSecret": "{}", "registrationExpiresAt": "2099-01-01T00:00:00Z", "refreshToken": "{}"}}"#,
+            session.access_token,
+            due.format("%Y-%m-%dT%H:%M:%SZ"),
+            session.client_id,
+            session.client_secret,
+            session.refresh_token
+        ),
+    );
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            let mut command = home.command(&["sso", "login", "--profile", "dev", "--if-needed"]);
+            command
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            command.spawn().expect("spawn awsso")
+        })
+        .collect();
+    let mut outputs: Vec<String> = children
+        .into_iter()
+        .map(|child| {
+            let output = wait_with_watchdog(child);
+            output.assert_code(0);
+            assert_eq!(output.stderr, "");
+            output.stdout
+        })
+        .collect();
+    outputs.sort();
+    let mut expected = vec![format!("Already logged into Start URL: {START_URL}\n"); 7];
+    expected.push(format!("Refreshed the token for Start URL: {START_URL}\n"));
+    assert_eq!(outputs, expected);
+    assert_eq!(emu.request_lines(), ["POST /token"]);
+}
+
 #[test]
 fn if_needed_logs_in_when_nothing_can_be_refreshed() {
     let emu = Emulator::start(Options::default().auto_approve(true));
