@@ -8,14 +8,12 @@ use crate::cli::GlobalArgs;
 use crate::config::AwsConfig;
 use crate::context::Context;
 use crate::error::Result;
-use crate::settings;
 
-pub fn run(ctx: &Context, global: &GlobalArgs) -> Result<()> {
+/// The selected profile plays no part: listing profiles is what a user does when
+/// `AWS_PROFILE` names one that isn't there, and v2 was fixed not to fail then
+/// (aws/aws-cli#5546); awsso also lists with `--profile` naming a missing one.
+pub fn run(ctx: &Context, _global: &GlobalArgs) -> Result<()> {
     let config = AwsConfig::load(ctx)?;
-    // v2 resolves the selected profile for every command (its history hook reads the
-    // scoped config), so `--profile nope` fails here too: `The config profile (nope) could
-    // not be found`.
-    settings::scoped_profile(&config, &settings::profile_choice(ctx, global))?;
     ctx.out(&render(&config));
     Ok(())
 }

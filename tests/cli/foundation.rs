@@ -293,14 +293,17 @@ fn a_named_profile_that_does_not_exist_is_an_error() {
     let mut home = Sandbox::new();
     home.config("[profile dev]\n");
     let expected = "\nawsso: [ERROR]: The config profile (nope) could not be found\n";
-    home.run(&["configure", "list-profiles", "--profile", "nope"])
+    home.run(&["sts", "get-caller-identity", "--profile", "nope"])
         .assert(255, "", expected);
     home.set_env("AWS_PROFILE", "nope");
-    home.run(&["configure", "list-profiles"])
+    home.run(&["sts", "get-caller-identity"])
         .assert(255, "", expected);
-    // The implicit default profile may be absent.
-    home.remove_env("AWS_PROFILE");
+    home.run(&["configure", "export-credentials"])
+        .assert(255, "", expected);
+    // Listing the profiles is what helps then (v2 fixed this in aws/aws-cli#5546).
     home.run(&["configure", "list-profiles"])
+        .assert(0, "dev\n", "");
+    home.run(&["configure", "list-profiles", "--profile", "nope"])
         .assert(0, "dev\n", "");
 }
 
