@@ -81,7 +81,9 @@ pub fn validate_region(region: &str) -> Result<()> {
 }
 
 /// [`endpoint`] for a client in `region`, after botocore's region check
-/// ([`validate_region`]), which applies even when an endpoint URL is configured.
+/// ([`validate_region`]), which applies even when an endpoint URL is configured, and its
+/// endpoint check: a configured URL that is not `http(s)://host...` is `Invalid endpoint:
+/// URL` (255) at once, not a connection error after retries.
 pub fn checked_endpoint(
     ctx: &Context,
     service: Service,
@@ -89,7 +91,13 @@ pub fn checked_endpoint(
     cfg: EndpointConfig<'_>,
 ) -> Result<String> {
     validate_region(region)?;
-    Ok(endpoint(ctx, service, region, cfg))
+    let url = endpoint(ctx, service, region, cfg);
+    let valid = url::Url::parse(&url)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+    if !valid {
+        return Err(Error::Other(format!("Invalid endpoint: {url}")));
+    }
+    Ok(url)
 }
 
 /// The base URL (no trailing `/`) for `service` in `region`, in botocore's order: explicit
@@ -629,6 +637,22 @@ mod tests {
             Env::from_pairs(vars.iter().copied()),
             std::time::SystemTime::UNIX_EPOCH,
         )
+    }
+
+    #[test]
+    fn configured_endpoints_must_be_urls() {
+        for bad in ["not-a-url", "ftp://x", "127.0.0.1:4566"] {
+            let c = ctx(&[("AWS_ENDPOINT_URL", bad)]);
+            let err = checked_endpoint(&c, Service::Sts, "us-east-1", EndpointConfig::default())
+                .unwrap_err();
+            assert_eq!(err.to_string(), format!("Invalid endpoint: {bad}"));
+            assert_eq!(err.exit_code(), 255);
+        }
+        let c = ctx(&[("AWS_ENDPOINT_URL", "http://127.0.0.1:4566/")]);
+        assert_eq!(
+            checked_endpoint(&c, Service::Sts, "us-east-1", EndpointConfig::default()).unwrap(),
+            "http://127.0.0.1:4566"
+        );
     }
 
     #[test]
