@@ -50,12 +50,24 @@ pub struct GlobalArgs {
     pub ca_bundle: Option<String>,
     /// The maximum socket read time in seconds. If the value is set to 0, the socket read
     /// will be blocking and not timeout. The default value is 60 seconds.
-    #[arg(long = "cli-read-timeout", global = true, value_name = "SECONDS")]
-    pub cli_read_timeout: Option<u64>,
+    // v2's argparse takes `-1` as the value (its type is `int`); what a negative value does
+    // is decided in `settings::transport`.
+    #[arg(
+        long = "cli-read-timeout",
+        global = true,
+        value_name = "SECONDS",
+        allow_negative_numbers = true
+    )]
+    pub cli_read_timeout: Option<i64>,
     /// The maximum socket connect time in seconds. If the value is set to 0, the socket
     /// connect will be blocking and not timeout. The default value is 60 seconds.
-    #[arg(long = "cli-connect-timeout", global = true, value_name = "SECONDS")]
-    pub cli_connect_timeout: Option<u64>,
+    #[arg(
+        long = "cli-connect-timeout",
+        global = true,
+        value_name = "SECONDS",
+        allow_negative_numbers = true
+    )]
+    pub cli_connect_timeout: Option<i64>,
     /// Turn on/off color output.
     #[arg(long, global = true, value_enum, value_name = "on|off|auto")]
     pub color: Option<ColorChoice>,

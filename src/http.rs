@@ -228,6 +228,9 @@ impl HttpClient {
         settings: &TransportSettings,
         profile: Option<&Props>,
     ) -> Result<Self> {
+        if let Some(message) = &settings.invalid_timeout {
+            return Err(Error::Other(message.clone()));
+        }
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("awsso/", env!("CARGO_PKG_VERSION")))
             .redirect(reqwest::redirect::Policy::none())
@@ -408,17 +411,8 @@ fn transport_error(url: &str, e: reqwest::Error) -> Error {
         }
         return Error::Transport(format!("Read timeout on endpoint URL: \"{url}\""));
     }
-    let mut chain = String::new();
-    let mut source: Option<&dyn std::error::Error> = Some(&e);
-    while let Some(s) = source {
-        chain.push_str(&s.to_string().to_lowercase());
-        chain.push(' ');
-        source = s.source();
-    }
-    if chain.contains("certificate") || chain.contains("tls") || chain.contains("invalid peer") {
-        let reason = std::error::Error::source(&e)
-            .map(|s| s.to_string())
-            .unwrap_or_default();
+    if let Some(reason) = tls_failure(&e) {
+        // botocore's `SSLError`: `SSL validation failed for {endpoint_url} {error}`.
         return Error::Transport(
             format!("SSL validation failed for {url} {reason}")
                 .trim_end()
@@ -426,6 +420,29 @@ fn transport_error(url: &str, e: reqwest::Error) -> Error {
         );
     }
     Error::Transport(format!("Could not connect to the endpoint URL: \"{url}\""))
+}
+
+/// The TLS library's own words when `e` failed in the TLS handshake: a certificate that is
+/// not trusted, or a server that does not speak TLS at all (an `https://` URL to a plain
+/// HTTP port). rustls errors reach reqwest wrapped in `io::Error`s of kind `InvalidData`,
+/// whose `source()` skips the wrapped error itself, so the chain is walked by hand.
+fn tls_failure(e: &reqwest::Error) -> Option<String> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(current) = source {
+        if let Some(io) = current.downcast_ref::<std::io::Error>() {
+            if let Some(inner) = io.get_ref() {
+                if io.kind() == std::io::ErrorKind::InvalidData
+                    && inner.downcast_ref::<std::io::Error>().is_none()
+                {
+                    return Some(inner.to_string());
+                }
+                source = Some(inner);
+                continue;
+            }
+        }
+        source = current.source();
+    }
+    None
 }
 
 /// The error code of an AWS JSON response: `x-amzn-ErrorType` (suffix after `:` dropped),
@@ -447,32 +464,49 @@ pub fn error_code(response: &HttpResponse) -> Option<String> {
 
 /// An AWS JSON (restJson1) error response as v2 reports it: code, `message`/`Message`, and
 /// the other members as `Additional error details` (OIDC's `error`, `error_description`).
+///
+/// A body that is not AWS JSON (a proxy's or load balancer's page) follows botocore's
+/// parsers: a 5xx whose body is empty or starts with `<html>` is a generic error, the status
+/// code as the code and its reason (`Service Unavailable`) as the message; any other body
+/// that is not JSON becomes the message as it is, with the status code as the code.
 pub fn json_error(operation: &'static str, response: &HttpResponse) -> Error {
-    let code = error_code(response).unwrap_or_else(|| response.status.to_string());
-    let body: serde_json::Value =
-        serde_json::from_slice(&response.body).unwrap_or(serde_json::Value::Null);
-    let mut message = String::new();
-    let mut details = Vec::new();
-    if let Some(object) = body.as_object() {
-        for (key, value) in object {
-            let text = match value {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            match key.as_str() {
-                "message" | "Message" => message = text,
-                "__type" | "code" | "Code" => {}
-                _ => details.push((key.clone(), text)),
-            }
-        }
-    }
-    if message.is_empty() && body.is_null() && !response.is_success() {
-        // A bare 5xx with no body: botocore's generic message is the status reason.
-        message = reqwest::StatusCode::from_u16(response.status)
+    let status_reason = || {
+        reqwest::StatusCode::from_u16(response.status)
             .ok()
             .and_then(|s| s.canonical_reason())
             .unwrap_or("")
-            .to_owned();
+            .to_owned()
+    };
+    let trimmed = response.body.trim_ascii();
+    if response.status >= 500 && (trimmed.is_empty() || trimmed.starts_with(b"<html>")) {
+        return Error::Service {
+            operation,
+            code: response.status.to_string(),
+            message: status_reason(),
+            details: Vec::new(),
+            retries_exhausted: response.retries_exhausted,
+        };
+    }
+    let code = error_code(response).unwrap_or_else(|| response.status.to_string());
+    let mut message = String::new();
+    let mut details = Vec::new();
+    match serde_json::from_slice::<serde_json::Value>(&response.body) {
+        Ok(serde_json::Value::Object(object)) => {
+            for (key, value) in object {
+                let text = match value {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                match key.as_str() {
+                    "message" | "Message" => message = text,
+                    "__type" | "code" | "Code" => {}
+                    _ => details.push((key, text)),
+                }
+            }
+        }
+        Ok(_) => {}
+        // botocore: "if the body cannot be parsed, include the literal string as the message".
+        Err(_) => message = String::from_utf8_lossy(&response.body).into_owned(),
     }
     Error::Service {
         operation,

@@ -59,13 +59,12 @@ impl PortalClient<'_> {
         account_id: &str,
         role_name: &str,
     ) -> Result<RoleCredentials> {
-        let url = format!(
-            "{}/federation/credentials?{}",
-            self.endpoint,
-            query(&[
+        let url = with_query(
+            format!("{}/federation/credentials", self.endpoint),
+            &[
                 ("role_name", Some(role_name)),
-                ("account_id", Some(account_id))
-            ])
+                ("account_id", Some(account_id)),
+            ],
         );
         let response = self
             .call(
@@ -93,10 +92,9 @@ impl PortalClient<'_> {
         max_results: Option<u32>,
     ) -> Result<Page> {
         let max = max_results.map(|n| n.to_string());
-        let url = format!(
-            "{}/assignment/accounts?{}",
-            self.endpoint,
-            query(&[("next_token", next_token), ("max_result", max.as_deref())])
+        let url = with_query(
+            format!("{}/assignment/accounts", self.endpoint),
+            &[("next_token", next_token), ("max_result", max.as_deref())],
         );
         let response = self
             .call(ctx, "ListAccounts", reqwest::Method::GET, url, access_token)
@@ -113,14 +111,13 @@ impl PortalClient<'_> {
         max_results: Option<u32>,
     ) -> Result<Page> {
         let max = max_results.map(|n| n.to_string());
-        let url = format!(
-            "{}/assignment/roles?{}",
-            self.endpoint,
-            query(&[
+        let url = with_query(
+            format!("{}/assignment/roles", self.endpoint),
+            &[
                 ("next_token", next_token),
                 ("max_result", max.as_deref()),
                 ("account_id", Some(account_id)),
-            ])
+            ],
         );
         let response = self
             .call(
@@ -216,6 +213,15 @@ impl PortalClient<'_> {
     }
 }
 
+/// `base?a=b&c=d`, or `base` alone when no value is present: botocore adds no bare `?`,
+/// and the URL shows in error messages (`Could not connect to the endpoint URL: "..."`).
+fn with_query(base: String, pairs: &[(&str, Option<&str>)]) -> String {
+    match query(pairs) {
+        q if q.is_empty() => base,
+        q => format!("{base}?{q}"),
+    }
+}
+
 /// `a=b&c=d` with RFC 3986 encoding, skipping absent values.
 fn query(pairs: &[(&str, Option<&str>)]) -> String {
     pairs
@@ -300,6 +306,21 @@ mod tests {
                 ("account_id", Some("1"))
             ]),
             "role_name=A%20B%2Fc&account_id=1"
+        );
+    }
+
+    #[test]
+    fn urls_without_query_values_end_without_a_question_mark() {
+        assert_eq!(
+            with_query(
+                "http://h/assignment/accounts".into(),
+                &[("next_token", None)]
+            ),
+            "http://h/assignment/accounts"
+        );
+        assert_eq!(
+            with_query("http://h/a".into(), &[("x", Some("1")), ("y", Some("2"))]),
+            "http://h/a?x=1&y=2"
         );
     }
 

@@ -128,13 +128,31 @@ pub struct TransportSettings {
     pub connect_timeout: Option<std::time::Duration>,
     /// `--cli-read-timeout` (seconds, 0 = none; default 60).
     pub read_timeout: Option<std::time::Duration>,
+    /// A negative `--cli-connect-timeout` / `--cli-read-timeout`: v2 passes it on to
+    /// urllib3, which refuses it when the HTTP client is created. [`HttpClient::new`]
+    /// reports it the same way, so commands that make no request are not affected.
+    ///
+    /// [`HttpClient::new`]: crate::http::HttpClient::new
+    pub invalid_timeout: Option<String>,
 }
 
 pub fn transport(ctx: &Context, global: &GlobalArgs, profile: &config::Props) -> TransportSettings {
-    let seconds = |value: Option<u64>| match value.unwrap_or(60) {
-        0 => None,
-        s => Some(std::time::Duration::from_secs(s)),
+    let seconds = |value: Option<i64>| match value.unwrap_or(60) {
+        s if s <= 0 => None,
+        s => Some(std::time::Duration::from_secs(s.unsigned_abs())),
     };
+    // urllib3's `Timeout` checks connect before read.
+    let invalid_timeout = [
+        ("connect", global.cli_connect_timeout),
+        ("read", global.cli_read_timeout),
+    ]
+    .into_iter()
+    .find_map(|(name, value)| match value {
+        Some(v) if v < 0 => Some(format!(
+            "Attempted to set {name} timeout to {v}, but the timeout cannot be set to a value less than or equal to 0."
+        )),
+        _ => None,
+    });
     TransportSettings {
         verify_ssl: !global.no_verify_ssl,
         ca_bundle: global
@@ -145,6 +163,7 @@ pub fn transport(ctx: &Context, global: &GlobalArgs, profile: &config::Props) ->
             .map(std::path::PathBuf::from),
         connect_timeout: seconds(global.cli_connect_timeout),
         read_timeout: seconds(global.cli_read_timeout),
+        invalid_timeout,
     }
 }
 

@@ -10,3 +10,4 @@ mod interop;
 mod login;
 mod logout_portal;
 mod output;
+mod rough_edges;
