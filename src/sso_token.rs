@@ -221,7 +221,18 @@ pub async fn sso_token(
             return Ok(fresh);
         }
         match refresh_token(ctx, oidc, target, &token).await {
-            Ok(fresh) => return Ok(fresh),
+            Ok(Refreshed {
+                token: fresh,
+                saved,
+            }) => {
+                if let Err(e) = saved {
+                    // The refresh used up the single-use refresh token: failing now would
+                    // throw away the only good token. Use it, and say why the next
+                    // command may not find it.
+                    ctx.err(&refresh_not_cached_warning(&e));
+                }
+                return Ok(fresh);
+            }
             Err(e) => {
                 if let Some(fresh) = refreshed_elsewhere(ctx, target, &token) {
                     ctx_debug!(ctx, "SSO token refresh attempt failed: {e}; using the token another process refreshed");
@@ -285,6 +296,21 @@ pub fn refreshed_elsewhere(
     })
 }
 
+/// A token [`refresh_token`] got from the service, and how writing it to the cache went.
+pub struct Refreshed {
+    pub token: CachedToken,
+    /// Refresh tokens are single use, so a token whose write failed is still the only
+    /// good one: the token provider uses it anyway; `sso login --if-needed`, whose job is
+    /// the cache, fails.
+    pub saved: Result<()>,
+}
+
+/// The one stderr line when a refreshed token could not be cached: the file and the
+/// system's reason (an [`Error::Io`]), never the token.
+pub fn refresh_not_cached_warning(error: &Error) -> String {
+    format!("awsso: [WARNING]: {error}; the refreshed SSO token is used by this command only.\n")
+}
+
 /// Refreshes `token` (which must be refreshable) with CreateToken(refresh_token) and
 /// rewrites the cache as botocore does: startUrl and region from the config, the new
 /// access token and expiry, the same client and registration expiry, and `refreshToken`
@@ -294,7 +320,7 @@ pub async fn refresh_token(
     oidc: &OidcClient<'_>,
     target: &LoginTarget,
     token: &CachedToken,
-) -> Result<CachedToken> {
+) -> Result<Refreshed> {
     let (Some(client_id), Some(client_secret), Some(refresh)) = (
         token.client_id.as_deref(),
         token.client_secret.as_deref(),
@@ -323,9 +349,12 @@ pub async fn refresh_token(
         registration_expires_at: token.registration_expires_at,
         refresh_token: response.refresh_token,
     };
-    token::save_token(&ctx.paths.sso_cache_dir, &target.token_key(), &fresh)?;
     ctx_debug!(ctx, "SSO Token refresh succeeded");
-    Ok(fresh)
+    let saved = token::save_token(&ctx.paths.sso_cache_dir, &target.token_key(), &fresh);
+    Ok(Refreshed {
+        token: fresh,
+        saved,
+    })
 }
 
 /// An sso-session token that expired and could not be refreshed (v2's TokenRetrievalError),

@@ -92,7 +92,10 @@ async fn log_in(
                 return Ok(());
             }
             match sso_token::refresh_token(ctx, &oidc, target, token).await {
-                Ok(_) => {
+                Ok(refreshed) => {
+                    // Caching the token is this command's whole job: a failed write is
+                    // its error (a login instead would fail on the same write).
+                    refreshed.saved?;
                     ctx.out(&format!(
                         "Refreshed the token for Start URL: {}\n",
                         target.start_url

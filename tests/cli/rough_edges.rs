@@ -208,3 +208,107 @@ fn negative_timeouts_are_taken_as_values_and_refused_as_urllib3_refuses_them() {
     sb.run(&["configure", "list-profiles", "--cli-connect-timeout", "-1"])
         .assert(0, "", "");
 }
+
+/// A HOME so deep that `~/.aws/sso/cache/<key>.json` can be read (its path fits in
+/// PATH_MAX, 4096 bytes) but the temporary file of the atomic write next to it
+/// (`.<key>.json.<pid>.<uuid>.tmp`, 40 bytes more at least) cannot be created: a cache
+/// write that fails even for root, where a read-only directory would not.
+fn home_whose_cache_cannot_be_written(sb: &Sandbox) -> std::path::PathBuf {
+    // Token path: HOME + 61 bytes; temporary file: HOME + 101 bytes at least.
+    let mut home = sb.home().to_path_buf();
+    while home.as_os_str().len() < 3995 {
+        let room = 4010 - home.as_os_str().len() - 1;
+        home.push("d".repeat(room.min(200)));
+    }
+    assert!((3995..=4034).contains(&home.as_os_str().len()));
+    std::fs::create_dir_all(&home).unwrap();
+    home
+}
+
+#[test]
+fn a_refreshed_token_that_cannot_be_cached_is_used_with_a_warning() {
+    use awsso_emulator::{Emulator, Options};
+    let emu = Emulator::start(Options::default());
+    let session = emu.sign_in_for_tests();
+    let mut sb = Sandbox::new();
+    sb.endpoints(emu.url());
+    let home = home_whose_cache_cannot_be_written(&sb);
+    sb.set_env("HOME", &home.display().to_string());
+    support::write_file(
+        &home.join(".aws/config"),
+        "[profile dev]\nsso_session = corp\n\n[sso-session corp]\nsso_start_url = https://d-1234567890.awsapps.com/start\nsso_region = us-east-1\n",
+    );
+    let cache = home
+        .join(".aws/sso/cache")
+        .join(format!("{}.json", awsso::cache::sha1_hex(b"corp")));
+    // Expired: without the refresh this command could not run at all.
+    let stale = |session: &awsso_emulator::TestSession| {
+        format!(
+            r#"{{"startUrl": "https://d-1234567890.awsapps.com/start", "region": "us-east-1", "accessToken": "stale", "expiresAt": "2020-01-01T00:00:00Z", "clientId": "{}", "clientSecret": "{}", "registrationExpiresAt": "2099-01-01T00:00:00Z", "refreshToken": "{}"}}"#,
+            session.client_id, session.client_secret, session.refresh_token
+        )
+    };
+    support::write_file(&cache, &stale(&session));
+    let out = sb.run(&[
+        "sso",
+        "list-accounts",
+        "--profile",
+        "dev",
+        "--query",
+        "accountList[].accountId",
+        "--output",
+        "text",
+    ]);
+    out.assert(
+        0,
+        // One text line per page (two accounts a page).
+        "111122223333\t444455556666\n777788889999\n",
+        &format!(
+            "awsso: [WARNING]: Unable to write {}: File name too long (os error 36); the refreshed SSO token is used by this command only.\n",
+            cache.display()
+        ),
+    );
+    assert!(!out.stderr.contains(&session.refresh_token));
+    assert_eq!(
+        emu.request_lines(),
+        [
+            "POST /token",
+            "GET /assignment/accounts",
+            "GET /assignment/accounts"
+        ]
+    );
+    // The portal saw the fresh token, not the stale one.
+    let used: Vec<_> = emu
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/assignment/accounts")
+        .map(|r| {
+            r.headers
+                .iter()
+                .find(|(name, _)| name == "x-amz-sso_bearer_token")
+                .map(|(_, value)| value.clone())
+        })
+        .collect();
+    assert!(
+        used.iter()
+            .all(|t| t.as_deref().is_some_and(|t| t != "stale")),
+        "{used:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&cache).unwrap(), stale(&session));
+
+    // `sso login --if-needed` exists to cache the token: there the failed write is the error
+    // (a new refresh token: the first one is used up).
+    let session = emu.sign_in_for_tests();
+    support::write_file(&cache, &stale(&session));
+    emu.clear_requests();
+    sb.run(&["sso", "login", "--profile", "dev", "--if-needed"])
+        .assert(
+            255,
+            "",
+            &format!(
+                "\nawsso: [ERROR]: Unable to write {}: File name too long (os error 36)\n",
+                cache.display()
+            ),
+        );
+    assert_eq!(emu.request_lines(), ["POST /token"]);
+}
