@@ -312,3 +312,56 @@ fn a_refreshed_token_that_cannot_be_cached_is_used_with_a_warning() {
         );
     assert_eq!(emu.request_lines(), ["POST /token"]);
 }
+
+/// v2's MFA prompt for a role profile with `mfa_serial` (botocore's `getpass`: the code is
+/// not echoed, a newline follows), answered in a terminal; the AssumeRole call carries
+/// `SerialNumber` and `TokenCode`, and the cached role credentials need no second code.
+#[test]
+fn mfa_for_assume_role_prompts_on_the_terminal_and_sends_the_code() {
+    use crate::support::pty::Pty;
+    use awsso_emulator::{assumed_role_identity, Emulator, Options};
+    let emu = Emulator::start(Options::default());
+    let mut sb = Sandbox::new();
+    sb.endpoints(emu.url());
+    sb.config(
+        "[profile mfa]\nrole_arn = arn:aws:iam::111122223333:role/Admin\nrole_session_name = awsso-test\nsource_profile = ci\nmfa_serial = arn:aws:iam::111122223333:mfa/jane\n",
+    );
+    sb.credentials(
+        "[ci]\naws_access_key_id = AKIAEMULATORSTATIC01\naws_secret_access_key = emulatorStaticSecretKey0000000000000001\n",
+    );
+    let (arn, user_id) = assumed_role_identity("111122223333", "Admin", "awsso-test");
+    let identity = format!(
+        "{{\n    \"UserId\": \"{user_id}\",\n    \"Account\": \"111122223333\",\n    \"Arn\": \"{arn}\"\n}}\n"
+    );
+
+    let mut pty = Pty::spawn(&sb, &["sts", "get-caller-identity", "--profile", "mfa"]);
+    pty.expect_screen("Enter MFA code for arn:aws:iam::111122223333:mfa/jane:");
+    pty.send("123456");
+    // Not echoed.
+    pty.expect_screen("Enter MFA code for arn:aws:iam::111122223333:mfa/jane:");
+    pty.send("\r");
+    assert_eq!(pty.wait(), 0);
+    assert_eq!(
+        pty.screen(),
+        format!("Enter MFA code for arn:aws:iam::111122223333:mfa/jane:\n{identity}").trim_end()
+    );
+    let assume: Vec<_> = emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.body.contains("Action=AssumeRole"))
+        .collect();
+    assert_eq!(assume.len(), 1, "{:?}", emu.request_lines());
+    let params: Vec<&str> = assume[0].body.split('&').collect();
+    assert!(
+        params.contains(&"SerialNumber=arn%3Aaws%3Aiam%3A%3A111122223333%3Amfa%2Fjane")
+            && params.contains(&"TokenCode=123456"),
+        "{params:?}"
+    );
+
+    // The role credentials are cached under a key that includes the serial: no prompt, no
+    // STS AssumeRole the second time (even without a terminal).
+    emu.clear_requests();
+    sb.run(&["sts", "get-caller-identity", "--profile", "mfa"])
+        .assert(0, &identity, "");
+    assert_eq!(emu.request_lines(), ["POST /"]);
+}
