@@ -150,18 +150,9 @@ pub struct ConfigureSsoArgs {
     /// Authorization Code flow.
     #[arg(long = "use-device-code")]
     pub use_device_code: bool,
-    /// SSO session name (answers the prompt).
-    #[arg(long = "sso-session", value_name = "NAME")]
-    pub sso_session: Option<String>,
-    /// SSO start URL (answers the prompt).
-    #[arg(long = "sso-start-url", value_name = "URL")]
-    pub sso_start_url: Option<String>,
-    /// SSO region (answers the prompt).
-    #[arg(long = "sso-region", value_name = "REGION")]
-    pub sso_region: Option<String>,
-    /// SSO registration scopes, comma separated (answers the prompt).
-    #[arg(long = "sso-registration-scopes", value_name = "SCOPES")]
-    pub sso_registration_scopes: Option<String>,
+    /// The session prompts' answers, shared with `configure sso-session`.
+    #[command(flatten)]
+    pub session: ConfigureSsoSessionArgs,
     /// Account to use (answers the account picker).
     #[arg(long = "account-id", value_name = "ID")]
     pub account_id: Option<String>,

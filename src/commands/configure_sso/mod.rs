@@ -292,11 +292,11 @@ impl Wizard<'_> {
         if let Some((width, bold)) = answers.terminal_style() {
             line = line.toolbar(ui::session_toolbar(&sessions, width, bold));
         }
-        let session = answers.ask(line, args.sso_session.as_deref(), "--sso-session")?;
+        let session = answers.ask(line, args.session.sso_session.as_deref(), "--sso-session")?;
         let flags = SessionFlags {
-            start_url: args.sso_start_url.as_deref(),
-            region: args.sso_region.as_deref(),
-            scopes: args.sso_registration_scopes.as_deref(),
+            start_url: args.session.sso_start_url.as_deref(),
+            region: args.session.sso_region.as_deref(),
+            scopes: args.session.sso_registration_scopes.as_deref(),
         };
         let Some(session) = session else {
             if args.all_roles {
