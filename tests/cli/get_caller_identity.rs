@@ -334,30 +334,9 @@ fn parallel_refreshes_of_one_token_make_one_refresh_call() {
     // enough for everyone.
     let (emu, sandbox) = setup(Options::default().token_ttl(std::time::Duration::from_secs(1200)));
     let session = emu.sign_in_for_tests();
-    let due = chrono::Utc::now() + TimeDelta::minutes(5);
-    write_file(
-        &token_path(&sandbox, "corp"),
-        &format!(
-            r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "{}", "expiresAt": "{}", "clientId": "{}", "clientSecret": "{}", "registrationExpiresAt": "2099-01-01T00:00:00Z", "refreshToken": "{}"}}"#,
-            session.access_token,
-            due.format("%Y-%m-%dT%H:%M:%SZ"),
-            session.client_id,
-            session.client_secret,
-            session.refresh_token
-        ),
-    );
-    let children: Vec<_> = (0..8)
-        .map(|_| {
-            let mut command = sandbox.command(&["sts", "get-caller-identity", "--profile", "dev"]);
-            command
-                .stdin(std::process::Stdio::null())
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped());
-            command.spawn().expect("spawn awsso")
-        })
-        .collect();
-    for child in children {
-        wait_with_watchdog(child).assert(0, &sso_json("AdministratorAccess"), "");
+    write_token_due_for_refresh(&token_path(&sandbox, "corp"), START_URL, &session);
+    for output in sandbox.run_parallel(&["sts", "get-caller-identity", "--profile", "dev"], 8) {
+        output.assert(0, &sso_json("AdministratorAccess"), "");
     }
     let refreshes = emu
         .request_lines()

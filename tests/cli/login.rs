@@ -851,32 +851,11 @@ fn parallel_if_needed_runs_refresh_once() {
     let emu = Emulator::start(Options::default());
     let home = sandbox(&emu);
     let session = emu.sign_in_for_tests();
-    let due = chrono::Utc::now() + chrono::TimeDelta::minutes(5);
-    write_file(
-        &corp_token_path(&home),
-        &format!(
-            r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "{}", "expiresAt": "{}", "clientId": "{}", "clientSecret": "{}", "registrationExpiresAt": "2099-01-01T00:00:00Z", "refreshToken": "{}"}}"#,
-            session.access_token,
-            due.format("%Y-%m-%dT%H:%M:%SZ"),
-            session.client_id,
-            session.client_secret,
-            session.refresh_token
-        ),
-    );
-    let children: Vec<_> = (0..8)
-        .map(|_| {
-            let mut command = home.command(&["sso", "login", "--profile", "dev", "--if-needed"]);
-            command
-                .stdin(std::process::Stdio::null())
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped());
-            command.spawn().expect("spawn awsso")
-        })
-        .collect();
-    let mut outputs: Vec<String> = children
+    write_token_due_for_refresh(&corp_token_path(&home), START_URL, &session);
+    let mut outputs: Vec<String> = home
+        .run_parallel(&["sso", "login", "--profile", "dev", "--if-needed"], 8)
         .into_iter()
-        .map(|child| {
-            let output = wait_with_watchdog(child);
+        .map(|output| {
             output.assert_code(0);
             assert_eq!(output.stderr, "");
             output.stdout

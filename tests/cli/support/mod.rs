@@ -124,6 +124,22 @@ impl Sandbox {
         run_with_watchdog(self.command(args))
     }
 
+    /// Starts `n` awsso processes with the same arguments at once and waits for all of them
+    /// (each under the watchdog), in start order.
+    pub fn run_parallel(&self, args: &[&str], n: usize) -> Vec<Output> {
+        let children: Vec<_> = (0..n)
+            .map(|_| {
+                let mut command = self.command(args);
+                command
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped());
+                command.spawn().expect("spawn awsso")
+            })
+            .collect();
+        children.into_iter().map(wait_with_watchdog).collect()
+    }
+
     /// Runs any program in this sandbox's environment (the AWS CLI, python, a shell).
     pub fn run_program(&self, program: &Path, args: &[&str]) -> Output {
         let mut cmd = Command::new(program);
@@ -145,6 +161,28 @@ impl Sandbox {
         names.sort();
         names
     }
+}
+
+/// Writes an sso-session token for `start_url` (region us-east-1) at `path` that is due for a
+/// refresh (5 minutes left) and can be refreshed with the emulator session's single-use
+/// refresh token.
+pub fn write_token_due_for_refresh(
+    path: &Path,
+    start_url: &str,
+    session: &awsso_emulator::TestSession,
+) {
+    let due = chrono::Utc::now() + chrono::TimeDelta::minutes(5);
+    write_file(
+        path,
+        &format!(
+            r#"{{"startUrl": "{start_url}", "region": "us-east-1", "accessToken": "{}", "expiresAt": "{}", "clientId": "{}", "clientSecret": "{}", "registrationExpiresAt": "2099-01-01T00:00:00Z", "refreshToken": "{}"}}"#,
+            session.access_token,
+            due.format("%Y-%m-%dT%H:%M:%SZ"),
+            session.client_id,
+            session.client_secret,
+            session.refresh_token
+        ),
+    );
 }
 
 pub fn write_file(path: &Path, text: &str) {
