@@ -1,15 +1,20 @@
-//! The HTTP transport shared by the OIDC, portal and STS clients: endpoint resolution (region
-//! hosts and the `AWS_ENDPOINT_URL*` / `[services]` overrides, botocore's order), one reqwest
-//! client per command with the command's TLS settings, retries in the AWS CLI's `standard`
-//! mode, `--debug` logging with secrets redacted, and AWS JSON error parsing.
+//! The HTTP transport shared by the OIDC, portal and STS clients: the endpoint of each
+//! service ([`Endpoints`]: the URLs `settings` resolved from flags, environment and profile,
+//! else the region's AWS host), one lazily built reqwest client per command with the
+//! command's TLS settings ([`HttpClient`]), retries in the AWS CLI's `standard` mode,
+//! `--debug` logging with secrets redacted, and AWS JSON error parsing.
+//!
+//! Nothing here reads flags, variables or config files: [`TransportConfig`] and [`Endpoints`]
+//! are plain values `settings::Session` fills in. The reqwest client (and so the TLS roots)
+//! is built on the first request, so a command that makes none pays nothing for it.
 
+use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::time::Duration;
 
-use crate::config::{self, AwsConfig, Props};
 use crate::context::Context;
 use crate::ctx_debug;
 use crate::error::{Error, Result};
-use crate::settings::TransportSettings;
 
 /// The three services awsso speaks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,8 +25,11 @@ pub enum Service {
 }
 
 impl Service {
+    /// Every service, for tables keyed by service.
+    pub const ALL: [Service; 3] = [Service::SsoOidc, Service::Sso, Service::Sts];
+
     /// The suffix of `AWS_ENDPOINT_URL_<SERVICE>` (the sdkId upper-cased, spaces to `_`).
-    fn env_suffix(self) -> &'static str {
+    pub fn env_suffix(self) -> &'static str {
         match self {
             Service::SsoOidc => "SSO_OIDC",
             Service::Sso => "SSO",
@@ -30,7 +38,7 @@ impl Service {
     }
 
     /// The key inside a `[services NAME]` section (botocore: lower-case sdkId, `_`).
-    fn services_key(self) -> &'static [&'static str] {
+    pub fn services_key(self) -> &'static [&'static str] {
         match self {
             // aws-sdk-rust looks for `sso-oidc`; accept both.
             Service::SsoOidc => &["sso_oidc", "sso-oidc"],
@@ -48,15 +56,114 @@ impl Service {
     }
 }
 
-/// Where a configured endpoint may come from besides the environment.
-#[derive(Clone, Copy, Default)]
-pub struct EndpointConfig<'a> {
-    /// `--endpoint-url`, for the command's own service only.
-    pub flag: Option<&'a str>,
-    /// The profile whose `endpoint_url` / `services` keys apply.
-    pub profile: Option<&'a Props>,
-    /// To look up the profile's `[services NAME]` section.
-    pub config: Option<&'a AwsConfig>,
+/// TLS, timeout and retry settings of one command's HTTP client, as `settings` resolved
+/// them.
+#[derive(Clone, Debug)]
+pub struct TransportConfig {
+    /// False with `--no-verify-ssl`.
+    pub verify_ssl: bool,
+    /// `--ca-bundle`, `AWS_CA_BUNDLE`, the profile's `ca_bundle`: trusted instead of the
+    /// bundled roots.
+    pub ca_bundle: Option<PathBuf>,
+    /// `None`: no limit.
+    pub connect_timeout: Option<Duration>,
+    pub read_timeout: Option<Duration>,
+    /// A negative `--cli-connect-timeout` / `--cli-read-timeout`: v2 passes it on to
+    /// urllib3, which refuses it when the HTTP client is created. The first request reports
+    /// it the same way, so commands that make no request are not affected.
+    pub invalid_timeout: Option<String>,
+    pub retry: RetryConfig,
+}
+
+impl Default for TransportConfig {
+    fn default() -> Self {
+        TransportConfig {
+            verify_ssl: true,
+            ca_bundle: None,
+            connect_timeout: Some(Duration::from_secs(60)),
+            read_timeout: Some(Duration::from_secs(60)),
+            invalid_timeout: None,
+            retry: RetryConfig::default(),
+        }
+    }
+}
+
+/// botocore's retry modes (`retry_mode`, `AWS_RETRY_MODE`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RetryMode {
+    Legacy,
+    #[default]
+    Standard,
+    Adaptive,
+}
+
+/// How many attempts one call gets, and in which mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryConfig {
+    pub mode: RetryMode,
+    /// Attempts in all, the first one included (at least 1).
+    pub max_attempts: u32,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        RetryConfig {
+            mode: RetryMode::Standard,
+            max_attempts: 3,
+        }
+    }
+}
+
+/// Where each service is reached: URLs configured for it (already in botocore's order of
+/// precedence) and `--endpoint-url`, which applies to the command's own service only.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Endpoints {
+    /// `--endpoint-url`.
+    pub flag: Option<String>,
+    /// The URL configured for each service, if any.
+    pub configured: Vec<(Service, String)>,
+}
+
+impl Endpoints {
+    fn configured_url(&self, service: Service) -> Option<&str> {
+        self.configured
+            .iter()
+            .find(|(s, _)| *s == service)
+            .map(|(_, url)| url.as_str())
+    }
+
+    /// The base URL (no trailing `/`) for a client of `service` in `region` that the
+    /// command makes for its own use (credential providers, login): the configured URL, else
+    /// the region's AWS host. `--endpoint-url` does not apply.
+    pub fn url(&self, service: Service, region: &str) -> Result<String> {
+        checked(self.configured_url(service), service, region)
+    }
+
+    /// The base URL for the command's own service: `--endpoint-url` first.
+    pub fn command_url(&self, service: Service, region: &str) -> Result<String> {
+        checked(
+            self.flag.as_deref().or(self.configured_url(service)),
+            service,
+            region,
+        )
+    }
+}
+
+/// botocore's region check ([`validate_region`]), which applies even when an endpoint URL
+/// is configured, then its endpoint check: a configured URL that is not `http(s)://host...`
+/// is `Invalid endpoint: URL` (255) at once, not a connection error after retries.
+fn checked(configured: Option<&str>, service: Service, region: &str) -> Result<String> {
+    validate_region(region)?;
+    let url = match configured {
+        Some(url) => url.trim_end_matches('/').to_owned(),
+        None => default_host(service, region),
+    };
+    let valid = url::Url::parse(&url)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+    if !valid {
+        return Err(Error::Other(format!("Invalid endpoint: {url}")));
+    }
+    Ok(url)
 }
 
 /// botocore's `validate_region_name`, run whenever it creates a client: a region is a DNS
@@ -78,71 +185,6 @@ pub fn validate_region(region: &str) -> Result<()> {
     Err(Error::Other(format!(
         "Provided region_name '{region}' doesn't match a supported format."
     )))
-}
-
-/// [`endpoint`] for a client in `region`, after botocore's region check
-/// ([`validate_region`]), which applies even when an endpoint URL is configured, and its
-/// endpoint check: a configured URL that is not `http(s)://host...` is `Invalid endpoint:
-/// URL` (255) at once, not a connection error after retries.
-pub fn checked_endpoint(
-    ctx: &Context,
-    service: Service,
-    region: &str,
-    cfg: EndpointConfig<'_>,
-) -> Result<String> {
-    validate_region(region)?;
-    let url = endpoint(ctx, service, region, cfg);
-    let valid = url::Url::parse(&url)
-        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
-    if !valid {
-        return Err(Error::Other(format!("Invalid endpoint: {url}")));
-    }
-    Ok(url)
-}
-
-/// The base URL (no trailing `/`) for `service` in `region`, in botocore's order: explicit
-/// flag, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's `[services]` entry,
-/// the profile's `endpoint_url`, then the region's AWS host.
-fn endpoint(ctx: &Context, service: Service, region: &str, cfg: EndpointConfig<'_>) -> String {
-    let configured = cfg.flag.map(str::to_owned).or_else(|| {
-        let ignore = ctx
-            .env
-            .get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
-            .or_else(|| {
-                cfg.profile
-                    .and_then(|p| config::get(p, "ignore_configured_endpoint_urls"))
-            })
-            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-        if ignore {
-            return None;
-        }
-        ctx.env
-            .get(&format!("AWS_ENDPOINT_URL_{}", service.env_suffix()))
-            .or_else(|| ctx.env.get("AWS_ENDPOINT_URL"))
-            .map(str::to_owned)
-            .or_else(|| services_entry(service, cfg))
-            .or_else(|| {
-                cfg.profile
-                    .and_then(|p| config::get(p, "endpoint_url"))
-                    .map(str::to_owned)
-            })
-    });
-    match configured {
-        Some(url) => url.trim_end_matches('/').to_owned(),
-        None => default_host(service, region),
-    }
-}
-
-fn services_entry(service: Service, cfg: EndpointConfig<'_>) -> Option<String> {
-    let name = config::get(cfg.profile?, "services")?;
-    let section = cfg.config?.services.get(name)?;
-    service
-        .services_key()
-        .iter()
-        .find_map(|key| match section.get(*key) {
-            Some(config::Value::Nested(nested)) => nested.get("endpoint_url").cloned(),
-            _ => None,
-        })
 }
 
 /// `https://{prefix}.{region}.{dnsSuffix}` with the partition's DNS suffix.
@@ -191,10 +233,11 @@ impl HttpResponse {
     }
 }
 
-/// One HTTP client for a command's lifetime.
+/// One HTTP client for a command's lifetime; the reqwest client inside is built on the
+/// first request.
 pub struct HttpClient {
-    inner: reqwest::Client,
-    max_attempts: u32,
+    config: TransportConfig,
+    inner: OnceLock<reqwest::Client>,
 }
 
 /// Headers whose values are secrets and never logged.
@@ -220,59 +263,25 @@ const SECRET_FIELDS: &[&str] = &[
 ];
 
 impl HttpClient {
-    /// Builds the client. The CA bundle is read here, so only commands that make requests
-    /// pay for it. `max_attempts` follows `AWS_MAX_ATTEMPTS`, then the profile's
-    /// `max_attempts`, then standard mode's 3.
-    pub fn new(
-        ctx: &Context,
-        settings: &TransportSettings,
-        profile: Option<&Props>,
-    ) -> Result<Self> {
-        if let Some(message) = &settings.invalid_timeout {
-            return Err(Error::Other(message.clone()));
+    pub fn new(config: TransportConfig) -> Self {
+        HttpClient {
+            config,
+            inner: OnceLock::new(),
         }
-        let mut builder = reqwest::Client::builder()
-            .user_agent(concat!("awsso/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::none())
-            .tcp_nodelay(true)
-            .use_rustls_tls();
-        if let Some(t) = settings.connect_timeout {
-            builder = builder.connect_timeout(t);
+    }
+
+    pub fn config(&self) -> &TransportConfig {
+        &self.config
+    }
+
+    /// The reqwest client, built at the first request: the CA bundle is read and the TLS
+    /// roots are loaded only by commands that make requests.
+    fn client(&self) -> Result<&reqwest::Client> {
+        if let Some(client) = self.inner.get() {
+            return Ok(client);
         }
-        if let Some(t) = settings.read_timeout {
-            builder = builder.read_timeout(t);
-        }
-        if !settings.verify_ssl {
-            builder = builder.danger_accept_invalid_certs(true);
-        }
-        if let Some(path) = &settings.ca_bundle {
-            let pem = std::fs::read(path).map_err(|e| Error::io("read the CA bundle", path, e))?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                Error::Other(format!(
-                    "Unable to load the CA bundle {}: {e}",
-                    path.display()
-                ))
-            })?;
-            // botocore's `verify=<path>` trusts only that bundle.
-            builder = builder.tls_built_in_root_certs(false);
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        let inner = builder
-            .build()
-            .map_err(|e| Error::Other(format!("Unable to create an HTTP client: {e}")))?;
-        let max_attempts = ctx
-            .env
-            .get("AWS_MAX_ATTEMPTS")
-            .or_else(|| profile.and_then(|p| config::get(p, "max_attempts")))
-            .and_then(|v| v.parse::<u32>().ok())
-            .filter(|&n| n >= 1)
-            .unwrap_or(3);
-        Ok(HttpClient {
-            inner,
-            max_attempts,
-        })
+        let client = build_client(&self.config)?;
+        Ok(self.inner.get_or_init(|| client))
     }
 
     /// Sends the request, retrying throttling, 5xx and connection errors as the AWS CLI's
@@ -289,7 +298,7 @@ impl HttpClient {
             // botocore checks the attempt count before the error itself, so the last
             // allowed attempt carries `MaxAttemptsReached` whatever its error: with
             // AWS_MAX_ATTEMPTS=1 every error says `(reached max retries: 0)`.
-            if attempt >= self.max_attempts {
+            if attempt >= self.config.retry.max_attempts {
                 return result.map(|response| HttpResponse {
                     retries_exhausted: Some(attempt - 1),
                     ..response
@@ -305,7 +314,7 @@ impl HttpClient {
                 "Retry needed for {}, attempt {} of {}, sleeping for {:.3}s",
                 request.operation,
                 attempt + 1,
-                self.max_attempts,
+                self.config.retry.max_attempts,
                 backoff.as_secs_f64()
             );
             tokio::time::sleep(backoff).await;
@@ -329,7 +338,7 @@ impl HttpClient {
             ),
             redact_body(&request.body)
         );
-        let mut builder = self.inner.request(request.method.clone(), &request.url);
+        let mut builder = self.client()?.request(request.method.clone(), &request.url);
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }
@@ -366,6 +375,43 @@ impl HttpClient {
             retries_exhausted: None,
         })
     }
+}
+
+fn build_client(settings: &TransportConfig) -> Result<reqwest::Client> {
+    if let Some(message) = &settings.invalid_timeout {
+        return Err(Error::Other(message.clone()));
+    }
+    let mut builder = reqwest::Client::builder()
+        .user_agent(concat!("awsso/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::none())
+        .tcp_nodelay(true)
+        .use_rustls_tls();
+    if let Some(t) = settings.connect_timeout {
+        builder = builder.connect_timeout(t);
+    }
+    if let Some(t) = settings.read_timeout {
+        builder = builder.read_timeout(t);
+    }
+    if !settings.verify_ssl {
+        builder = builder.danger_accept_invalid_certs(true);
+    }
+    if let Some(path) = &settings.ca_bundle {
+        let pem = std::fs::read(path).map_err(|e| Error::io("read the CA bundle", path, e))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            Error::Other(format!(
+                "Unable to load the CA bundle {}: {e}",
+                path.display()
+            ))
+        })?;
+        // botocore's `verify=<path>` trusts only that bundle.
+        builder = builder.tls_built_in_root_certs(false);
+        for cert in certs {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    builder
+        .build()
+        .map_err(|e| Error::Other(format!("Unable to create an HTTP client: {e}")))
 }
 
 fn is_retryable_response(response: &HttpResponse) -> bool {
@@ -517,6 +563,16 @@ pub fn json_error(operation: &'static str, response: &HttpResponse) -> Error {
     }
 }
 
+/// RFC 3986 percent-encoding keeping only unreserved characters.
+pub fn encode(value: &str) -> String {
+    const SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(value, SET).to_string()
+}
+
 /// The URL with secret-bearing query parameters masked.
 pub fn redact_url(url: &str) -> String {
     let Some((base, query)) = url.split_once('?') else {
@@ -620,8 +676,8 @@ fn redact_xml_element(xml: &str, name: &str) -> String {
     out
 }
 
-/// A current-thread runtime for commands that talk to the network. Never started for
-/// commands that don't (start-up speed).
+/// A current-thread runtime for commands that talk to the network (built by
+/// `settings::Session` on first need, never for commands that make no request).
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -632,7 +688,6 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::context::Env;
 
     #[test]
     fn regions_are_dns_labels_as_botocore_checks() {
@@ -666,27 +721,46 @@ mod tests {
         }
     }
 
-    fn ctx(vars: &[(&str, &str)]) -> Context {
-        Context::for_tests(
-            Env::from_pairs(vars.iter().copied()),
-            std::time::SystemTime::UNIX_EPOCH,
-        )
-    }
-
     #[test]
     fn configured_endpoints_must_be_urls() {
         for bad in ["not-a-url", "ftp://x", "127.0.0.1:4566"] {
-            let c = ctx(&[("AWS_ENDPOINT_URL", bad)]);
-            let err = checked_endpoint(&c, Service::Sts, "us-east-1", EndpointConfig::default())
-                .unwrap_err();
+            let endpoints = Endpoints {
+                flag: None,
+                configured: vec![(Service::Sts, bad.to_owned())],
+            };
+            let err = endpoints.url(Service::Sts, "us-east-1").unwrap_err();
             assert_eq!(err.to_string(), format!("Invalid endpoint: {bad}"));
             assert_eq!(err.exit_code(), 255);
         }
-        let c = ctx(&[("AWS_ENDPOINT_URL", "http://127.0.0.1:4566/")]);
+        let endpoints = Endpoints {
+            flag: None,
+            configured: vec![(Service::Sts, "http://127.0.0.1:4566/".to_owned())],
+        };
         assert_eq!(
-            checked_endpoint(&c, Service::Sts, "us-east-1", EndpointConfig::default()).unwrap(),
+            endpoints.url(Service::Sts, "us-east-1").unwrap(),
             "http://127.0.0.1:4566"
         );
+    }
+
+    #[test]
+    fn the_flag_is_for_the_command_s_own_client_only() {
+        let endpoints = Endpoints {
+            flag: Some("http://flag".to_owned()),
+            configured: vec![(Service::Sso, "http://sso".to_owned())],
+        };
+        assert_eq!(
+            endpoints.command_url(Service::Sso, "us-east-1").unwrap(),
+            "http://flag"
+        );
+        assert_eq!(
+            endpoints.url(Service::Sso, "us-east-1").unwrap(),
+            "http://sso"
+        );
+        assert_eq!(
+            endpoints.url(Service::Sts, "eu-west-1").unwrap(),
+            "https://sts.eu-west-1.amazonaws.com"
+        );
+        assert!(endpoints.url(Service::Sts, "x@evil#").is_err());
     }
 
     #[test]
@@ -702,62 +776,6 @@ mod tests {
         assert_eq!(
             default_host(Service::Sts, "aws-global"),
             "https://sts.amazonaws.com"
-        );
-    }
-
-    #[test]
-    fn endpoint_precedence() {
-        let config = AwsConfig::from_config_text(
-            "[profile p]\nservices = local\nendpoint_url = http://profile\n[services local]\nsts =\n  endpoint_url = http://services-sts\n",
-        )
-        .unwrap();
-        let profile = &config.profiles["p"];
-        let cfg = EndpointConfig {
-            flag: None,
-            profile: Some(profile),
-            config: Some(&config),
-        };
-        let none = ctx(&[]);
-        assert_eq!(
-            endpoint(&none, Service::Sts, "us-east-1", cfg),
-            "http://services-sts"
-        );
-        assert_eq!(
-            endpoint(&none, Service::Sso, "us-east-1", cfg),
-            "http://profile"
-        );
-        let global = ctx(&[("AWS_ENDPOINT_URL", "http://global/")]);
-        assert_eq!(
-            endpoint(&global, Service::Sts, "us-east-1", cfg),
-            "http://global"
-        );
-        let specific = ctx(&[
-            ("AWS_ENDPOINT_URL", "http://global"),
-            ("AWS_ENDPOINT_URL_SSO_OIDC", "http://oidc"),
-        ]);
-        assert_eq!(
-            endpoint(&specific, Service::SsoOidc, "us-east-1", cfg),
-            "http://oidc"
-        );
-        assert_eq!(
-            endpoint(&specific, Service::Sso, "us-east-1", cfg),
-            "http://global"
-        );
-        let flag = EndpointConfig {
-            flag: Some("http://flag"),
-            ..cfg
-        };
-        assert_eq!(
-            endpoint(&specific, Service::Sso, "us-east-1", flag),
-            "http://flag"
-        );
-        let ignore = ctx(&[
-            ("AWS_ENDPOINT_URL", "http://global"),
-            ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
-        ]);
-        assert_eq!(
-            endpoint(&ignore, Service::Sts, "eu-west-1", cfg),
-            "https://sts.eu-west-1.amazonaws.com"
         );
     }
 

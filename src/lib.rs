@@ -5,7 +5,9 @@
 //! [`run`] parses the arguments, dispatches to [`commands`], and turns any [`error::Error`]
 //! into v2's message and exit code.
 
+pub mod atomic;
 pub mod cache;
+pub mod chain;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -18,9 +20,11 @@ pub mod oidc;
 pub mod output;
 pub mod portal;
 pub mod python;
+pub mod secret;
 pub mod settings;
 pub mod sso_token;
 pub mod sts;
+pub mod timestamp;
 pub mod usage;
 
 use std::ffi::OsString;
@@ -28,6 +32,7 @@ use std::ffi::OsString;
 use cli::{Cli, Command, ConfigureCommand, SsoCommand, StsCommand};
 use context::Context;
 use error::{Error, Result};
+use settings::Session;
 
 /// Runs one awsso invocation and returns its exit code.
 pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, mut ctx: Context) -> u8 {
@@ -41,7 +46,8 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, mut ctx:
         ctx.out(&format!("{}\n", version_line()));
         return 0;
     }
-    match dispatch(&ctx, &cli) {
+    let session = Session::new(&ctx, &cli.global);
+    match dispatch(&session, &cli) {
         Ok(()) => 0,
         Err(e) => {
             if let Error::ConfigParse { detail, .. } = &e {
@@ -54,8 +60,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, mut ctx:
     }
 }
 
-fn dispatch(ctx: &Context, cli: &Cli) -> Result<()> {
-    let global = &cli.global;
+fn dispatch(session: &Session, cli: &Cli) -> Result<()> {
     let Some(command) = &cli.command else {
         // usage::parse reports a missing command; nothing reaches here without one.
         return Err(Error::ParamValidation(format!(
@@ -65,32 +70,32 @@ fn dispatch(ctx: &Context, cli: &Cli) -> Result<()> {
     };
     match command {
         Command::Configure { command } => match command {
-            ConfigureCommand::Sso(args) => commands::configure_sso::run(ctx, global, args),
+            ConfigureCommand::Sso(args) => commands::configure_sso::run(session, args),
             ConfigureCommand::SsoSession(args) => {
-                commands::configure_sso::run_session(ctx, global, args)
+                commands::configure_sso::run_session(session, args)
             }
             ConfigureCommand::ExportCredentials(args) => {
-                commands::export_credentials::run(ctx, global, args)
+                commands::export_credentials::run(session, args)
             }
-            ConfigureCommand::ListProfiles => commands::list_profiles::run(ctx, global),
+            ConfigureCommand::ListProfiles => commands::list_profiles::run(session),
         },
         Command::Sso { command } => match command {
-            SsoCommand::Login(args) => commands::login::run(ctx, global, args),
-            SsoCommand::Logout(args) => commands::logout::run(ctx, global, args),
-            SsoCommand::ListAccounts(args) => commands::portal::list_accounts(ctx, global, args),
+            SsoCommand::Login(args) => commands::login::run(session, args),
+            SsoCommand::Logout(args) => commands::logout::run(session, args),
+            SsoCommand::ListAccounts(args) => commands::portal::list_accounts(session, args),
             SsoCommand::ListAccountRoles(args) => {
-                commands::portal::list_account_roles(ctx, global, args)
+                commands::portal::list_account_roles(session, args)
             }
             SsoCommand::GetRoleCredentials(args) => {
-                commands::portal::get_role_credentials(ctx, global, args)
+                commands::portal::get_role_credentials(session, args)
             }
         },
         Command::Sts { command } => match command {
-            StsCommand::GetCallerIdentity => commands::get_caller_identity::run(ctx, global),
+            StsCommand::GetCallerIdentity => commands::get_caller_identity::run(session),
         },
-        Command::Login(args) => commands::login::run(ctx, global, args),
-        Command::Logout(args) => commands::logout::run(ctx, global, args),
-        Command::GetCallerIdentity => commands::get_caller_identity::run(ctx, global),
+        Command::Login(args) => commands::login::run(session, args),
+        Command::Logout(args) => commands::logout::run(session, args),
+        Command::GetCallerIdentity => commands::get_caller_identity::run(session),
     }
 }
 

@@ -2,9 +2,9 @@
 //! StartDeviceAuthorization, CreateToken (device code, authorization code + PKCE, refresh
 //! token), and the PKCE values and `/authorize` URL of the AWS CLI.
 //!
-//! Wire shapes: reference/wire-protocols.md §1. Errors become [`Error::Service`] through
-//! [`json_error`], so OIDC's `error` / `error_description` members show as v2's
-//! `Additional error details`. Secrets in responses never show in `Debug` output.
+//! Wire shapes: botocore's `data/sso-oidc/2019-06-10/service-2.json`. Errors become
+//! [`Error::Service`] through [`json_error`], so OIDC's `error` / `error_description` members
+//! show as v2's `Additional error details`. Secrets are [`Secret`]s.
 
 use std::fmt;
 
@@ -14,16 +14,16 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::cache::token::Redacted;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::http::{json_error, HttpClient, HttpRequest, HttpResponse};
+use crate::http::{json_error, HttpClient, HttpRequest, HttpResponse, Service};
+use crate::secret::Secret;
 
 /// The device-code grant type of RFC 8628.
 pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 /// The scope v2 registers for PKCE clients when the session configures none.
-pub const DEFAULT_SCOPE: &str = "sso:account:access";
+pub use crate::settings::DEFAULT_SCOPE;
 
 /// The redirect URI registered for PKCE clients: no port (the port is only known per login).
 pub const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
@@ -33,6 +33,17 @@ pub struct OidcClient<'a> {
     pub http: &'a HttpClient,
     /// Base URL, no trailing `/`.
     pub endpoint: String,
+}
+
+impl<'a> OidcClient<'a> {
+    /// The OIDC service of `region` for the command's own clients (`--endpoint-url` does not
+    /// apply).
+    pub fn new(transport: &'a crate::settings::Transport, region: &str) -> Result<Self> {
+        Ok(OidcClient {
+            http: &transport.http,
+            endpoint: transport.endpoints.url(Service::SsoOidc, region)?,
+        })
+    }
 }
 
 /// RegisterClient's arguments.
@@ -51,7 +62,7 @@ pub struct RegisterClientRequest {
 #[serde(rename_all = "camelCase")]
 pub struct RegisteredClient {
     pub client_id: String,
-    pub client_secret: String,
+    pub client_secret: Secret,
     /// Epoch seconds.
     #[serde(default)]
     pub client_id_issued_at: Option<i64>,
@@ -63,7 +74,7 @@ impl fmt::Debug for RegisteredClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RegisteredClient")
             .field("client_id", &self.client_id)
-            .field("client_secret", &Redacted)
+            .field("client_secret", &self.client_secret)
             .field("client_secret_expires_at", &self.client_secret_expires_at)
             .finish()
     }
@@ -73,7 +84,7 @@ impl fmt::Debug for RegisteredClient {
 #[derive(Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceAuthorization {
-    pub device_code: String,
+    pub device_code: Secret,
     pub user_code: String,
     pub verification_uri: String,
     pub verification_uri_complete: String,
@@ -87,7 +98,7 @@ pub struct DeviceAuthorization {
 impl fmt::Debug for DeviceAuthorization {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DeviceAuthorization")
-            .field("device_code", &Redacted)
+            .field("device_code", &self.device_code)
             .field("user_code", &self.user_code)
             .field("verification_uri", &self.verification_uri)
             .field("expires_in", &self.expires_in)
@@ -100,25 +111,22 @@ impl fmt::Debug for DeviceAuthorization {
 #[derive(Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenResponse {
-    pub access_token: String,
+    pub access_token: Secret,
     #[serde(default)]
     pub token_type: Option<String>,
     /// Seconds from now.
     pub expires_in: i64,
     #[serde(default)]
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<Secret>,
 }
 
 impl fmt::Debug for TokenResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenResponse")
-            .field("access_token", &Redacted)
+            .field("access_token", &self.access_token)
             .field("token_type", &self.token_type)
             .field("expires_in", &self.expires_in)
-            .field(
-                "refresh_token",
-                &self.refresh_token.as_ref().map(|_| Redacted),
-            )
+            .field("refresh_token", &self.refresh_token)
             .finish()
     }
 }
@@ -127,16 +135,16 @@ impl fmt::Debug for TokenResponse {
 #[derive(Clone, Copy)]
 pub enum Grant<'a> {
     DeviceCode {
-        device_code: &'a str,
+        device_code: &'a Secret,
     },
     AuthorizationCode {
-        code: &'a str,
+        code: &'a Secret,
         /// With the port the listener actually got.
         redirect_uri: &'a str,
-        code_verifier: &'a str,
+        code_verifier: &'a Secret,
     },
     RefreshToken {
-        refresh_token: &'a str,
+        refresh_token: &'a Secret,
     },
 }
 
@@ -176,12 +184,12 @@ impl OidcClient<'_> {
         &self,
         ctx: &Context,
         client_id: &str,
-        client_secret: &str,
+        client_secret: &Secret,
         start_url: &str,
     ) -> Result<DeviceAuthorization> {
         let body = json!({
             "clientId": client_id,
-            "clientSecret": client_secret,
+            "clientSecret": client_secret.expose_secret(),
             "startUrl": start_url,
         });
         let response = self
@@ -199,7 +207,7 @@ impl OidcClient<'_> {
         &self,
         ctx: &Context,
         client_id: &str,
-        client_secret: &str,
+        client_secret: &Secret,
         grant: Grant<'_>,
     ) -> Result<TokenResponse> {
         let mut body = Map::new();
@@ -210,10 +218,10 @@ impl OidcClient<'_> {
         };
         body.insert("grantType".into(), grant_type.into());
         body.insert("clientId".into(), client_id.into());
-        body.insert("clientSecret".into(), client_secret.into());
+        body.insert("clientSecret".into(), client_secret.expose_secret().into());
         match grant {
             Grant::DeviceCode { device_code } => {
-                body.insert("deviceCode".into(), device_code.into());
+                body.insert("deviceCode".into(), device_code.expose_secret().into());
             }
             Grant::AuthorizationCode {
                 code,
@@ -221,11 +229,11 @@ impl OidcClient<'_> {
                 code_verifier,
             } => {
                 body.insert("redirectUri".into(), redirect_uri.into());
-                body.insert("codeVerifier".into(), code_verifier.into());
-                body.insert("code".into(), code.into());
+                body.insert("codeVerifier".into(), code_verifier.expose_secret().into());
+                body.insert("code".into(), code.expose_secret().into());
             }
             Grant::RefreshToken { refresh_token } => {
-                body.insert("refreshToken".into(), refresh_token.into());
+                body.insert("refreshToken".into(), refresh_token.expose_secret().into());
             }
         }
         let response = self
@@ -275,7 +283,7 @@ pub fn service_code(error: &Error) -> Option<&str> {
 /// A PKCE pair (RFC 7636, S256).
 pub struct Pkce {
     /// 64 characters from `[A-Za-z0-9-._~]`, as v2 draws them.
-    pub verifier: String,
+    pub verifier: Secret,
     /// base64url(SHA-256(verifier)) without `=` padding: 43 characters.
     pub challenge: String,
 }
@@ -283,7 +291,7 @@ pub struct Pkce {
 impl fmt::Debug for Pkce {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pkce")
-            .field("verifier", &Redacted)
+            .field("verifier", &self.verifier)
             .field("challenge", &self.challenge)
             .finish()
     }
@@ -299,7 +307,7 @@ impl Pkce {
             .collect();
         let challenge = code_challenge(&verifier);
         Pkce {
-            verifier,
+            verifier: Secret::new(verifier),
             challenge,
         }
     }
@@ -341,7 +349,7 @@ pub fn authorize_url(
     ];
     let query: Vec<String> = pairs
         .iter()
-        .map(|(k, v)| format!("{k}={}", crate::portal::encode(v)))
+        .map(|(k, v)| format!("{k}={}", crate::http::encode(v)))
         .collect();
     format!(
         "{}/authorize?{}&code_challenge={challenge}",
@@ -372,14 +380,18 @@ mod tests {
     fn verifier_uses_the_unreserved_alphabet() {
         for _ in 0..20 {
             let pkce = Pkce::generate();
-            assert_eq!(pkce.verifier.len(), 64);
+            assert_eq!(pkce.verifier.expose_secret().len(), 64);
             assert!(pkce
                 .verifier
+                .expose_secret()
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c)));
             assert_eq!(pkce.challenge.len(), 43);
-            assert_eq!(pkce.challenge, code_challenge(&pkce.verifier));
-            assert!(!format!("{pkce:?}").contains(&pkce.verifier));
+            assert_eq!(
+                pkce.challenge,
+                code_challenge(pkce.verifier.expose_secret())
+            );
+            assert!(!format!("{pkce:?}").contains(pkce.verifier.expose_secret()));
         }
         let state = new_state();
         assert_eq!(state.len(), 36);

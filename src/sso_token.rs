@@ -1,167 +1,16 @@
-//! Which SSO token a command uses ([`LoginTarget`], resolved from the config as v2's
-//! `sso login` does) and the token provider every command shares ([`sso_token`]), with
-//! botocore's semantics (`SSOTokenProvider`, reference §3.4): load the cached token; within
+//! The SSO token provider every command shares ([`sso_token`]), with
+//! botocore's semantics (`botocore/tokens.py` `SSOTokenProvider`): load the cached token; within
 //! 15 minutes of expiry refresh it with its refresh token (sso-session tokens only), rewrite
 //! the cache atomically; an expired token that cannot be refreshed is an error naming the
 //! exact `awsso sso login ...` command that fixes it.
 
 use crate::cache::token::{self, CachedToken, Loaded};
-use crate::config::{self, AwsConfig, Props};
 use crate::context::Context;
 use crate::ctx_debug;
 use crate::error::{Error, Result};
 use crate::oidc::{Grant, OidcClient};
-use crate::settings::ProfileChoice;
-
-/// One SSO login: where its token lives and which start URL and region it is for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LoginTarget {
-    /// `[sso-session NAME]`; `None` for a legacy profile (start URL in the profile).
-    pub session_name: Option<String>,
-    /// The start URL exactly as configured (cache keys and the token's `startUrl` use it).
-    pub start_url: String,
-    /// The configured `sso_region`.
-    pub region: String,
-    /// The session's parsed `sso_registration_scopes`; `None` when the key is absent.
-    pub scopes: Option<Vec<String>>,
-    /// The profile the target was reached through, when the user named one (`--profile`,
-    /// `AWS_PROFILE`...). Used in hints and for the legacy region write.
-    pub profile_name: Option<String>,
-}
-
-impl LoginTarget {
-    pub fn is_legacy(&self) -> bool {
-        self.session_name.is_none()
-    }
-
-    /// `~/.aws/sso/cache/<this>.json` holds the token.
-    pub fn token_key(&self) -> String {
-        token::token_key(self.session_name.as_deref(), &self.start_url)
-    }
-
-    /// The registration cache key for `region` (the configured one, or the one derived
-    /// from a vanity start URL).
-    pub fn registration_key(&self, region: &str) -> String {
-        token::registration_key(
-            &self.start_url,
-            region,
-            self.scopes.as_deref(),
-            self.session_name.as_deref(),
-        )
-    }
-
-    /// The scopes to register a PKCE client with: the configured ones, or
-    /// `sso:account:access` when none (or an empty list) are configured.
-    pub fn registration_scopes(&self) -> Vec<String> {
-        match &self.scopes {
-            Some(scopes) if !scopes.is_empty() => scopes.clone(),
-            _ => vec![crate::oidc::DEFAULT_SCOPE.to_owned()],
-        }
-    }
-
-    /// The command that logs this target in again: `awsso sso login --profile P` when a
-    /// profile was named, else `awsso sso login --sso-session S`, else `awsso sso login`.
-    pub fn login_command(&self) -> String {
-        match (&self.profile_name, &self.session_name) {
-            (Some(profile), _) => format!("awsso sso login --profile {}", shell_word(profile)),
-            (None, Some(session)) => {
-                format!("awsso sso login --sso-session {}", shell_word(session))
-            }
-            (None, None) => "awsso sso login".to_owned(),
-        }
-    }
-}
-
-/// Quotes a name for a copy-pasted command line when it needs it.
-fn shell_word(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.:/@+=,".contains(c));
-    if plain {
-        word.to_owned()
-    } else {
-        format!("'{}'", word.replace('\'', "'\\''"))
-    }
-}
-
-/// v2's `parse_sso_registration_scopes`: comma-separated, trimmed, empties dropped.
-pub fn parse_scopes(raw: &str) -> Vec<String> {
-    raw.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// v2's `BaseSSOCommand._get_sso_config` for `sso login` (reference §2.2): `--sso-session`
-/// wins, then the profile's `sso_session`, else the legacy keys of the profile. `profile`
-/// is the selected profile's keys (`settings::scoped_profile`, which already failed with
-/// `The config profile (NAME) could not be found` for a missing named profile).
-pub fn resolve_login_target(
-    config: &AwsConfig,
-    choice: &ProfileChoice,
-    profile: &Props,
-    sso_session_flag: Option<&str>,
-) -> Result<LoginTarget> {
-    let session_name = sso_session_flag.or_else(|| config::get(profile, "sso_session"));
-    let profile_name = (sso_session_flag.is_none() && choice.named).then(|| choice.name.clone());
-    match session_name {
-        Some(name) => {
-            let Some(session) = config.sso_session(name) else {
-                return Err(Error::Configuration(format!(
-                    "The specified sso-session does not exist: \"{name}\""
-                )));
-            };
-            let (start_url, region, missing) = required_keys(session);
-            if !missing.is_empty() {
-                return Err(Error::Configuration(format!(
-                    "Missing the following required SSO configuration values: {}. ",
-                    missing.join(", ")
-                )));
-            }
-            Ok(LoginTarget {
-                session_name: Some(name.to_owned()),
-                start_url,
-                region,
-                scopes: config::get(session, "sso_registration_scopes").map(parse_scopes),
-                profile_name,
-            })
-        }
-        None => {
-            let (start_url, region, missing) = required_keys(profile);
-            if !missing.is_empty() {
-                return Err(Error::Configuration(format!(
-                    "Missing the following required SSO configuration values: {}. To make sure this profile is properly configured to use SSO, please run: awsso configure sso",
-                    missing.join(", ")
-                )));
-            }
-            Ok(LoginTarget {
-                session_name: None,
-                start_url,
-                region,
-                scopes: None,
-                profile_name,
-            })
-        }
-    }
-}
-
-/// `sso_start_url` and `sso_region` of a section, and which of them are missing (v2 checks
-/// presence only, in that order).
-fn required_keys(props: &Props) -> (String, String, Vec<&'static str>) {
-    let mut missing = Vec::new();
-    let mut value = |key: &'static str| match config::get(props, key) {
-        Some(v) => v.to_owned(),
-        None => {
-            missing.push(key);
-            String::new()
-        }
-    };
-    let start_url = value("sso_start_url");
-    let region = value("sso_region");
-    (start_url, region, missing)
-}
+use crate::settings::{LoginTarget, Session};
+use crate::timestamp::Timestamp;
 
 /// The cached token of `target`, exactly as on disk (no expiry judgement, no network).
 pub fn cached_token(ctx: &Context, target: &LoginTarget) -> Loaded<CachedToken> {
@@ -182,12 +31,11 @@ pub fn cached_token(ctx: &Context, target: &LoginTarget) -> Loaded<CachedToken> 
 ///   token is still valid; then an expired token → `Error when retrieving token from sso:
 ///   Token has expired and refresh failed` plus the command to run (255).
 ///
-/// `oidc` is only used for a refresh; building it costs nothing.
-pub async fn sso_token(
-    ctx: &Context,
-    oidc: &OidcClient<'_>,
-    target: &LoginTarget,
-) -> Result<CachedToken> {
+/// The OIDC endpoint is checked first (a hostile `sso_region` never becomes a host name);
+/// a request is made only for a refresh, on the session's runtime.
+pub fn sso_token(session: &Session, target: &LoginTarget) -> Result<CachedToken> {
+    let ctx = session.ctx;
+    let oidc = OidcClient::new(session.transport()?, &target.region)?;
     let token = match cached_token(ctx, target) {
         Loaded::Found(token) => token,
         Loaded::Missing => {
@@ -215,12 +63,12 @@ pub async fn sso_token(
         // Refresh tokens are single use: of two awsso processes refreshing at once, one
         // would fail. Holding the token file's lock serialises them; the second then finds
         // the token the first one cached.
-        let _lock = lock_token_file(ctx, target).await;
+        let _lock = lock_token_file(ctx, target);
         if let Some(fresh) = refreshed_elsewhere(ctx, target, &token) {
             ctx_debug!(ctx, "Using the SSO token another process refreshed");
             return Ok(fresh);
         }
-        match refresh_token(ctx, oidc, target, &token).await {
+        match session.block_on(refresh_token(ctx, &oidc, target, &token))? {
             Ok(Refreshed {
                 token: fresh,
                 saved,
@@ -263,15 +111,15 @@ const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
 /// opened the file before the rename waits for the lock and then reads the new file by its
 /// path, and one that opens it after sees the new file at once. `None` (refresh unlocked,
 /// as botocore always does) when the file can't be opened or the wait runs out.
-pub async fn lock_token_file(ctx: &Context, target: &LoginTarget) -> Option<std::fs::File> {
+pub fn lock_token_file(ctx: &Context, target: &LoginTarget) -> Option<std::fs::File> {
     let path = token::cache_path(&ctx.paths.sso_cache_dir, &target.token_key());
     let file = std::fs::File::open(&path).ok()?;
-    let deadline = tokio::time::Instant::now() + LOCK_WAIT;
+    let deadline = std::time::Instant::now() + LOCK_WAIT;
     loop {
         match file.try_lock() {
             Ok(()) => return Some(file),
-            Err(std::fs::TryLockError::WouldBlock) if tokio::time::Instant::now() < deadline => {
-                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
             }
             Err(e) => {
                 ctx_debug!(ctx, "Refreshing the SSO token without a lock: {e}");
@@ -323,8 +171,8 @@ pub async fn refresh_token(
 ) -> Result<Refreshed> {
     let (Some(client_id), Some(client_secret), Some(refresh)) = (
         token.client_id.as_deref(),
-        token.client_secret.as_deref(),
-        token.refresh_token.as_deref(),
+        token.client_secret.as_ref(),
+        token.refresh_token.as_ref(),
     ) else {
         return Err(refresh_failed_error(target));
     };
@@ -342,10 +190,9 @@ pub async fn refresh_token(
         start_url: Some(target.start_url.clone()),
         region: Some(target.region.clone()),
         access_token: response.access_token,
-        expires_at: chrono::DateTime::<chrono::Utc>::from(ctx.now())
-            + chrono::TimeDelta::seconds(response.expires_in),
+        expires_at: Timestamp::after_seconds(ctx.now(), response.expires_in),
         client_id: Some(client_id.to_owned()),
-        client_secret: Some(client_secret.to_owned()),
+        client_secret: Some(client_secret.clone()),
         registration_expires_at: token.registration_expires_at,
         refresh_token: response.refresh_token,
     };
@@ -379,91 +226,8 @@ pub fn session_expired_error(target: &LoginTarget) -> Error {
 mod tests {
     use super::*;
 
-    fn choice(name: &str, named: bool) -> ProfileChoice {
-        ProfileChoice {
-            name: name.into(),
-            explicit_flag: named,
-            named,
-        }
-    }
-
-    fn resolve(text: &str, profile: &str, named: bool, flag: Option<&str>) -> Result<LoginTarget> {
-        let config = AwsConfig::from_config_text(text).unwrap();
-        let choice = choice(profile, named);
-        let props = config.profile(profile).cloned().unwrap_or_default();
-        resolve_login_target(&config, &choice, &props, flag)
-    }
-
-    const CONFIG: &str = "[profile dev]\nsso_session = corp\nsso_account_id = 1\n[profile old]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = eu-west-1\n[profile half]\nsso_region = eu-west-1\n[profile lost]\nsso_session = nope\n[sso-session corp]\nsso_start_url = https://d-2.awsapps.com/start\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access, ,x\n[sso-session bare]\nsso_region = us-east-1\n";
-
     #[test]
-    fn session_profiles_resolve_to_their_session() {
-        let target = resolve(CONFIG, "dev", true, None).unwrap();
-        assert_eq!(
-            target,
-            LoginTarget {
-                session_name: Some("corp".into()),
-                start_url: "https://d-2.awsapps.com/start".into(),
-                region: "us-east-1".into(),
-                scopes: Some(vec!["sso:account:access".into(), "x".into()]),
-                profile_name: Some("dev".into()),
-            }
-        );
-        assert_eq!(target.login_command(), "awsso sso login --profile dev");
-        let flagged = resolve(CONFIG, "old", true, Some("corp")).unwrap();
-        assert_eq!(flagged.session_name.as_deref(), Some("corp"));
-        assert_eq!(
-            flagged.login_command(),
-            "awsso sso login --sso-session corp"
-        );
-    }
-
-    #[test]
-    fn legacy_profiles_need_start_url_and_region() {
-        let target = resolve(CONFIG, "old", true, None).unwrap();
-        assert!(target.is_legacy());
-        assert_eq!(
-            target.token_key(),
-            crate::cache::sha1_hex(b"https://d-1.awsapps.com/start")
-        );
-        assert_eq!(
-            resolve(CONFIG, "half", true, None).unwrap_err().to_string(),
-            "An error occurred (Configuration): Missing the following required SSO configuration values: sso_start_url. To make sure this profile is properly configured to use SSO, please run: awsso configure sso"
-        );
-        let err = resolve("", "default", false, None).unwrap_err();
-        assert_eq!(err.exit_code(), 253);
-        assert!(err
-            .to_string()
-            .contains("values: sso_start_url, sso_region. To make"));
-    }
-
-    #[test]
-    fn session_errors_are_configuration_errors() {
-        let err = resolve(CONFIG, "lost", true, None).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "An error occurred (Configuration): The specified sso-session does not exist: \"nope\""
-        );
-        assert_eq!(err.exit_code(), 253);
-        let err = resolve(CONFIG, "dev", true, Some("bare")).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "An error occurred (Configuration): Missing the following required SSO configuration values: sso_start_url. "
-        );
-    }
-
-    #[test]
-    fn scopes_default_only_for_registration() {
-        let mut target = resolve(CONFIG, "dev", true, None).unwrap();
-        target.scopes = Some(vec![]);
-        assert_eq!(target.registration_scopes(), ["sso:account:access"]);
-        target.scopes = None;
-        assert_eq!(target.registration_scopes(), ["sso:account:access"]);
-        assert_eq!(parse_scopes(" a, ,b ,"), ["a", "b"]);
-    }
-
-    #[test]
-    fn hints_quote_odd_names() {
+    fn errors_name_the_command_that_fixes_them() {
         let target = LoginTarget {
             session_name: Some("my session".into()),
             start_url: String::new(),
@@ -472,11 +236,8 @@ mod tests {
             profile_name: None,
         };
         assert_eq!(
-            target.login_command(),
-            "awsso sso login --sso-session 'my session'"
+            refresh_failed_error(&target).to_string(),
+            "Error when retrieving token from sso: Token has expired and refresh failed. To refresh this SSO session run: awsso sso login --sso-session 'my session'"
         );
-        assert!(refresh_failed_error(&target).to_string().starts_with(
-            "Error when retrieving token from sso: Token has expired and refresh failed."
-        ));
     }
 }

@@ -1,18 +1,22 @@
 //! STS (awsQuery: form-encoded POST in, XML out, SigV4 via `aws-sigv4`): GetCallerIdentity
-//! and AssumeRole, as botocore sends them (wire-protocols §3–§4).
+//! and AssumeRole, as botocore sends them (`data/sts/2011-06-15/service-2.json`,
+//! `botocore/serialize.py` QuerySerializer, `botocore/auth.py` SigV4Auth).
 //!
 //! The endpoint is the regional `https://sts.{region}.amazonaws.com` or an override
 //! (`--endpoint-url`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, `[services]`); with no region
-//! it is the global `https://sts.amazonaws.com`, signed for us-east-1 (CONTRACT.md). Requests
+//! it is the global `https://sts.amazonaws.com`, signed for us-east-1, as v2 does when IMDS
+//! gives no region (docs/compatibility.md). Requests
 //! carry `Content-Type: application/x-www-form-urlencoded; charset=utf-8` and sign exactly
 //! `content-type;host;x-amz-date[;x-amz-security-token]`, as botocore does.
 
 use std::time::SystemTime;
 
 use crate::context::Context;
-use crate::credentials::{Credentials, Timestamp};
+use crate::credentials::Credentials;
 use crate::error::{Error, Result};
-use crate::http::{self, EndpointConfig, HttpClient, HttpRequest, HttpResponse, Service};
+use crate::http::{Endpoints, HttpClient, HttpRequest, HttpResponse, Service};
+use crate::secret::Secret;
+use crate::timestamp::Timestamp;
 
 const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
 const API_VERSION: &str = "2011-06-15";
@@ -27,7 +31,8 @@ pub struct StsEndpoint {
 
 impl StsEndpoint {
     /// The endpoint for the client `region` (None: the global endpoint, signed us-east-1).
-    pub fn resolve(ctx: &Context, region: Option<&str>, cfg: EndpointConfig<'_>) -> Result<Self> {
+    /// `command`: this is the command's own service, so `--endpoint-url` applies.
+    pub fn resolve(endpoints: &Endpoints, region: Option<&str>, command: bool) -> Result<Self> {
         let region = region.unwrap_or("aws-global");
         let signing_region = if region == "aws-global" {
             "us-east-1"
@@ -35,7 +40,11 @@ impl StsEndpoint {
             region
         };
         Ok(StsEndpoint {
-            url: http::checked_endpoint(ctx, Service::Sts, region, cfg)?,
+            url: if command {
+                endpoints.command_url(Service::Sts, region)?
+            } else {
+                endpoints.url(Service::Sts, region)?
+            },
             signing_region: signing_region.to_owned(),
         })
     }
@@ -82,8 +91,8 @@ pub struct AssumeRoleParams {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AssumeRoleOutput {
     pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: String,
+    pub secret_access_key: Secret,
+    pub session_token: Secret,
     /// As the service wrote it (`2024-05-01T12:00:00Z`).
     pub expiration: Timestamp,
     pub assumed_role_id: Option<String>,
@@ -153,8 +162,8 @@ impl StsClient<'_> {
         let user = result.and_then(|r| r.child("AssumedRoleUser"));
         Ok(AssumeRoleOutput {
             access_key_id: field("AccessKeyId").ok_or_else(missing)?,
-            secret_access_key: field("SecretAccessKey").ok_or_else(missing)?,
-            session_token: field("SessionToken").ok_or_else(missing)?,
+            secret_access_key: Secret::new(field("SecretAccessKey").ok_or_else(missing)?),
+            session_token: Secret::new(field("SessionToken").ok_or_else(missing)?),
             expiration: Timestamp::parse(&expiration).ok_or_else(|| {
                 Error::Other(format!(
                     "Unable to parse response for the {operation} operation: invalid timestamp {expiration:?}"
@@ -185,7 +194,7 @@ impl StsClient<'_> {
             body.push('&');
             body.push_str(name);
             body.push('=');
-            body.push_str(&crate::portal::encode(value));
+            body.push_str(&crate::http::encode(value));
         }
         let url = format!("{}/", self.endpoint.url);
         // Signed per attempt, so a retry carries a fresh X-Amz-Date.
@@ -229,11 +238,11 @@ pub fn sign(
         |e: &dyn std::fmt::Display| Error::Other(format!("Unable to sign the STS request: {e}"));
     let identity = aws_credential_types::Credentials::new(
         credentials.access_key_id.clone(),
-        credentials.secret_access_key.expose().to_owned(),
+        credentials.secret_access_key.expose_secret().to_owned(),
         credentials
             .session_token
             .as_ref()
-            .map(|t| t.expose().to_owned()),
+            .map(|t| t.expose_secret().to_owned()),
         None,
         "awsso",
     )
@@ -424,14 +433,13 @@ fn trim_text(node: &mut XmlNode) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::context::Env;
     use crate::credentials::{Credentials, Source};
 
     fn creds(token: Option<&str>) -> Credentials {
         Credentials::new(
             "AKIDEXAMPLE",
             "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-            token.map(str::to_owned),
+            token.map(Secret::new),
             None,
             Source::Environment,
         )
@@ -587,19 +595,21 @@ mod tests {
 
     #[test]
     fn endpoints_follow_region() {
-        let ctx = Context::for_tests(Env::default(), SystemTime::UNIX_EPOCH);
-        let none = StsEndpoint::resolve(&ctx, None, EndpointConfig::default()).unwrap();
+        let aws = Endpoints::default();
+        let none = StsEndpoint::resolve(&aws, None, true).unwrap();
         assert_eq!(none.url, "https://sts.amazonaws.com");
         assert_eq!(none.signing_region, "us-east-1");
-        let eu = StsEndpoint::resolve(&ctx, Some("eu-west-1"), EndpointConfig::default()).unwrap();
+        let eu = StsEndpoint::resolve(&aws, Some("eu-west-1"), true).unwrap();
         assert_eq!(eu.url, "https://sts.eu-west-1.amazonaws.com");
         assert_eq!(eu.signing_region, "eu-west-1");
-        let ctx = Context::for_tests(
-            Env::from_pairs([("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9/")]),
-            SystemTime::UNIX_EPOCH,
-        );
-        let local = StsEndpoint::resolve(&ctx, None, EndpointConfig::default()).unwrap();
-        assert_eq!(local.url, "http://127.0.0.1:9");
-        assert_eq!(local.signing_region, "us-east-1");
+        let local = Endpoints {
+            flag: Some("http://flag".into()),
+            configured: vec![(Service::Sts, "http://127.0.0.1:9/".into())],
+        };
+        let own = StsEndpoint::resolve(&local, None, false).unwrap();
+        assert_eq!(own.url, "http://127.0.0.1:9");
+        assert_eq!(own.signing_region, "us-east-1");
+        let command = StsEndpoint::resolve(&local, None, true).unwrap();
+        assert_eq!(command.url, "http://flag");
     }
 }

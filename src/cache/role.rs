@@ -13,9 +13,10 @@ use std::time::SystemTime;
 
 use serde_json::{json, Map, Value};
 
-use super::{python_json, sha1_hex, write_atomic};
-use crate::credentials::Timestamp;
+use super::{python_json, sha1_hex};
 use crate::error::Result;
+use crate::secret::Secret;
+use crate::timestamp::Timestamp;
 
 /// botocore's `CachedCredentialFetcher.DEFAULT_EXPIRY_WINDOW_SECONDS`.
 pub const EXPIRY_WINDOW_SECONDS: i64 = 15 * 60;
@@ -24,8 +25,8 @@ pub const EXPIRY_WINDOW_SECONDS: i64 = 15 * 60;
 #[derive(Clone, PartialEq, Eq)]
 pub struct CachedCredentials {
     pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: String,
+    pub secret_access_key: Secret,
+    pub session_token: Secret,
     pub expiration: Timestamp,
     pub account_id: Option<String>,
 }
@@ -34,8 +35,8 @@ impl std::fmt::Debug for CachedCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CachedCredentials")
             .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &"** redacted **")
-            .field("session_token", &"** redacted **")
+            .field("secret_access_key", &self.secret_access_key)
+            .field("session_token", &self.session_token)
             .field("expiration", &self.expiration)
             .field("account_id", &self.account_id)
             .finish()
@@ -146,8 +147,8 @@ pub fn parse(bytes: &[u8]) -> Option<CachedCredentials> {
     let text = |name: &str| creds.get(name).and_then(Value::as_str).map(str::to_owned);
     Some(CachedCredentials {
         access_key_id: text("AccessKeyId")?,
-        secret_access_key: text("SecretAccessKey")?,
-        session_token: text("SessionToken")?,
+        secret_access_key: Secret::new(text("SecretAccessKey")?),
+        session_token: Secret::new(text("SessionToken")?),
         expiration: Timestamp::parse(&text("Expiration")?)?,
         account_id: text("AccountId"),
     })
@@ -158,15 +159,17 @@ pub fn parse(bytes: &[u8]) -> Option<CachedCredentials> {
 pub fn sso_document(creds: &CachedCredentials) -> String {
     let mut inner = Map::new();
     inner.insert("AccessKeyId".into(), json!(creds.access_key_id));
-    inner.insert("SecretAccessKey".into(), json!(creds.secret_access_key));
-    inner.insert("SessionToken".into(), json!(creds.session_token));
+    inner.insert(
+        "SecretAccessKey".into(),
+        json!(creds.secret_access_key.expose_secret()),
+    );
+    inner.insert(
+        "SessionToken".into(),
+        json!(creds.session_token.expose_secret()),
+    );
     inner.insert(
         "Expiration".into(),
-        json!(creds
-            .expiration
-            .utc()
-            .format("%Y-%m-%dT%H:%M:%SZ")
-            .to_string()),
+        json!(creds.expiration.to_cache_string()),
     );
     if let Some(account) = &creds.account_id {
         inner.insert("AccountId".into(), json!(account));
@@ -190,15 +193,17 @@ pub struct AssumedRoleUser {
 pub fn assume_role_document(creds: &CachedCredentials, user: &AssumedRoleUser) -> String {
     let mut inner = Map::new();
     inner.insert("AccessKeyId".into(), json!(creds.access_key_id));
-    inner.insert("SecretAccessKey".into(), json!(creds.secret_access_key));
-    inner.insert("SessionToken".into(), json!(creds.session_token));
+    inner.insert(
+        "SecretAccessKey".into(),
+        json!(creds.secret_access_key.expose_secret()),
+    );
+    inner.insert(
+        "SessionToken".into(),
+        json!(creds.session_token.expose_secret()),
+    );
     inner.insert(
         "Expiration".into(),
-        json!(creds
-            .expiration
-            .utc()
-            .format("%Y-%m-%dT%H:%M:%SUTC")
-            .to_string()),
+        json!(creds.expiration.to_json_file_cache_string()),
     );
     if let Some(account) = &creds.account_id {
         inner.insert("AccountId".into(), json!(account));
@@ -228,7 +233,7 @@ pub fn assume_role_document(creds: &CachedCredentials, user: &AssumedRoleUser) -
 
 /// Writes an entry (atomic, 0600; the directory is created 0700).
 pub fn save(dir: &Path, key: &str, document: &str) -> Result<()> {
-    write_atomic(&path(dir, key), document.as_bytes())
+    crate::atomic::write_private(&path(dir, key), document.as_bytes())
 }
 
 #[cfg(test)]
@@ -289,8 +294,8 @@ mod tests {
     fn sample() -> CachedCredentials {
         CachedCredentials {
             access_key_id: "ASIAEXAMPLE".into(),
-            secret_access_key: "secret".into(),
-            session_token: "token".into(),
+            secret_access_key: Secret::new("secret"),
+            session_token: Secret::new("token"),
             expiration: Timestamp::parse("2024-05-01T12:00:00Z").unwrap(),
             account_id: Some("123456789012".into()),
         }

@@ -4,7 +4,7 @@
 //!
 //! Parsing is pure ([`CachedToken::parse`], [`ClientRegistration::parse`]) and tested without
 //! a filesystem; [`load_token`] / [`save_token`] and friends do the I/O. Writes are atomic
-//! ([`crate::cache::write_atomic`]), 0600, in a 0700 directory, with Python's `json.dumps`
+//! ([`crate::atomic`]), 0600, in a 0700 directory, with Python's `json.dumps`
 //! layout and no trailing newline, so botocore reads our files and we read its files.
 //! Secrets never show in `Debug` output.
 
@@ -12,11 +12,12 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use serde_json::{Map, Value};
 
-use crate::cache::{python_json, sha1_hex, write_atomic};
+use crate::cache::{python_json, sha1_hex};
 use crate::error::Result;
+use crate::secret::Secret;
+use crate::timestamp::Timestamp;
 
 /// How close to expiry a token or registration may be before botocore replaces it
 /// (`SSOTokenProvider._REFRESH_WINDOW`, `_client_registration_is_expired`): 15 minutes.
@@ -29,12 +30,12 @@ pub struct CachedToken {
     pub start_url: Option<String>,
     /// The SSO region. Other tools may omit it.
     pub region: Option<String>,
-    pub access_token: String,
-    pub expires_at: DateTime<Utc>,
+    pub access_token: Secret,
+    pub expires_at: Timestamp,
     pub client_id: Option<String>,
-    pub client_secret: Option<String>,
-    pub registration_expires_at: Option<DateTime<Utc>>,
-    pub refresh_token: Option<String>,
+    pub client_secret: Option<Secret>,
+    pub registration_expires_at: Option<Timestamp>,
+    pub refresh_token: Option<Secret>,
 }
 
 /// Why a cache file could not be used.
@@ -64,8 +65,9 @@ impl CachedToken {
     /// botocore's `SSOTokenLoader`; unknown members are ignored.
     pub fn parse(bytes: &[u8]) -> Result<Self, ParseError> {
         let object = json_object(bytes)?;
-        let access_token =
-            string(&object, "accessToken").ok_or(ParseError::Missing("accessToken"))?;
+        let access_token = string(&object, "accessToken")
+            .map(Secret::new)
+            .ok_or(ParseError::Missing("accessToken"))?;
         let expires_at = required_time(&object, "expiresAt")?;
         Ok(CachedToken {
             start_url: string(&object, "startUrl"),
@@ -73,9 +75,9 @@ impl CachedToken {
             access_token,
             expires_at,
             client_id: string(&object, "clientId"),
-            client_secret: string(&object, "clientSecret"),
+            client_secret: string(&object, "clientSecret").map(Secret::new),
             registration_expires_at: optional_time(&object, "registrationExpiresAt")?,
-            refresh_token: string(&object, "refreshToken"),
+            refresh_token: string(&object, "refreshToken").map(Secret::new),
         })
     }
 
@@ -90,26 +92,29 @@ impl CachedToken {
         if let Some(region) = &self.region {
             map.insert("region".into(), region.clone().into());
         }
-        map.insert("accessToken".into(), self.access_token.clone().into());
-        map.insert("expiresAt".into(), format_time(self.expires_at).into());
+        map.insert(
+            "accessToken".into(),
+            self.access_token.expose_secret().into(),
+        );
+        map.insert("expiresAt".into(), self.expires_at.to_cache_string().into());
         if let Some(id) = &self.client_id {
             map.insert("clientId".into(), id.clone().into());
         }
         if let Some(secret) = &self.client_secret {
-            map.insert("clientSecret".into(), secret.clone().into());
+            map.insert("clientSecret".into(), secret.expose_secret().into());
         }
         if let Some(at) = self.registration_expires_at {
-            map.insert("registrationExpiresAt".into(), format_time(at).into());
+            map.insert("registrationExpiresAt".into(), at.to_cache_string().into());
         }
         if let Some(refresh) = &self.refresh_token {
-            map.insert("refreshToken".into(), refresh.clone().into());
+            map.insert("refreshToken".into(), refresh.expose_secret().into());
         }
         python_json(&Value::Object(map))
     }
 
     /// Time left before expiry at `now` (negative once expired).
     pub fn remaining(&self, now: SystemTime) -> chrono::TimeDelta {
-        self.expires_at - DateTime::<Utc>::from(now)
+        self.expires_at.remaining(now)
     }
 
     /// botocore's expiry test: `expiresAt <= now`.
@@ -130,7 +135,7 @@ impl CachedToken {
             && self.client_secret.is_some()
             && self
                 .registration_expires_at
-                .is_some_and(|at| at > DateTime::<Utc>::from(now))
+                .is_some_and(|at| at.remaining(now) > chrono::TimeDelta::zero())
     }
 }
 
@@ -139,28 +144,13 @@ impl fmt::Debug for CachedToken {
         f.debug_struct("CachedToken")
             .field("start_url", &self.start_url)
             .field("region", &self.region)
-            .field("access_token", &Redacted)
+            .field("access_token", &self.access_token)
             .field("expires_at", &self.expires_at)
             .field("client_id", &self.client_id)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| Redacted),
-            )
+            .field("client_secret", &self.client_secret)
             .field("registration_expires_at", &self.registration_expires_at)
-            .field(
-                "refresh_token",
-                &self.refresh_token.as_ref().map(|_| Redacted),
-            )
+            .field("refresh_token", &self.refresh_token)
             .finish()
-    }
-}
-
-/// Stands in for a secret in `Debug` output.
-pub struct Redacted;
-
-impl fmt::Debug for Redacted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("** redacted **")
     }
 }
 
@@ -168,9 +158,9 @@ impl fmt::Debug for Redacted {
 #[derive(Clone, PartialEq, Eq)]
 pub struct ClientRegistration {
     pub client_id: String,
-    pub client_secret: String,
+    pub client_secret: Secret,
     /// `clientSecretExpiresAt` (about 90 days after registration).
-    pub expires_at: DateTime<Utc>,
+    pub expires_at: Timestamp,
     /// Device flow: the configured scopes, only when non-empty. PKCE flow: the scopes
     /// actually registered.
     pub scopes: Option<Vec<String>>,
@@ -192,6 +182,7 @@ impl ClientRegistration {
         Ok(ClientRegistration {
             client_id: string(&object, "clientId").ok_or(ParseError::Missing("clientId"))?,
             client_secret: string(&object, "clientSecret")
+                .map(Secret::new)
                 .ok_or(ParseError::Missing("clientSecret"))?,
             expires_at: required_time(&object, "expiresAt")?,
             scopes: list("scopes"),
@@ -203,8 +194,11 @@ impl ClientRegistration {
     pub fn to_json(&self) -> String {
         let mut map = Map::new();
         map.insert("clientId".into(), self.client_id.clone().into());
-        map.insert("clientSecret".into(), self.client_secret.clone().into());
-        map.insert("expiresAt".into(), format_time(self.expires_at).into());
+        map.insert(
+            "clientSecret".into(),
+            self.client_secret.expose_secret().into(),
+        );
+        map.insert("expiresAt".into(), self.expires_at.to_cache_string().into());
         if let Some(scopes) = &self.scopes {
             map.insert("scopes".into(), scopes.clone().into());
         }
@@ -223,7 +217,7 @@ impl ClientRegistration {
 
     /// v2 re-uses a registration only with more than 15 minutes left.
     pub fn is_usable(&self, now: SystemTime) -> bool {
-        self.expires_at - DateTime::<Utc>::from(now) > REFRESH_WINDOW
+        self.expires_at.remaining(now) > REFRESH_WINDOW
     }
 }
 
@@ -231,7 +225,7 @@ impl fmt::Debug for ClientRegistration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientRegistration")
             .field("client_id", &self.client_id)
-            .field("client_secret", &Redacted)
+            .field("client_secret", &self.client_secret)
             .field("expires_at", &self.expires_at)
             .field("scopes", &self.scopes)
             .field("grant_types", &self.grant_types)
@@ -321,7 +315,7 @@ pub fn load_token(dir: &Path, key: &str) -> Loaded<CachedToken> {
 }
 
 pub fn save_token(dir: &Path, key: &str, token: &CachedToken) -> Result<()> {
-    write_atomic(&cache_path(dir, key), token.to_json().as_bytes())
+    crate::atomic::write_private(&cache_path(dir, key), token.to_json().as_bytes())
 }
 
 pub fn load_registration(dir: &Path, key: &str) -> Loaded<ClientRegistration> {
@@ -329,42 +323,7 @@ pub fn load_registration(dir: &Path, key: &str) -> Loaded<ClientRegistration> {
 }
 
 pub fn save_registration(dir: &Path, key: &str, registration: &ClientRegistration) -> Result<()> {
-    write_atomic(&cache_path(dir, key), registration.to_json().as_bytes())
-}
-
-/// `%Y-%m-%dT%H:%M:%SZ` in UTC, as botocore writes every cache timestamp.
-pub fn format_time(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-/// Reads the timestamp forms found in the wild (botocore parses them with dateutil):
-/// `...Z`, `....000Z`, `+00:00` and other offsets, the old `...UTC`, and a bare
-/// `YYYY-MM-DDTHH:MM:SS` (taken as UTC).
-pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
-    let text = text.trim();
-    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
-        return Some(at.with_timezone(&Utc));
-    }
-    if let Ok(at) = DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z") {
-        return Some(at.with_timezone(&Utc));
-    }
-    let naive_part = text
-        .strip_suffix("UTC")
-        .or_else(|| text.strip_suffix("GMT"))
-        .or_else(|| text.strip_suffix('Z'))
-        .unwrap_or(text)
-        .trim_end();
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
-        if let Ok(naive) = NaiveDateTime::parse_from_str(naive_part, format) {
-            return Some(Utc.from_utc_datetime(&naive));
-        }
-    }
-    None
-}
-
-/// Epoch seconds (the wire's `clientSecretExpiresAt`) as a UTC time.
-pub fn from_epoch_seconds(seconds: i64) -> DateTime<Utc> {
-    DateTime::<Utc>::from_timestamp(seconds, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
+    crate::atomic::write_private(&cache_path(dir, key), registration.to_json().as_bytes())
 }
 
 fn json_object(bytes: &[u8]) -> Result<Map<String, Value>, ParseError> {
@@ -378,24 +337,21 @@ fn string(object: &Map<String, Value>, key: &str) -> Option<String> {
     object.get(key)?.as_str().map(str::to_owned)
 }
 
-fn required_time(
-    object: &Map<String, Value>,
-    key: &'static str,
-) -> Result<DateTime<Utc>, ParseError> {
+fn required_time(object: &Map<String, Value>, key: &'static str) -> Result<Timestamp, ParseError> {
     let text = object
         .get(key)
         .and_then(Value::as_str)
         .ok_or(ParseError::Missing(key))?;
-    parse_time(text).ok_or(ParseError::BadTimestamp(key))
+    Timestamp::parse(text).ok_or(ParseError::BadTimestamp(key))
 }
 
 fn optional_time(
     object: &Map<String, Value>,
     key: &'static str,
-) -> Result<Option<DateTime<Utc>>, ParseError> {
+) -> Result<Option<Timestamp>, ParseError> {
     match object.get(key).and_then(Value::as_str) {
         None => Ok(None),
-        Some(text) => parse_time(text)
+        Some(text) => Timestamp::parse(text)
             .map(Some)
             .ok_or(ParseError::BadTimestamp(key)),
     }
@@ -405,20 +361,20 @@ fn optional_time(
 mod tests {
     use super::*;
 
-    fn at(text: &str) -> DateTime<Utc> {
-        parse_time(text).unwrap()
+    fn at(text: &str) -> Timestamp {
+        Timestamp::parse(text).unwrap()
     }
 
     fn full_token() -> CachedToken {
         CachedToken {
             start_url: Some("https://d-123.awsapps.com/start".into()),
             region: Some("us-west-2".into()),
-            access_token: "secret-access".into(),
+            access_token: Secret::new("secret-access"),
             expires_at: at("2024-05-01T20:00:00Z"),
             client_id: Some("client-1".into()),
-            client_secret: Some("secret-client".into()),
+            client_secret: Some(Secret::new("secret-client")),
             registration_expires_at: Some(at("2024-07-30T12:00:00Z")),
-            refresh_token: Some("secret-refresh".into()),
+            refresh_token: Some(Secret::new("secret-refresh")),
         }
     }
 
@@ -471,7 +427,7 @@ mod tests {
     fn registration_layout_per_flow() {
         let device = ClientRegistration {
             client_id: "id".into(),
-            client_secret: "sec".into(),
+            client_secret: Secret::new("sec"),
             expires_at: at("2024-07-30T12:00:00Z"),
             scopes: None,
             grant_types: None,
@@ -494,27 +450,6 @@ mod tests {
         assert_eq!(
             ClientRegistration::parse(pkce.to_json().as_bytes()).unwrap(),
             pkce
-        );
-    }
-
-    #[test]
-    fn timestamps_are_read_leniently() {
-        let expected = at("2024-05-01T20:00:00Z");
-        for text in [
-            "2024-05-01T20:00:00Z",
-            "2024-05-01T20:00:00.000Z",
-            "2024-05-01T20:00:00+00:00",
-            "2024-05-01T22:00:00+02:00",
-            "2024-05-01T20:00:00UTC",
-            "2024-05-01T20:00:00",
-            "2024-05-01 20:00:00",
-        ] {
-            assert_eq!(parse_time(text), Some(expected), "{text}");
-        }
-        assert_eq!(parse_time("yesterday"), None);
-        assert_eq!(
-            format_time(at("2024-05-01T20:00:00.999Z")),
-            "2024-05-01T20:00:00Z"
         );
     }
 
@@ -550,7 +485,7 @@ mod tests {
         );
         let registration = ClientRegistration {
             client_id: "id".into(),
-            client_secret: "secret-client".into(),
+            client_secret: Secret::new("secret-client"),
             expires_at: at("2024-07-30T12:00:00Z"),
             scopes: None,
             grant_types: None,
@@ -561,7 +496,7 @@ mod tests {
     #[test]
     fn expiry_windows() {
         let token = full_token();
-        let now = |text: &str| SystemTime::from(at(text));
+        let now = |text: &str| SystemTime::from(at(text).utc());
         assert!(!token.expires_within_refresh_window(now("2024-05-01T19:45:00Z")));
         assert!(token.expires_within_refresh_window(now("2024-05-01T19:45:01Z")));
         assert!(!token.is_expired(now("2024-05-01T19:59:59Z")));

@@ -4,19 +4,20 @@
 //! `_AWS_CLI_PROFILE_CHAIN` so `credential_process = awsso configure export-credentials
 //! --profile p` cannot loop. The global `--query` and `--output` are ignored, as in v2.
 
-use crate::cli::{ExportCredentialsArgs, ExportFormat, GlobalArgs};
-use crate::context::Context;
-use crate::credentials::{CredentialFiles, Credentials, Resolver};
+use crate::chain::Resolver;
+use crate::cli::{ExportCredentialsArgs, ExportFormat};
+use crate::credentials::Credentials;
 use crate::error::{Error, Result};
-use crate::settings;
+use crate::settings::Session;
 
 /// v2's `_RECURSION_VAR`: the profiles already being exported up the process tree, as CSV.
 pub const RECURSION_VAR: &str = "_AWS_CLI_PROFILE_CHAIN";
 /// v2's `_MAX_RECURSION`.
 const MAX_RECURSION: usize = 4;
 
-pub fn run(ctx: &Context, global: &GlobalArgs, args: &ExportCredentialsArgs) -> Result<()> {
-    let choice = settings::profile_choice(ctx, global);
+pub fn run(session: &Session, args: &ExportCredentialsArgs) -> Result<()> {
+    let ctx = session.ctx;
+    let choice = &session.profile;
     let mut seen = parse_csv_row(ctx.env.get(RECURSION_VAR).unwrap_or(""));
     if seen.len() >= MAX_RECURSION {
         return Err(Error::Configuration(format!(
@@ -42,14 +43,10 @@ pub fn run(ctx: &Context, global: &GlobalArgs, args: &ExportCredentialsArgs) -> 
     };
     // A config that does not parse or a profile that does not exist stops v2's driver before
     // the command runs: not wrapped.
-    let files = CredentialFiles::load(ctx)?;
-    let profile = settings::scoped_profile(&files.config, &choice)?;
-    let region = settings::region(ctx, global, &profile);
-    let transport = settings::transport(ctx, global, &profile);
-    let resolver = Resolver::new(ctx, &files, &choice, region, transport)
-        .with_process_env(RECURSION_VAR, &chain);
-    let runtime = crate::http::runtime()?;
-    let resolved = runtime.block_on(resolver.resolve());
+    session.profile_props()?;
+    let resolved = Resolver::new(session)
+        .with_process_env(RECURSION_VAR, &chain)
+        .resolve();
     let credentials = match resolved {
         Ok(Some(credentials)) => credentials,
         Ok(None) => {
@@ -71,13 +68,13 @@ pub fn render(credentials: &Credentials, format: ExportFormat) -> String {
     let token = credentials
         .session_token
         .as_ref()
-        .map(|t| t.expose().to_owned());
+        .map(|t| t.expose_secret().to_owned());
     let expiry = credentials.expiration.map(|e| e.isoformat());
     let mut vars: Vec<(&str, String)> = vec![
         ("AWS_ACCESS_KEY_ID", credentials.access_key_id.clone()),
         (
             "AWS_SECRET_ACCESS_KEY",
-            credentials.secret_access_key.expose().to_owned(),
+            credentials.secret_access_key.expose_secret().to_owned(),
         ),
     ];
     if let Some(token) = &token {
@@ -105,7 +102,7 @@ pub fn render(credentials: &Credentials, format: ExportFormat) -> String {
     members.push(("AccessKeyId", string(&credentials.access_key_id)));
     members.push((
         "SecretAccessKey",
-        string(credentials.secret_access_key.expose()),
+        string(credentials.secret_access_key.expose_secret()),
     ));
     if let Some(token) = &token {
         members.push(("SessionToken", string(token)));
@@ -179,13 +176,15 @@ fn write_csv_row(fields: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credentials::{Source, Timestamp};
+    use crate::credentials::Source;
+    use crate::secret::Secret;
+    use crate::timestamp::Timestamp;
 
     fn temporary() -> Credentials {
         Credentials::new(
             "ASIAEXAMPLE",
             "se/cret+",
-            Some("to\"ken".into()),
+            Some(Secret::new("to\"ken")),
             Timestamp::parse("2024-05-01T12:00:00Z"),
             Source::Sso,
         )

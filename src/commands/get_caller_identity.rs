@@ -5,41 +5,27 @@
 //! Start-up is kept to what the call needs: the two config files, at most one cache file,
 //! one current-thread runtime and one HTTP client.
 
-use crate::cli::GlobalArgs;
-use crate::context::Context;
-use crate::credentials::{CredentialFiles, Resolver};
+use crate::chain::Resolver;
 use crate::error::{Error, Result};
-use crate::http::EndpointConfig;
-use crate::output::Formatter;
-use crate::settings;
+use crate::settings::Session;
 use crate::sts::{StsClient, StsEndpoint};
 
-pub fn run(ctx: &Context, global: &GlobalArgs) -> Result<()> {
-    let files = CredentialFiles::load(ctx)?;
-    let choice = settings::profile_choice(ctx, global);
-    let profile = settings::scoped_profile(&files.config, &choice)?;
-    let formatter = Formatter::from_settings(ctx, global, &profile)?;
-    let region = settings::region(ctx, global, &profile);
-    let transport = settings::transport(ctx, global, &profile);
-    let resolver = Resolver::new(ctx, &files, &choice, region.clone(), transport);
-    let endpoint = StsEndpoint::resolve(
-        ctx,
-        region.as_deref(),
-        EndpointConfig {
-            flag: global.endpoint_url.as_deref(),
-            profile: Some(&profile),
-            config: Some(&files.config),
-        },
-    )?;
-    let runtime = crate::http::runtime()?;
-    let identity = runtime.block_on(async {
-        let credentials = resolver.resolve().await?.ok_or(Error::NoCredentials)?;
-        let sts = StsClient {
-            http: resolver.http()?,
-            endpoint,
-        };
-        sts.get_caller_identity(ctx, &credentials).await
-    })?;
-    ctx.out(&formatter.format("GetCallerIdentity", &identity.to_value())?);
+pub fn run(session: &Session) -> Result<()> {
+    session.profile_props()?;
+    let formatter = session.formatter()?;
+    let region = session.region()?;
+    let transport = session.transport()?;
+    let endpoint = StsEndpoint::resolve(&transport.endpoints, region.as_deref(), true)?;
+    let credentials = Resolver::new(session)
+        .resolve()?
+        .ok_or(Error::NoCredentials)?;
+    let sts = StsClient {
+        http: &transport.http,
+        endpoint,
+    };
+    let identity = session.block_on(sts.get_caller_identity(session.ctx, &credentials))??;
+    session
+        .ctx
+        .out(&formatter.format("GetCallerIdentity", &identity.to_value())?);
     Ok(())
 }

@@ -4,17 +4,15 @@
 //! profile, placed where it first appears), then those only in the credentials file, in
 //! its order.
 
-use crate::cli::GlobalArgs;
 use crate::config::AwsConfig;
-use crate::context::Context;
 use crate::error::Result;
+use crate::settings::Session;
 
 /// The selected profile plays no part: listing profiles is what a user does when
 /// `AWS_PROFILE` names one that isn't there, and v2 was fixed not to fail then
 /// (aws/aws-cli#5546); awsso also lists with `--profile` naming a missing one.
-pub fn run(ctx: &Context, _global: &GlobalArgs) -> Result<()> {
-    let config = AwsConfig::load(ctx)?;
-    ctx.out(&render(&config));
+pub fn run(session: &Session) -> Result<()> {
+    session.ctx.out(&render(session.config()?));
     Ok(())
 }
 

@@ -17,80 +17,36 @@
 //! (reference §4). Other sessions stay signed in. `--sso-session` wins over `--profile`, as in
 //! `sso login`.
 
-use std::path::{Path, PathBuf};
-
 use crate::cache::role::{self, SsoKey};
+use crate::cache::sweep::{Sweep, TokenFile};
 use crate::cache::token;
-use crate::cli::{GlobalArgs, LogoutArgs};
+use crate::cli::LogoutArgs;
 use crate::config::{self, AwsConfig, Props};
-use crate::context::Context;
 use crate::ctx_debug;
 use crate::error::{Error, Result};
-use crate::http::{self, EndpointConfig, HttpClient, Service};
 use crate::portal::PortalClient;
-use crate::settings;
+use crate::settings::Session;
 
 /// How many portal Logout calls may be in flight at once.
 pub const MAX_CONCURRENT_LOGOUTS: usize = 8;
 
-pub fn run(ctx: &Context, global: &GlobalArgs, args: &LogoutArgs) -> Result<()> {
-    let plan = match (&args.sso_session, &global.profile) {
-        (None, None) => sweep_everything(ctx)?,
-        (session, profile) => {
-            let config = AwsConfig::load(ctx)?;
-            let target = SessionTarget::resolve(&config, session.as_deref(), profile.as_deref())?;
-            target.plan(ctx, &config)
+pub fn run(session: &Session, args: &LogoutArgs) -> Result<()> {
+    let ctx = session.ctx;
+    let sweep = match (&args.sso_session, &session.global.profile) {
+        (None, None) => Sweep::everything(ctx),
+        (sso_session, profile) => {
+            let config = session.config()?;
+            let target =
+                SessionTarget::resolve(config, sso_session.as_deref(), profile.as_deref())?;
+            Sweep::session(ctx, &target.token_key(), target.role_cache_keys(config))
         }
     };
-    if plan.is_empty() {
+    if sweep.is_empty() {
         return Ok(());
     }
-    sign_out_at_portal(ctx, global, &plan.tokens)?;
-    for token in &plan.tokens {
-        remove_file(ctx, &token.path);
-    }
-    for path in &plan.role_credentials {
-        remove_file(ctx, path);
-    }
+    sign_out_at_portal(session, &sweep.tokens)?;
+    sweep.remove_files(ctx);
     Ok(())
-}
-
-/// What one logout removes.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Plan {
-    tokens: Vec<CachedToken>,
-    role_credentials: Vec<PathBuf>,
-}
-
-impl Plan {
-    fn is_empty(&self) -> bool {
-        self.tokens.is_empty() && self.role_credentials.is_empty()
-    }
-}
-
-/// A token file to delete, and what the portal needs to revoke it.
-#[derive(Debug, PartialEq, Eq)]
-struct CachedToken {
-    path: PathBuf,
-    /// The token and its SSO region, when the file has both (v2 calls Logout only then).
-    logout: Option<(String, String)>,
-}
-
-/// v2's sweep: every token file, every sso role-credential file.
-fn sweep_everything(ctx: &Context) -> Result<Plan> {
-    let tokens = json_files(ctx, &ctx.paths.sso_cache_dir)
-        .into_iter()
-        .filter_map(|(path, value)| token_to_remove(path, &value))
-        .collect();
-    let role_credentials = json_files(ctx, &ctx.paths.cli_cache_dir)
-        .into_iter()
-        .filter(|(_, value)| is_sso_role_credentials(value))
-        .map(|(path, _)| path)
-        .collect();
-    Ok(Plan {
-        tokens,
-        role_credentials,
-    })
 }
 
 /// The session `--sso-session`/`--profile` names, as the cache keys it.
@@ -135,31 +91,20 @@ impl SessionTarget {
         Ok(SessionTarget::Session(session))
     }
 
-    /// The session's token file and the role credentials of the profiles that use it.
-    fn plan(&self, ctx: &Context, config: &AwsConfig) -> Plan {
-        let token_key = match self {
+    /// The key of the session's token file.
+    fn token_key(&self) -> String {
+        match self {
             SessionTarget::Session(name) => token::token_key(Some(name), ""),
             SessionTarget::StartUrl(url) => token::token_key(None, url),
-        };
-        let token_path = ctx.paths.sso_cache_dir.join(format!("{token_key}.json"));
-        let tokens = read_json(ctx, &token_path)
-            .and_then(|value| token_to_remove(token_path, &value))
-            .into_iter()
-            .collect();
-        let role_credentials = config
+        }
+    }
+
+    /// The role-credential cache keys of the profiles that use this session.
+    fn role_cache_keys<'c>(&'c self, config: &'c AwsConfig) -> impl Iterator<Item = String> + 'c {
+        config
             .profiles
             .values()
             .filter_map(|props| self.role_cache_key(props))
-            .map(|key| ctx.paths.cli_cache_dir.join(format!("{key}.json")))
-            .filter(|path| read_json(ctx, path).is_some_and(|v| is_sso_role_credentials(&v)))
-            .collect::<Vec<_>>();
-        let mut role_credentials = role_credentials;
-        role_credentials.sort();
-        role_credentials.dedup();
-        Plan {
-            tokens,
-            role_credentials,
-        }
     }
 
     /// The role-credential cache key of `props` when that profile gets its credentials from
@@ -189,94 +134,27 @@ impl SessionTarget {
     }
 }
 
-/// The token entry for a parsed file of `~/.aws/sso/cache`, if v2 would delete it: a JSON
-/// object with `accessToken`. Logout is called only with a string token and a non-empty region.
-fn token_to_remove(path: PathBuf, value: &serde_json::Value) -> Option<CachedToken> {
-    let object = value.as_object()?;
-    let token = object.get("accessToken")?;
-    let logout = match (
-        token.as_str(),
-        object.get("region").and_then(|r| r.as_str()),
-    ) {
-        (Some(token), Some(region)) if !region.is_empty() => {
-            Some((token.to_owned(), region.to_owned()))
-        }
-        _ => None,
-    };
-    Some(CachedToken { path, logout })
-}
-
-fn is_sso_role_credentials(value: &serde_json::Value) -> bool {
-    value.get("ProviderType").and_then(|v| v.as_str()) == Some("sso")
-}
-
-/// The top-level entries of `dir` that parse as JSON, sorted by name; a missing directory
-/// has none. Unreadable and unparsable entries are skipped (debug-logged without contents:
-/// they may hold secrets).
-fn json_files(ctx: &Context, dir: &Path) -> Vec<(PathBuf, serde_json::Value)> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| Some(e.ok()?.path())).collect();
-    paths.sort();
-    paths
-        .into_iter()
-        .filter_map(|path| Some((path.clone(), read_json(ctx, &path)?)))
-        .collect()
-}
-
-fn read_json(ctx: &Context, path: &Path) -> Option<serde_json::Value> {
-    let bytes = std::fs::read(path).ok()?;
-    match serde_json::from_slice(&bytes) {
-        Ok(value) => Some(value),
-        Err(_) => {
-            ctx_debug!(ctx, "Failed to load: {}", path.display());
-            None
-        }
-    }
-}
-
-fn remove_file(ctx: &Context, path: &Path) {
-    match std::fs::remove_file(path) {
-        Ok(()) => ctx_debug!(ctx, "Deleted {}", path.display()),
-        // Another logout got there first: the goal is reached.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => ctx_debug!(ctx, "Unable to delete {}: {e}", path.display()),
-    }
-}
-
 /// Calls the portal's Logout for every token that names its region, a few at a time. Error
 /// answers are ignored as in v2; tokens whose portal could not be reached are summed up in one
 /// warning line.
-fn sign_out_at_portal(ctx: &Context, global: &GlobalArgs, tokens: &[CachedToken]) -> Result<()> {
-    let calls: Vec<&(String, String)> = tokens.iter().filter_map(|t| t.logout.as_ref()).collect();
+fn sign_out_at_portal(session: &Session, tokens: &[TokenFile]) -> Result<()> {
+    let ctx = session.ctx;
+    let calls: Vec<&(crate::secret::Secret, String)> =
+        tokens.iter().filter_map(|t| t.logout.as_ref()).collect();
     if calls.is_empty() {
         return Ok(());
     }
     // v2 builds the sso client from the session: the profile's endpoint settings and TLS
     // options apply, and a profile named by AWS_PROFILE that does not exist fails here.
-    let config = AwsConfig::load(ctx)?;
-    let choice = settings::profile_choice(ctx, global);
-    let profile = settings::scoped_profile(&config, &choice)?;
-    let transport = settings::transport(ctx, global, &profile);
-    let http = HttpClient::new(ctx, &transport, Some(&profile))?;
-    let endpoint_config = EndpointConfig {
-        // v2 does not pass --endpoint-url to the clients it makes for logout.
-        flag: None,
-        profile: Some(&profile),
-        config: Some(&config),
-    };
-    let runtime = http::runtime()?;
-    let failures = runtime.block_on(async {
+    // v2 does not pass --endpoint-url to the clients it makes for logout.
+    let transport = session.transport()?;
+    let failures = session.block_on(async {
         let permits = tokio::sync::Semaphore::new(MAX_CONCURRENT_LOGOUTS);
         let calls = calls.iter().map(|(token, region)| {
-            let endpoint = http::checked_endpoint(ctx, Service::Sso, region, endpoint_config);
-            let (permits, http) = (&permits, &http);
+            let client = PortalClient::new(transport, region);
+            let permits = &permits;
             async move {
-                let client = PortalClient {
-                    http,
-                    endpoint: endpoint?,
-                };
+                let client = client?;
                 let _permit = permits.acquire().await.ok();
                 client.logout(ctx, token).await
             }
@@ -294,7 +172,7 @@ fn sign_out_at_portal(ctx: &Context, global: &GlobalArgs, tokens: &[CachedToken]
                 Err(e) => Some(e),
             })
             .collect::<Vec<_>>()
-    });
+    })?;
     if let Some(first) = failures.first() {
         let count = failures.len();
         let tokens = if count == 1 { "token" } else { "tokens" };
@@ -333,69 +211,6 @@ async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::context::Env;
-
-    fn ctx(home: &Path) -> Context {
-        Context::for_tests(
-            Env::from_pairs([("HOME", home.display().to_string())]),
-            std::time::SystemTime::UNIX_EPOCH,
-        )
-    }
-
-    #[test]
-    fn only_json_objects_with_an_access_token_are_tokens() {
-        let path = PathBuf::from("x.json");
-        let token = serde_json::json!({"accessToken": "t", "region": "us-east-1"});
-        assert_eq!(
-            token_to_remove(path.clone(), &token),
-            Some(CachedToken {
-                path: path.clone(),
-                logout: Some(("t".into(), "us-east-1".into()))
-            })
-        );
-        let no_region = serde_json::json!({"accessToken": "t", "region": ""});
-        assert_eq!(
-            token_to_remove(path.clone(), &no_region).unwrap().logout,
-            None
-        );
-        let registration = serde_json::json!({"clientId": "c", "clientSecret": "s"});
-        assert_eq!(token_to_remove(path.clone(), &registration), None);
-        assert_eq!(
-            token_to_remove(path, &serde_json::json!(["accessToken"])),
-            None
-        );
-    }
-
-    #[test]
-    fn sweep_keeps_what_v2_keeps() {
-        let home = tempfile::tempdir().unwrap();
-        let ctx = ctx(home.path());
-        let sso = &ctx.paths.sso_cache_dir;
-        let cli = &ctx.paths.cli_cache_dir;
-        std::fs::create_dir_all(sso.join("subdir")).unwrap();
-        std::fs::create_dir_all(cli).unwrap();
-        std::fs::write(sso.join("a.json"), r#"{"accessToken":"t","region":"r"}"#).unwrap();
-        std::fs::write(sso.join("reg.json"), r#"{"clientId":"c"}"#).unwrap();
-        std::fs::write(sso.join("bad.json"), "{not json").unwrap();
-        std::fs::write(sso.join("subdir/b.json"), r#"{"accessToken":"t"}"#).unwrap();
-        std::fs::write(cli.join("sso.json"), r#"{"ProviderType":"sso"}"#).unwrap();
-        std::fs::write(cli.join("role.json"), r#"{"Credentials":{}}"#).unwrap();
-        let plan = sweep_everything(&ctx).unwrap();
-        assert_eq!(
-            plan.tokens,
-            [CachedToken {
-                path: sso.join("a.json"),
-                logout: Some(("t".into(), "r".into()))
-            }]
-        );
-        assert_eq!(plan.role_credentials, [cli.join("sso.json")]);
-        assert!(sweep_everything(&Context::for_tests(
-            Env::from_pairs([("HOME", "/nonexistent-home")]),
-            std::time::SystemTime::UNIX_EPOCH
-        ))
-        .unwrap()
-        .is_empty());
-    }
 
     #[test]
     fn targets_follow_session_and_legacy_profiles() {
@@ -431,7 +246,7 @@ mod tests {
 
     #[test]
     fn join_all_keeps_order() {
-        let runtime = http::runtime().unwrap();
+        let runtime = crate::http::runtime().unwrap();
         let futures = (1..=3).map(|n| async move { n }).collect();
         let out = runtime.block_on(join_all(futures));
         assert_eq!(out, [1, 2, 3]);

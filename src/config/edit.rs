@@ -419,7 +419,7 @@ pub fn update_file(
         return Ok(());
     }
     crate::ctx_debug!(ctx, "Writing config file {}", target.display());
-    crate::cache::write_atomic_with_mode(&target, text.as_bytes(), mode)
+    crate::atomic::write(&target, text.as_bytes(), mode)
 }
 
 /// Follows symbolic links (also dangling ones) to the path that is really written, so the

@@ -30,21 +30,9 @@ pub struct AwsConfig {
 }
 
 impl AwsConfig {
-    /// Reads `ctx.paths.config_file` and `ctx.paths.credentials_file`.
+    /// Reads `ctx.paths.config_file` and `ctx.paths.credentials_file`, merged.
     pub fn load(ctx: &Context) -> Result<Self> {
-        let mut config = Self::from_config_text(&read_optional(ctx, &ctx.paths.config_file)?)
-            .map_err(|e| parse_error(&ctx.paths.config_file, e))?;
-        let credentials = read_optional(ctx, &ctx.paths.credentials_file)?;
-        config
-            .merge_credentials_text(&credentials)
-            .map_err(|e| parse_error(&ctx.paths.credentials_file, e))?;
-        Ok(config)
-    }
-
-    /// Reads only the config file (commands that never look at static credentials).
-    pub fn load_config_only(ctx: &Context) -> Result<Self> {
-        Self::from_config_text(&read_optional(ctx, &ctx.paths.config_file)?)
-            .map_err(|e| parse_error(&ctx.paths.config_file, e))
+        Ok(ConfigFiles::load(ctx)?.merged)
     }
 
     /// The config file dialect, botocore's `build_profile_map`: a header starting with
@@ -94,6 +82,46 @@ impl AwsConfig {
 
     pub fn sso_session(&self, name: &str) -> Option<&Props> {
         self.sso_sessions.get(name)
+    }
+}
+
+/// The shared config and credentials files, read once: botocore's merged `full_config`, and
+/// each file's profiles on their own (the credentials-file and config-file credential
+/// providers each read only theirs).
+#[derive(Clone, Debug, Default)]
+pub struct ConfigFiles {
+    /// Both files merged, credentials-file keys winning.
+    pub merged: AwsConfig,
+    pub config_profiles: IndexMap<String, Props>,
+    pub credentials_profiles: IndexMap<String, Props>,
+}
+
+impl ConfigFiles {
+    /// Reads `ctx.paths.config_file` and `ctx.paths.credentials_file`.
+    pub fn load(ctx: &Context) -> Result<Self> {
+        let config_text = read_optional(ctx, &ctx.paths.config_file)?;
+        let credentials_text = read_optional(ctx, &ctx.paths.credentials_file)?;
+        let config = AwsConfig::from_config_text(&config_text)
+            .map_err(|e| parse_error(&ctx.paths.config_file, e))?;
+        let mut credentials_profiles = IndexMap::new();
+        for section in parse::parse(&credentials_text)
+            .map_err(|e| parse_error(&ctx.paths.credentials_file, e))?
+        {
+            credentials_profiles.insert(section.header, section.values);
+        }
+        let config_profiles = config.profiles.clone();
+        let mut merged = config;
+        for (name, values) in &credentials_profiles {
+            let props = merged.profiles.entry(name.clone()).or_default();
+            for (key, value) in values {
+                props.insert(key.clone(), value.clone());
+            }
+        }
+        Ok(ConfigFiles {
+            merged,
+            config_profiles,
+            credentials_profiles,
+        })
     }
 }
 

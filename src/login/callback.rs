@@ -12,6 +12,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 
 /// How long one connection may take to send its request (v2's per-request timeout).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -28,7 +29,7 @@ pub const NO_CODE: &str =
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Callback {
     /// The authorization code, with the expected state.
-    Code(String),
+    Code(Secret),
     /// `state` did not match.
     StateMismatch,
     /// The service redirected with `error=...`.
@@ -60,7 +61,7 @@ pub fn interpret(method: &str, target: &str, expected_state: &str) -> Callback {
         return Callback::Denied;
     }
     match (code, state) {
-        (Some(code), Some(state)) if state == expected_state => Callback::Code(code),
+        (Some(code), Some(state)) if state == expected_state => Callback::Code(Secret::new(code)),
         (Some(_), Some(_)) => Callback::StateMismatch,
         _ => Callback::Incomplete,
     }
@@ -89,7 +90,7 @@ impl CallbackListener {
     /// Serves requests until one ends the wait. The listener is closed when this returns
     /// (or when the future is dropped, e.g. on Ctrl-C), so the port refuses connections.
     /// The overall deadline is the caller's (600 s in v2).
-    pub async fn wait_for_code(self, expected_state: &str) -> Result<String> {
+    pub async fn wait_for_code(self, expected_state: &str) -> Result<Secret> {
         let (tx, mut rx) = mpsc::channel::<Callback>(16);
         loop {
             tokio::select! {
@@ -251,7 +252,7 @@ mod tests {
             let reply = get("/oauth/callback?code=c0de&state=st").await;
             assert!(reply.starts_with("HTTP/1.1 200 OK\r\n"), "{reply}");
             assert!(reply.contains("You can now close this tab."));
-            assert_eq!(wait.await.unwrap().unwrap(), "c0de");
+            assert_eq!(wait.await.unwrap().unwrap().expose_secret(), "c0de");
             // The listener is gone with the wait.
             assert!(TcpStream::connect(("127.0.0.1", port)).await.is_err());
         });

@@ -1,4 +1,5 @@
-//! Getting a new SSO token the way AWS CLI v2 does (reference §2.3–2.6), shared by
+//! Getting a new SSO token the way AWS CLI v2 does (`awscli/customizations/sso/utils.py`
+//! `do_sso_login`, botocore's `SSOTokenFetcher` and `SSOTokenFetcherAuth`), shared by
 //! `sso login` and `configure sso`: the start-URL check, the client registration cache,
 //! the authorization-code + PKCE flow (sso-session targets, the default) and the device-code
 //! flow (`--use-device-code`, and always for legacy profiles), the browser and its messages,
@@ -13,15 +14,13 @@ pub mod start_url;
 use std::future::Future;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-
 use crate::cache::token::{self, CachedToken, ClientRegistration};
 use crate::context::Context;
 use crate::ctx_debug;
 use crate::error::{Error, Result};
-use crate::http::{self, EndpointConfig, HttpClient, Service};
 use crate::oidc::{self, Grant, OidcClient, Pkce, RegisterClientRequest, TokenResponse};
-use crate::sso_token::LoginTarget;
+use crate::settings::{LoginTarget, Transport};
+use crate::timestamp::Timestamp;
 
 use callback::CallbackListener;
 
@@ -57,17 +56,15 @@ pub struct FetchedToken {
 
 /// Logs `target` in with v2's flows and writes the token (and any new client registration)
 /// into `~/.aws/sso/cache`. Prints the browser / device-code instructions on stdout. The
-/// OIDC endpoint is resolved for the SSO region with `endpoints` (environment, the profile's
-/// `services` and `endpoint_url`). Ctrl-C gives [`Error::Interrupted`] with the listener
-/// closed and nothing half-written.
+/// OIDC endpoint is the transport's for the SSO region. Ctrl-C gives
+/// [`Error::Interrupted`] with the listener closed and nothing half-written.
 pub async fn fetch_token(
     ctx: &Context,
-    http: &HttpClient,
+    transport: &Transport,
     target: &LoginTarget,
-    endpoints: EndpointConfig<'_>,
     options: &FlowOptions,
 ) -> Result<FetchedToken> {
-    interruptible(fetch(ctx, http, target, endpoints, options))?.await
+    interruptible(fetch(ctx, transport, target, options))?.await
 }
 
 /// [`fetch_token`] with the start URL already settled by the caller, so no request is made
@@ -76,16 +73,12 @@ pub async fn fetch_token(
 /// `resolved_start_url`. The SSO region is `resolved.region`, else the target's.
 pub async fn fetch_token_at(
     ctx: &Context,
-    http: &HttpClient,
+    transport: &Transport,
     target: &LoginTarget,
     resolved: start_url::ResolvedStartUrl,
-    endpoints: EndpointConfig<'_>,
     options: &FlowOptions,
 ) -> Result<FetchedToken> {
-    interruptible(fetch_resolved(
-        ctx, http, target, resolved, endpoints, options,
-    ))?
-    .await
+    interruptible(fetch_resolved(ctx, transport, target, resolved, options))?.await
 }
 
 /// `work`, or [`Error::Interrupted`] as soon as Ctrl-C arrives. The SIGINT handler is
@@ -124,31 +117,26 @@ fn interrupt_signal() -> Result<impl Future<Output = ()>> {
 
 async fn fetch(
     ctx: &Context,
-    http: &HttpClient,
+    transport: &Transport,
     target: &LoginTarget,
-    endpoints: EndpointConfig<'_>,
     options: &FlowOptions,
 ) -> Result<FetchedToken> {
-    let resolved = start_url::resolve(ctx, http, &target.start_url).await?;
-    fetch_resolved(ctx, http, target, resolved, endpoints, options).await
+    let resolved = start_url::resolve(ctx, &transport.http, &target.start_url).await?;
+    fetch_resolved(ctx, transport, target, resolved, options).await
 }
 
 async fn fetch_resolved(
     ctx: &Context,
-    http: &HttpClient,
+    transport: &Transport,
     target: &LoginTarget,
     resolved: start_url::ResolvedStartUrl,
-    endpoints: EndpointConfig<'_>,
     options: &FlowOptions,
 ) -> Result<FetchedToken> {
     let region = resolved
         .region
         .clone()
         .unwrap_or_else(|| target.region.clone());
-    let oidc = OidcClient {
-        http,
-        endpoint: http::checked_endpoint(ctx, Service::SsoOidc, &region, endpoints)?,
-    };
+    let oidc = OidcClient::new(transport, &region)?;
     let flow = Flow {
         ctx,
         oidc: &oidc,
@@ -336,7 +324,7 @@ impl Flow<'_> {
             Some(name) => format!("botocore-client-{name}"),
             None => format!(
                 "botocore-client-{}",
-                DateTime::<Utc>::from(ctx.now()).timestamp()
+                Timestamp::from_system_time(ctx.now()).utc().timestamp()
             ),
         };
         let configured = self.target.scopes.clone().filter(|s| !s.is_empty());
@@ -363,7 +351,7 @@ impl Flow<'_> {
         let registration = ClientRegistration {
             client_id: client.client_id,
             client_secret: client.client_secret,
-            expires_at: token::from_epoch_seconds(client.client_secret_expires_at),
+            expires_at: Timestamp::from_epoch_seconds(client.client_secret_expires_at),
             scopes,
             grant_types,
         };
@@ -377,8 +365,7 @@ impl Flow<'_> {
             start_url: Some(self.target.start_url.clone()),
             region: Some(self.region.to_owned()),
             access_token: response.access_token,
-            expires_at: DateTime::<Utc>::from(self.ctx.now())
-                + chrono::TimeDelta::seconds(response.expires_in),
+            expires_at: Timestamp::after_seconds(self.ctx.now(), response.expires_in),
             client_id: Some(registration.client_id.clone()),
             client_secret: Some(registration.client_secret.clone()),
             registration_expires_at: Some(registration.expires_at),

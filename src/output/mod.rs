@@ -3,7 +3,7 @@
 //! response goes through [`Formatter`].
 //!
 //! ```text
-//! let formatter = Formatter::from_settings(ctx, global, &profile)?;   // --output, --query, --color
+//! let formatter = session.formatter()?;                               // --output, --query, --color
 //! formatter.print(ctx, "GetCallerIdentity", &response)?;               // one response
 //! formatter.print_pages(ctx, "ListAccounts", &pages, &merged)?;        // a paginated one
 //! ```
@@ -24,7 +24,7 @@
 //!   wrong types) or a shape v2's formatter itself chokes on: v2 reports those as general
 //!   errors (255), after whatever its streaming text formatter had already written (which
 //!   `print` writes too and `format` drops). A `--query` that does not compile is caught
-//!   earlier, by [`Query::parse`] (252) in [`Formatter::from_settings`].
+//!   earlier, by [`Query::parse`] (252) when `settings::Session::formatter` builds one.
 //!
 //! What v2 does that is kept on purpose: json of `{}` prints nothing but of `[]`/`null`
 //! prints them; text prints `None` for null and joins lists with tabs; a scalar in table
@@ -36,16 +36,13 @@ pub mod jmespath;
 
 mod table;
 mod text;
-pub(crate) mod unicode_tables;
 mod yaml;
 
 use serde_json::{Map, Value};
 
-use crate::cli::{GlobalArgs, OutputFormat};
-use crate::config;
+use crate::cli::OutputFormat;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::settings;
 
 /// A compiled `--query` expression.
 #[derive(Clone, Debug)]
@@ -104,23 +101,6 @@ impl Formatter {
             color: false,
             width: DEFAULT_WIDTH,
         }
-    }
-
-    /// `--output` (then `AWS_DEFAULT_OUTPUT`, the profile's `output`, json), `--query`
-    /// compiled, `--color`, and the terminal width.
-    pub fn from_settings(
-        ctx: &Context,
-        global: &GlobalArgs,
-        profile: &config::Props,
-    ) -> Result<Formatter> {
-        let format = settings::output_format(ctx, global, profile)?;
-        let query = global.query.as_deref().map(Query::parse).transpose()?;
-        Ok(Formatter {
-            format,
-            query,
-            color: settings::color(ctx, global),
-            width: terminal_width(ctx),
-        })
     }
 
     fn apply_query(&self, value: Value) -> Result<Value> {
@@ -274,7 +254,7 @@ fn without_response_metadata(value: &Value) -> Value {
 }
 
 /// v2's `determine_terminal_width`: the size of the terminal stdout is, else 80.
-fn terminal_width(ctx: &Context) -> usize {
+pub fn terminal_width(ctx: &Context) -> usize {
     if !ctx.terminal.stdout {
         return DEFAULT_WIDTH;
     }

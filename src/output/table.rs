@@ -15,9 +15,9 @@
 use serde_json::Value;
 
 use super::text::python_type;
-use super::unicode_tables::is_double_width;
 use crate::error::{Error, Result};
 use crate::python;
+use crate::python::unicode_tables::is_double_width;
 
 const RESET_ALL: &str = "\x1b[0m";
 const ROW_STYLE: &str = "\x1b[1m\x1b[34m";

@@ -321,31 +321,3 @@ fn nested_tables_in_colour() {
         "---------------------------------\n\x1b[0m\x1b[0m|      GetRoleCredentials       |\x1b[0m\x1b[0m\n\x1b[0m\x1b[0m+-------------------------------+\x1b[0m\x1b[0m\n\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m|       roleCredentials       |\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m\n\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m+--------------+--------------+\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m\n\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m|  accessKeyId | expiration   |\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m\n\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m+--------------+--------------+\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m\n\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m|  \x1b[1m\x1b[34mASIA\x1b[0m        |  \x1b[1m\x1b[34m1\x1b[0m           |\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m\n\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m+--------------+--------------+\x1b[0m\x1b[2m\x1b[33m|\x1b[0m\x1b[0m\n\x1b[0m"
     );
 }
-
-#[test]
-fn settings_pick_format_query_and_colour() {
-    use crate::cli::{ColorChoice, GlobalArgs};
-    let ctx = Context::for_tests(
-        crate::context::Env::from_pairs([("AWS_DEFAULT_OUTPUT", "yaml")]),
-        std::time::SystemTime::UNIX_EPOCH,
-    );
-    let global = GlobalArgs {
-        query: Some("Account".into()),
-        color: Some(ColorChoice::On),
-        ..Default::default()
-    };
-    let f = Formatter::from_settings(&ctx, &global, &config::Props::new()).unwrap();
-    assert_eq!(f.format, OutputFormat::Yaml);
-    assert!(f.color);
-    assert_eq!(f.width, 80);
-    assert_eq!(
-        f.format("GetCallerIdentity", &identity()).unwrap(),
-        "\"111122223333\"\n"
-    );
-    let bad = GlobalArgs {
-        query: Some("[".into()),
-        ..Default::default()
-    };
-    let err = Formatter::from_settings(&ctx, &bad, &config::Props::new()).unwrap_err();
-    assert_eq!(err.exit_code(), 252);
-}

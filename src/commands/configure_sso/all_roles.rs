@@ -13,11 +13,13 @@ use indexmap::IndexMap;
 
 use super::portal_lists::{self, Lists};
 use super::Registration;
-use crate::cli::{ConfigureSsoArgs, GlobalArgs};
+use crate::cli::ConfigureSsoArgs;
 use crate::config::edit::{self, SectionRef};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::portal::{AccountInfo, RoleInfo};
+use crate::secret::Secret;
+use crate::settings::Session;
 
 /// ListAccountRoles calls in flight at once.
 pub const CONCURRENCY: usize = 8;
@@ -104,21 +106,22 @@ pub fn profile_names(template: &str, entries: &[(AccountInfo, String)]) -> Vec<S
 }
 
 pub fn run(
-    ctx: &Context,
-    global: &GlobalArgs,
+    session_settings: &Session,
     args: &ConfigureSsoArgs,
-    runtime: &tokio::runtime::Runtime,
     registration: &Registration,
     session_values: &IndexMap<String, String>,
 ) -> Result<()> {
+    let ctx = session_settings.ctx;
+    let global = session_settings.global;
+    let runtime = session_settings.runtime()?;
     let template = args.profile_template.as_deref().unwrap_or(DEFAULT_TEMPLATE);
     let Some(session) = registration.session_name.as_deref() else {
         return Err(Error::ParamValidation(
             "--all-roles needs an SSO session (--sso-session NAME)".into(),
         ));
     };
-    let signed_in = super::login::sign_in(ctx, global, args, runtime, registration)?;
-    let lists = Lists::new(ctx, global, &registration.sso_region)?;
+    let signed_in = super::login::sign_in(session_settings, args, registration)?;
+    let lists = Lists::new(session_settings, &registration.sso_region)?;
     let token = signed_in.access_token;
 
     let mut accounts = match &args.account_id {
@@ -201,8 +204,8 @@ pub fn run(
 /// Every account's roles, in the accounts' order, [`CONCURRENCY`] requests at a time.
 async fn all_roles(
     ctx: &Context,
-    lists: &Lists,
-    token: &str,
+    lists: &Lists<'_>,
+    token: &Secret,
     accounts: &[AccountInfo],
 ) -> Result<Vec<Vec<RoleInfo>>> {
     let jobs = accounts
@@ -214,8 +217,8 @@ async fn all_roles(
 
 async fn roles_with_backoff(
     ctx: &Context,
-    lists: &Lists,
-    token: &str,
+    lists: &Lists<'_>,
+    token: &Secret,
     account_id: &str,
 ) -> Result<Vec<RoleInfo>> {
     with_throttle_retries(ctx, "ListAccountRoles", || {

@@ -7,29 +7,26 @@
 //! ([`super::vanity`]), else to the start URL as configured.
 
 use super::Registration;
-use crate::cli::{ConfigureSsoArgs, GlobalArgs};
-use crate::config::Props;
-use crate::context::Context;
+use crate::cli::ConfigureSsoArgs;
 use crate::ctx_debug;
 use crate::error::Result;
-use crate::http::{EndpointConfig, HttpClient};
 use crate::login::start_url::ResolvedStartUrl;
 use crate::login::{self, FlowOptions};
-use crate::settings;
-use crate::sso_token::{self, LoginTarget};
+use crate::secret::Secret;
+use crate::settings::{LoginTarget, Session};
+use crate::sso_token;
 
 /// The access token to list accounts with.
 pub struct SignedIn {
-    pub access_token: String,
+    pub access_token: Secret,
 }
 
 pub fn sign_in(
-    ctx: &Context,
-    global: &GlobalArgs,
+    session: &Session,
     args: &ConfigureSsoArgs,
-    runtime: &tokio::runtime::Runtime,
     registration: &Registration,
 ) -> Result<SignedIn> {
+    let ctx = session.ctx;
     let target = LoginTarget {
         session_name: registration.session_name.clone(),
         start_url: registration.start_url.clone(),
@@ -54,9 +51,6 @@ pub fn sign_in(
             });
         }
     }
-    // v2 unsets the profile for these clients: the profile may not exist yet.
-    let transport = settings::transport(ctx, global, &Props::new());
-    let http = HttpClient::new(ctx, &transport, None)?;
     let options = FlowOptions {
         use_device_code: args.use_device_code,
         no_browser: args.no_browser,
@@ -68,14 +62,14 @@ pub fn sign_in(
             .unwrap_or_else(|| registration.start_url.clone()),
         region: None,
     };
-    let fetched = runtime.block_on(login::fetch_token_at(
+    // v2 unsets the profile for these clients: the profile may not exist yet.
+    let fetched = session.block_on(login::fetch_token_at(
         ctx,
-        &http,
+        session.unscoped_transport(),
         &target,
         issuer,
-        EndpointConfig::default(),
         &options,
-    ))?;
+    ))??;
     Ok(SignedIn {
         access_token: fetched.token.access_token,
     })

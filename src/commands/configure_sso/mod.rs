@@ -23,12 +23,13 @@ mod vanity;
 
 use indexmap::IndexMap;
 
-use crate::cli::{ConfigureSsoArgs, ConfigureSsoSessionArgs, GlobalArgs};
+use crate::cli::{ConfigureSsoArgs, ConfigureSsoSessionArgs};
 use crate::config::edit::{self, SectionRef};
 use crate::config::{self, AwsConfig, Props};
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::settings;
+use crate::secret::Secret;
+use crate::settings::Session;
 
 use answers::Answers;
 use ui::{Check, Completion, Line};
@@ -48,9 +49,10 @@ const DEFAULT_SCOPE_DESCRIPTION: &str =
 const OUTPUT_FORMATS: &[&str] = &["json", "text", "table", "yaml", "yaml-stream", "off"];
 
 /// `configure sso`.
-pub fn run(ctx: &Context, global: &GlobalArgs, args: &ConfigureSsoArgs) -> Result<()> {
-    let config = AwsConfig::load(ctx)?;
-    let choice = settings::profile_choice(ctx, global);
+pub fn run(session: &Session, args: &ConfigureSsoArgs) -> Result<()> {
+    let (ctx, global) = (session.ctx, session.global);
+    let config = session.config()?;
+    let choice = &session.profile;
     // v2 reads `session.profile`: the profile named by --profile or the environment, if any.
     let named_profile = choice.named.then(|| choice.name.clone());
     let profile_name_flag = match (&named_profile, &args.profile_name) {
@@ -72,11 +74,11 @@ pub fn run(ctx: &Context, global: &GlobalArgs, args: &ConfigureSsoArgs) -> Resul
     // A missing named profile is an empty one here (v2 catches ProfileNotFound).
     let profile_config = config.profile(&choice.name).cloned().unwrap_or_default();
     let mut answers = Answers::new(ctx, "configure sso");
-    let resolver = vanity::Resolver::new(ctx, global);
+    let resolver = vanity::Resolver::new(session);
 
     let mut wizard = Wizard {
         ctx,
-        config: &config,
+        config,
         resolver: &resolver,
         profile_config,
         profile_values: IndexMap::new(),
@@ -97,20 +99,13 @@ pub fn run(ctx: &Context, global: &GlobalArgs, args: &ConfigureSsoArgs) -> Resul
     if wizard.legacy_warning_pending {
         ctx.out(LEGACY_WARNING);
     }
-    let runtime = resolver.runtime()?;
     if args.all_roles {
-        return all_roles::run(
-            ctx,
-            global,
-            args,
-            runtime,
-            &registration,
-            &wizard.session_values,
-        );
+        return all_roles::run(session, args, &registration, &wizard.session_values);
     }
-    let signed_in = login::sign_in(ctx, global, args, runtime, &registration)?;
-    let lists = portal_lists::Lists::new(ctx, global, &registration.sso_region)?;
-    let token = signed_in.access_token.as_str();
+    let runtime = session.runtime()?;
+    let signed_in = login::sign_in(session, args, &registration)?;
+    let lists = portal_lists::Lists::new(session, &registration.sso_region)?;
+    let token = &signed_in.access_token;
 
     let picked = wizard.pick_account_and_role(&mut answers, args, runtime, &lists, token)?;
     let configured_for_credentials = picked.is_some();
@@ -163,15 +158,12 @@ pub fn run(ctx: &Context, global: &GlobalArgs, args: &ConfigureSsoArgs) -> Resul
 }
 
 /// `configure sso-session` (v2 §1.8): the session's three prompts and a write; no login.
-pub fn run_session(
-    ctx: &Context,
-    global: &GlobalArgs,
-    args: &ConfigureSsoSessionArgs,
-) -> Result<()> {
-    let config = AwsConfig::load(ctx)?;
+pub fn run_session(session_settings: &Session, args: &ConfigureSsoSessionArgs) -> Result<()> {
+    let ctx = session_settings.ctx;
+    let config = session_settings.config()?;
     let mut answers = Answers::new(ctx, "configure sso-session");
-    let resolver = vanity::Resolver::new(ctx, global);
-    let sessions = session_summaries(&config);
+    let resolver = vanity::Resolver::new(session_settings);
+    let sessions = session_summaries(config);
     let mut line = Line {
         prompt: "SSO session name: ".to_owned(),
         default: None,
@@ -179,7 +171,7 @@ pub fn run_session(
         completions: Vec::new(),
         toolbar: None,
     }
-    .completions(session_names(&config));
+    .completions(session_names(config));
     if let Some((width, bold)) = answers.terminal_style() {
         line = line.toolbar(ui::session_toolbar(&sessions, width, bold));
     }
@@ -192,7 +184,7 @@ pub fn run_session(
     let mut values = string_values(&existing);
     session_prompts(
         &mut answers,
-        &config,
+        config,
         &resolver,
         &mut values,
         SessionFlags {
@@ -249,7 +241,7 @@ struct SessionFlags<'a> {
 struct Wizard<'a> {
     ctx: &'a Context,
     config: &'a AwsConfig,
-    resolver: &'a vanity::Resolver<'a>,
+    resolver: &'a vanity::Resolver<'a, 'a>,
     /// The selected profile as it is (defaults in brackets).
     profile_config: Props,
     /// What will be written to the profile, in v2's key order.
@@ -391,8 +383,8 @@ impl Wizard<'_> {
         answers: &mut Answers<'_>,
         args: &ConfigureSsoArgs,
         runtime: &tokio::runtime::Runtime,
-        lists: &portal_lists::Lists,
-        token: &str,
+        lists: &portal_lists::Lists<'_>,
+        token: &Secret,
     ) -> Result<Option<(String, String)>> {
         match self.pick(answers, args, runtime, lists, token) {
             Ok(picked) => Ok(Some(picked)),
@@ -411,8 +403,8 @@ impl Wizard<'_> {
         answers: &mut Answers<'_>,
         args: &ConfigureSsoArgs,
         runtime: &tokio::runtime::Runtime,
-        lists: &portal_lists::Lists,
-        token: &str,
+        lists: &portal_lists::Lists<'_>,
+        token: &Secret,
     ) -> Result<(String, String)> {
         let ctx = self.ctx;
         let account_id = match &args.account_id {
@@ -585,7 +577,7 @@ fn existing_session(name: &str, session: &Props, flags: SessionFlags<'_>) -> Res
 fn session_prompts(
     answers: &mut Answers<'_>,
     config: &AwsConfig,
-    resolver: &vanity::Resolver<'_>,
+    resolver: &vanity::Resolver<'_, '_>,
     values: &mut IndexMap<String, String>,
     flags: SessionFlags<'_>,
     with_scopes: bool,

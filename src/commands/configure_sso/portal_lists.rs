@@ -4,55 +4,38 @@
 
 use std::future::Future;
 
-use crate::cli::GlobalArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::http::{self, EndpointConfig, HttpClient, Service};
 use crate::portal::{AccountInfo, PortalClient, RoleInfo};
-use crate::settings;
+use crate::secret::Secret;
+use crate::settings::Session;
 
 /// The portal of the session's `sso_region`. v2 builds this client with the profile unset
 /// (`_unset_session_profile`), so only the environment's endpoint overrides apply.
-pub struct Lists {
-    http: HttpClient,
-    endpoint: String,
+pub struct Lists<'t> {
+    client: PortalClient<'t>,
 }
 
-impl Lists {
-    pub fn new(ctx: &Context, global: &GlobalArgs, sso_region: &str) -> Result<Self> {
-        let empty = crate::config::Props::new();
-        let transport = settings::transport(ctx, global, &empty);
+impl<'t> Lists<'t> {
+    pub fn new(session: &'t Session, sso_region: &str) -> Result<Self> {
         Ok(Lists {
-            http: HttpClient::new(ctx, &transport, None)?,
-            endpoint: http::checked_endpoint(
-                ctx,
-                Service::Sso,
-                sso_region,
-                EndpointConfig::default(),
-            )?,
+            client: PortalClient::new(session.unscoped_transport(), sso_region)?,
         })
     }
 
-    pub fn client(&self) -> PortalClient<'_> {
-        PortalClient {
-            http: &self.http,
-            endpoint: self.endpoint.clone(),
-        }
-    }
-
     /// Every account, all pages.
-    pub async fn accounts(&self, ctx: &Context, token: &str) -> Result<Vec<AccountInfo>> {
-        self.client().list_all_accounts(ctx, token).await
+    pub async fn accounts(&self, ctx: &Context, token: &Secret) -> Result<Vec<AccountInfo>> {
+        self.client.list_all_accounts(ctx, token).await
     }
 
     /// Every role of one account, all pages.
     pub async fn roles(
         &self,
         ctx: &Context,
-        token: &str,
+        token: &Secret,
         account_id: &str,
     ) -> Result<Vec<RoleInfo>> {
-        self.client()
+        self.client
             .list_all_account_roles(ctx, token, account_id)
             .await
     }

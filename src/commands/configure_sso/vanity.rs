@@ -8,16 +8,12 @@
 //! configured region, so that is its `Cannot determine region` error), is only logged with
 //! `--debug` and the region prompt appears as usual.
 
-use std::cell::OnceCell;
 use std::time::Duration;
 
-use crate::cli::GlobalArgs;
-use crate::context::Context;
 use crate::ctx_debug;
 use crate::error::{Error, Result};
-use crate::http::HttpClient;
 use crate::login::{self, start_url};
-use crate::settings;
+use crate::settings::Session;
 
 /// v2's `_DEFAULT_TIMEOUT` for the resolution (`configure sso` passes no timeout).
 const RESOLVE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -30,30 +26,14 @@ pub struct Portal {
     pub region: String,
 }
 
-/// Resolves start URLs for the wizard; owns the async runtime, built at first need and
-/// shared with the sign-in.
-pub struct Resolver<'a> {
-    ctx: &'a Context,
-    global: &'a GlobalArgs,
-    runtime: OnceCell<tokio::runtime::Runtime>,
+/// Resolves start URLs for the wizard.
+pub struct Resolver<'s, 'a> {
+    session: &'s Session<'a>,
 }
 
-impl<'a> Resolver<'a> {
-    pub fn new(ctx: &'a Context, global: &'a GlobalArgs) -> Self {
-        Resolver {
-            ctx,
-            global,
-            runtime: OnceCell::new(),
-        }
-    }
-
-    /// The wizard's runtime.
-    pub fn runtime(&self) -> Result<&tokio::runtime::Runtime> {
-        if let Some(runtime) = self.runtime.get() {
-            return Ok(runtime);
-        }
-        let runtime = crate::http::runtime()?;
-        Ok(self.runtime.get_or_init(|| runtime))
+impl<'s, 'a> Resolver<'s, 'a> {
+    pub fn new(session: &'s Session<'a>) -> Self {
+        Resolver { session }
     }
 
     /// The portal `start_url` leads to, when its host is not AWS-owned and the resolution
@@ -90,7 +70,7 @@ impl<'a> Resolver<'a> {
                     other => other.to_string(),
                 };
                 ctx_debug!(
-                    self.ctx,
+                    self.session.ctx,
                     "Failed to resolve vanity URL '{start_url}': {reason}. Falling back to region prompt."
                 );
                 Ok(None)
@@ -101,14 +81,10 @@ impl<'a> Resolver<'a> {
     fn resolve(&self, start_url: &str) -> Result<start_url::ResolvedStartUrl> {
         // v2 builds no client here: only the CA bundle and --no-verify-ssl apply, with its
         // own timeout.
-        let mut transport =
-            settings::transport(self.ctx, self.global, &crate::config::Props::new());
-        transport.connect_timeout = Some(RESOLVE_TIMEOUT);
-        transport.read_timeout = Some(RESOLVE_TIMEOUT);
-        let http = HttpClient::new(self.ctx, &transport, None)?;
-        let ctx = self.ctx;
-        self.runtime()?.block_on(async {
+        let http = self.session.start_url_client(RESOLVE_TIMEOUT);
+        let ctx = self.session.ctx;
+        self.session.block_on(async {
             login::interruptible(start_url::resolve(ctx, &http, start_url))?.await
-        })
+        })?
     }
 }

@@ -1,24 +1,24 @@
 //! The SSO portal API (`portal.sso.{region}.amazonaws.com`, restJson1, unsigned): the
 //! bearer token travels in `x-amz-sso_bearer_token`. GetRoleCredentials, ListAccounts,
-//! ListAccountRoles and Logout, one page per call; callers paginate.
+//! ListAccountRoles (a page per call, or every page gathered) and Logout; botocore's
+//! paginator with its resumption tokens ([`paginate`]) and its response parsing
+//! ([`model`]).
+
+pub mod model;
+pub mod paginate;
 
 use serde::{Deserialize, Serialize};
 
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::http::{json_error, HttpClient, HttpRequest, HttpResponse};
+use crate::http::{json_error, HttpClient, HttpRequest, HttpResponse, Service};
+use crate::secret::Secret;
+use crate::settings::Transport;
+
+pub use model::RoleCredentials;
+pub use paginate::Page;
 
 const TOKEN_HEADER: &str = "x-amz-sso_bearer_token";
-
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub struct RoleCredentials {
-    pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: String,
-    /// Epoch milliseconds.
-    pub expiration: i64,
-}
 
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -37,25 +37,34 @@ pub struct RoleInfo {
     pub account_id: String,
 }
 
-/// One page of a list operation: the raw JSON body (for output, which must show exactly what
-/// the service sent, in its order) and its `nextToken`.
-#[derive(Clone, Debug)]
-pub struct Page {
-    pub body: serde_json::Value,
-    pub next_token: Option<String>,
-}
-
 pub struct PortalClient<'a> {
     pub http: &'a HttpClient,
     /// Base URL, no trailing `/`.
     pub endpoint: String,
 }
 
-impl PortalClient<'_> {
+impl<'a> PortalClient<'a> {
+    /// The portal of `region` for the command's own clients (credential providers, login,
+    /// logout): `--endpoint-url` does not apply.
+    pub fn new(transport: &'a Transport, region: &str) -> Result<Self> {
+        Ok(PortalClient {
+            http: &transport.http,
+            endpoint: transport.endpoints.url(Service::Sso, region)?,
+        })
+    }
+
+    /// The portal of `region` for the `sso` commands themselves: `--endpoint-url` first.
+    pub fn for_command(transport: &'a Transport, region: &str) -> Result<Self> {
+        Ok(PortalClient {
+            http: &transport.http,
+            endpoint: transport.endpoints.command_url(Service::Sso, region)?,
+        })
+    }
+
     pub async fn get_role_credentials(
         &self,
         ctx: &Context,
-        access_token: &str,
+        access_token: &Secret,
         account_id: &str,
         role_name: &str,
     ) -> Result<RoleCredentials> {
@@ -87,7 +96,7 @@ impl PortalClient<'_> {
     pub async fn list_accounts_page(
         &self,
         ctx: &Context,
-        access_token: &str,
+        access_token: &Secret,
         next_token: Option<&str>,
         max_results: Option<u32>,
     ) -> Result<Page> {
@@ -105,7 +114,7 @@ impl PortalClient<'_> {
     pub async fn list_account_roles_page(
         &self,
         ctx: &Context,
-        access_token: &str,
+        access_token: &Secret,
         account_id: &str,
         next_token: Option<&str>,
         max_results: Option<u32>,
@@ -135,7 +144,7 @@ impl PortalClient<'_> {
     pub async fn list_all_accounts(
         &self,
         ctx: &Context,
-        access_token: &str,
+        access_token: &Secret,
     ) -> Result<Vec<AccountInfo>> {
         let mut accounts = Vec::new();
         let mut token: Option<String> = None;
@@ -160,7 +169,7 @@ impl PortalClient<'_> {
     pub async fn list_all_account_roles(
         &self,
         ctx: &Context,
-        access_token: &str,
+        access_token: &Secret,
         account_id: &str,
     ) -> Result<Vec<RoleInfo>> {
         let mut roles = Vec::new();
@@ -183,7 +192,7 @@ impl PortalClient<'_> {
     }
 
     /// Signs the token out at the portal (`POST /logout`, empty body).
-    pub async fn logout(&self, ctx: &Context, access_token: &str) -> Result<()> {
+    pub async fn logout(&self, ctx: &Context, access_token: &Secret) -> Result<()> {
         let url = format!("{}/logout", self.endpoint);
         self.call(ctx, "Logout", reqwest::Method::POST, url, access_token)
             .await?;
@@ -196,13 +205,16 @@ impl PortalClient<'_> {
         operation: &'static str,
         method: reqwest::Method,
         url: String,
-        access_token: &str,
+        access_token: &Secret,
     ) -> Result<HttpResponse> {
         let request = HttpRequest {
             operation,
             method,
             url,
-            headers: vec![(TOKEN_HEADER.to_owned(), access_token.to_owned())],
+            headers: vec![(
+                TOKEN_HEADER.to_owned(),
+                access_token.expose_secret().to_owned(),
+            )],
             body: Vec::new(),
         };
         let response = self.http.send(ctx, &request).await?;
@@ -226,19 +238,9 @@ fn with_query(base: String, pairs: &[(&str, Option<&str>)]) -> String {
 fn query(pairs: &[(&str, Option<&str>)]) -> String {
     pairs
         .iter()
-        .filter_map(|(k, v)| v.map(|v| format!("{k}={}", encode(v))))
+        .filter_map(|(k, v)| v.map(|v| format!("{k}={}", crate::http::encode(v))))
         .collect::<Vec<_>>()
         .join("&")
-}
-
-/// RFC 3986 percent-encoding keeping only unreserved characters.
-pub fn encode(value: &str) -> String {
-    const SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'.')
-        .remove(b'_')
-        .remove(b'~');
-    percent_encoding::utf8_percent_encode(value, SET).to_string()
 }
 
 fn parse<T: serde::de::DeserializeOwned>(response: &HttpResponse, operation: &str) -> Result<T> {
@@ -355,7 +357,7 @@ mod tests {
             crate::context::Env::from_pairs([("HOME", "/nonexistent")]),
             std::time::SystemTime::now(),
         );
-        let http = HttpClient::new(&ctx, &Default::default(), None).unwrap();
+        let http = HttpClient::new(Default::default());
         let client = PortalClient {
             http: &http,
             endpoint,
@@ -364,12 +366,12 @@ mod tests {
         let expected =
             "Error during pagination: The same next token was received twice: {'nextToken': 'A'}";
         let err = runtime
-            .block_on(client.list_all_accounts(&ctx, "token"))
+            .block_on(client.list_all_accounts(&ctx, &Secret::new("token")))
             .unwrap_err();
         assert_eq!(err.to_string(), expected);
         assert_eq!(err.exit_code(), 255);
         let err = runtime
-            .block_on(client.list_all_account_roles(&ctx, "token", "1"))
+            .block_on(client.list_all_account_roles(&ctx, &Secret::new("token"), "1"))
             .unwrap_err();
         assert_eq!(
             err.to_string(),

@@ -1,0 +1,199 @@
+//! What `sso logout` removes from the shared caches, as AWS CLI v2 decides it
+//! (`awscli/customizations/sso/logout.py`): every top-level file of `~/.aws/sso/cache` that
+//! parses as a JSON object with `accessToken` (its token signed out at the portal when the
+//! file also names its `region`), and every JSON file of `~/.aws/cli/cache` with
+//! `"ProviderType": "sso"`. Client registrations, unparsable files and other tools'
+//! credentials stay. Or, for one session, its token file and the role-credential files of the
+//! profiles that use it.
+
+use std::path::{Path, PathBuf};
+
+use crate::cache::{role, token};
+use crate::context::Context;
+use crate::ctx_debug;
+use crate::secret::Secret;
+
+/// A token file to delete, and what the portal needs to revoke it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TokenFile {
+    pub path: PathBuf,
+    /// The token and its SSO region, when the file has both (v2 calls Logout only then).
+    pub logout: Option<(Secret, String)>,
+}
+
+/// The files one logout removes.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Sweep {
+    pub tokens: Vec<TokenFile>,
+    pub role_credentials: Vec<PathBuf>,
+}
+
+impl Sweep {
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty() && self.role_credentials.is_empty()
+    }
+
+    /// v2's sweep: every token file, every SSO role-credential file.
+    pub fn everything(ctx: &Context) -> Sweep {
+        let tokens = json_files(ctx, &ctx.paths.sso_cache_dir)
+            .into_iter()
+            .filter_map(|(path, value)| token_file(path, &value))
+            .collect();
+        let role_credentials = json_files(ctx, &ctx.paths.cli_cache_dir)
+            .into_iter()
+            .filter(|(_, value)| is_sso_role_credentials(value))
+            .map(|(path, _)| path)
+            .collect();
+        Sweep {
+            tokens,
+            role_credentials,
+        }
+    }
+
+    /// One session: the token file under `token_key` and the SSO role-credential files
+    /// under `role_keys` that exist.
+    pub fn session(
+        ctx: &Context,
+        token_key: &str,
+        role_keys: impl IntoIterator<Item = String>,
+    ) -> Sweep {
+        let token_path = token::cache_path(&ctx.paths.sso_cache_dir, token_key);
+        let tokens = read_json(ctx, &token_path)
+            .and_then(|value| token_file(token_path, &value))
+            .into_iter()
+            .collect();
+        let mut role_credentials: Vec<PathBuf> = role_keys
+            .into_iter()
+            .map(|key| role::path(&ctx.paths.cli_cache_dir, &key))
+            .filter(|path| read_json(ctx, path).is_some_and(|v| is_sso_role_credentials(&v)))
+            .collect();
+        role_credentials.sort();
+        role_credentials.dedup();
+        Sweep {
+            tokens,
+            role_credentials,
+        }
+    }
+
+    /// Deletes every file of the sweep. A file another logout removed first counts as done;
+    /// other failures are debug-logged.
+    pub fn remove_files(&self, ctx: &Context) {
+        let paths = self.tokens.iter().map(|t| &t.path);
+        for path in paths.chain(&self.role_credentials) {
+            match std::fs::remove_file(path) {
+                Ok(()) => ctx_debug!(ctx, "Deleted {}", path.display()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => ctx_debug!(ctx, "Unable to delete {}: {e}", path.display()),
+            }
+        }
+    }
+}
+
+/// The token entry for a parsed file of `~/.aws/sso/cache`, if v2 would delete it: a JSON
+/// object with `accessToken`. Logout is called only with a string token and a non-empty
+/// region.
+fn token_file(path: PathBuf, value: &serde_json::Value) -> Option<TokenFile> {
+    let object = value.as_object()?;
+    let token = object.get("accessToken")?;
+    let logout = match (
+        token.as_str(),
+        object.get("region").and_then(|r| r.as_str()),
+    ) {
+        (Some(token), Some(region)) if !region.is_empty() => {
+            Some((Secret::new(token), region.to_owned()))
+        }
+        _ => None,
+    };
+    Some(TokenFile { path, logout })
+}
+
+fn is_sso_role_credentials(value: &serde_json::Value) -> bool {
+    value.get("ProviderType").and_then(|v| v.as_str()) == Some("sso")
+}
+
+/// The top-level entries of `dir` that parse as JSON, sorted by name; a missing directory
+/// has none. Unreadable and unparsable entries are skipped (debug-logged without contents:
+/// they may hold secrets).
+fn json_files(ctx: &Context, dir: &Path) -> Vec<(PathBuf, serde_json::Value)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| Some(e.ok()?.path())).collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .filter_map(|path| Some((path.clone(), read_json(ctx, &path)?)))
+        .collect()
+}
+
+fn read_json(ctx: &Context, path: &Path) -> Option<serde_json::Value> {
+    let bytes = std::fs::read(path).ok()?;
+    match serde_json::from_slice(&bytes) {
+        Ok(value) => Some(value),
+        Err(_) => {
+            ctx_debug!(ctx, "Failed to load: {}", path.display());
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::Env;
+
+    fn ctx(home: &Path) -> Context {
+        Context::for_tests(
+            Env::from_pairs([("HOME", home.display().to_string())]),
+            std::time::SystemTime::UNIX_EPOCH,
+        )
+    }
+
+    #[test]
+    fn only_json_objects_with_an_access_token_are_tokens() {
+        let path = PathBuf::from("x.json");
+        let token = serde_json::json!({"accessToken": "t", "region": "us-east-1"});
+        assert_eq!(
+            token_file(path.clone(), &token),
+            Some(TokenFile {
+                path: path.clone(),
+                logout: Some((Secret::new("t"), "us-east-1".into()))
+            })
+        );
+        let no_region = serde_json::json!({"accessToken": "t", "region": ""});
+        assert_eq!(token_file(path.clone(), &no_region).unwrap().logout, None);
+        let registration = serde_json::json!({"clientId": "c", "clientSecret": "s"});
+        assert_eq!(token_file(path.clone(), &registration), None);
+        assert_eq!(token_file(path, &serde_json::json!(["accessToken"])), None);
+    }
+
+    #[test]
+    fn sweep_keeps_what_v2_keeps() {
+        let home = tempfile::tempdir().unwrap();
+        let ctx = ctx(home.path());
+        let sso = &ctx.paths.sso_cache_dir;
+        let cli = &ctx.paths.cli_cache_dir;
+        std::fs::create_dir_all(sso.join("subdir")).unwrap();
+        std::fs::create_dir_all(cli).unwrap();
+        std::fs::write(sso.join("a.json"), r#"{"accessToken":"t","region":"r"}"#).unwrap();
+        std::fs::write(sso.join("reg.json"), r#"{"clientId":"c"}"#).unwrap();
+        std::fs::write(sso.join("bad.json"), "{not json").unwrap();
+        std::fs::write(sso.join("subdir/b.json"), r#"{"accessToken":"t"}"#).unwrap();
+        std::fs::write(cli.join("sso.json"), r#"{"ProviderType":"sso"}"#).unwrap();
+        std::fs::write(cli.join("role.json"), r#"{"Credentials":{}}"#).unwrap();
+        let sweep = Sweep::everything(&ctx);
+        assert_eq!(
+            sweep.tokens,
+            [TokenFile {
+                path: sso.join("a.json"),
+                logout: Some((Secret::new("t"), "r".into()))
+            }]
+        );
+        assert_eq!(sweep.role_credentials, [cli.join("sso.json")]);
+        assert!(Sweep::everything(&Context::for_tests(
+            Env::from_pairs([("HOME", "/nonexistent-home")]),
+            std::time::SystemTime::UNIX_EPOCH
+        ))
+        .is_empty());
+    }
+}

@@ -1,0 +1,216 @@
+//! botocore's `AssumeRoleProvider`: a profile with `role_arn` and a `source_profile` or
+//! `credential_source`, its validations in v2's order, the shared assume-role cache
+//! (`AssumeRoleCredentialFetcher`), the MFA prompt and the STS AssumeRole call. Resolving
+//! the source credentials, which may recurse through the chain, is the chain's own job
+//! (`chain::Resolver`).
+
+use crate::cache::role::{self, AssumeRoleKey, CachedCredentials};
+use crate::chain::error::{fetch_phase, ChainResult};
+use crate::chain::files::has_static_keys;
+use crate::config::{self, AwsConfig, Props};
+use crate::context::Context;
+use crate::credentials::{Credentials, Source};
+use crate::ctx_debug;
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+use crate::settings::Session;
+use crate::sts::{AssumeRoleParams, StsClient, StsEndpoint};
+
+/// A profile's assume-role settings.
+#[derive(Clone, Debug)]
+pub struct RoleConfig {
+    pub role_arn: String,
+    pub source_profile: Option<String>,
+    pub credential_source: Option<String>,
+    pub mfa_serial: Option<String>,
+    pub external_id: Option<String>,
+    pub role_session_name: Option<String>,
+    pub duration_seconds: Option<i64>,
+}
+
+impl RoleConfig {
+    /// `AssumeRoleCredentialFetcher._create_cache_key`'s inputs.
+    pub fn cache_key(&self) -> String {
+        role::assume_role_key(&AssumeRoleKey {
+            role_arn: &self.role_arn,
+            role_session_name: self.role_session_name.as_deref(),
+            external_id: self.external_id.as_deref(),
+            serial_number: self.mfa_serial.as_deref(),
+            duration_seconds: self.duration_seconds,
+        })
+    }
+}
+
+/// botocore's `_has_assume_role_config_vars`.
+pub fn has_assume_role_vars(props: &Props) -> bool {
+    props.contains_key("role_arn") && !props.contains_key("web_identity_token_file")
+}
+
+/// `AssumeRoleProvider._get_role_config` with its validations, in v2's order. `visited` are
+/// the profiles the chain has gone through (botocore's `_visited_profiles`).
+pub fn role_config(
+    config: &AwsConfig,
+    name: &str,
+    profile: &Props,
+    visited: &[String],
+) -> Result<RoleConfig> {
+    let get = |key: &str| config::get(profile, key).map(str::to_owned);
+    let role = RoleConfig {
+        role_arn: get("role_arn").unwrap_or_default(),
+        source_profile: get("source_profile"),
+        credential_source: get("credential_source"),
+        mfa_serial: get("mfa_serial"),
+        external_id: get("external_id"),
+        role_session_name: get("role_session_name"),
+        // botocore: int(duration_seconds), silently ignored when not a number.
+        duration_seconds: get("duration_seconds").and_then(|d| d.trim().parse().ok()),
+    };
+    match (&role.credential_source, &role.source_profile) {
+        (Some(_), Some(_)) => Err(Error::InvalidConfig(format!(
+            "The profile \"{name}\" contains both source_profile and credential_source."
+        ))),
+        (None, None) => Err(Error::Other(
+            "Partial credentials found in assume-role, missing: source_profile or credential_source"
+                .into(),
+        )),
+        (Some(source), None) => {
+            if !matches!(
+                source.as_str(),
+                "Environment" | "EcsContainer" | "Ec2InstanceMetadata"
+            ) {
+                return Err(Error::InvalidConfig(format!(
+                    "The credential source \"{source}\" referenced in profile \"{name}\" is not valid."
+                )));
+            }
+            Ok(role)
+        }
+        (None, Some(source)) => {
+            validate_source_profile(config, name, source, visited)?;
+            Ok(role)
+        }
+    }
+}
+
+fn validate_source_profile(
+    config: &AwsConfig,
+    parent: &str,
+    source: &str,
+    visited: &[String],
+) -> Result<()> {
+    let Some(source_props) = config.profile(source) else {
+        return Err(Error::InvalidConfig(format!(
+            "The source_profile \"{source}\" referenced in the profile \"{parent}\" does not exist."
+        )));
+    };
+    if !visited.iter().any(|v| v == source) {
+        return Ok(());
+    }
+    // A profile may source itself for static keys kept beside its role_arn.
+    if source != parent || !has_static_keys(source_props) {
+        let list: Vec<String> = visited.iter().map(|v| crate::python::str_repr(v)).collect();
+        return Err(Error::InvalidConfig(format!(
+            "Infinite loop in credential configuration detected. Attempting to load from profile {source} which has already been visited. Visited profiles: [{}]",
+            list.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// The cached credentials of `role`, valid for 15 more minutes.
+pub fn cached(ctx: &Context, role: &RoleConfig) -> Option<Credentials> {
+    let cached = role::load(&ctx.paths.cli_cache_dir, &role.cache_key(), ctx.now())?;
+    ctx_debug!(ctx, "Credentials for role retrieved from cache.");
+    Some(Credentials::from_cached(cached, Source::AssumeRole))
+}
+
+/// AssumeRole with `source`'s credentials in the client region (the global endpoint when
+/// none), after the MFA prompt when the role has `mfa_serial`; the answer is cached.
+pub fn assume(
+    session: &Session,
+    region: Option<&str>,
+    role: &RoleConfig,
+    source: &Credentials,
+) -> ChainResult<Credentials> {
+    let ctx = session.ctx;
+    let session_name = role.role_session_name.clone().unwrap_or_else(|| {
+        let secs = ctx
+            .now()
+            .duration_since(std::time::SystemTime::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
+        format!("botocore-session-{secs}")
+    });
+    let token_code = match &role.mfa_serial {
+        Some(serial) => Some(prompt_mfa(serial).map_err(fetch_phase)?),
+        None => None,
+    };
+    let transport = session.transport().map_err(fetch_phase)?;
+    let sts = StsClient {
+        http: &transport.http,
+        endpoint: StsEndpoint::resolve(&transport.endpoints, region, false).map_err(fetch_phase)?,
+    };
+    let params = AssumeRoleParams {
+        role_arn: role.role_arn.clone(),
+        role_session_name: session_name,
+        duration_seconds: role.duration_seconds,
+        external_id: role.external_id.clone(),
+        serial_number: role.mfa_serial.clone(),
+        token_code: token_code.map(|code| code.expose_secret().to_owned()),
+    };
+    let output = session
+        .block_on(sts.assume_role(ctx, source, &params))
+        .map_err(fetch_phase)?
+        .map_err(fetch_phase)?;
+    let cached = CachedCredentials {
+        access_key_id: output.access_key_id,
+        secret_access_key: output.secret_access_key,
+        session_token: output.session_token,
+        expiration: output.expiration,
+        account_id: output.arn.as_deref().and_then(arn_account),
+    };
+    let user = role::AssumedRoleUser {
+        assumed_role_id: output.assumed_role_id,
+        arn: output.arn,
+        request_id: output.request_id,
+    };
+    let key = role.cache_key();
+    if let Err(e) = role::save(
+        &ctx.paths.cli_cache_dir,
+        &key,
+        &role::assume_role_document(&cached, &user),
+    ) {
+        ctx_debug!(ctx, "Unable to cache assumed-role credentials: {e}");
+    }
+    Credentials::from_cached(cached, Source::AssumeRole)
+        .check_not_expired(ctx.now())
+        .map_err(fetch_phase)
+}
+
+/// botocore's MFA prompt (`getpass`): on the terminal, not echoed.
+fn prompt_mfa(serial: &str) -> Result<Secret> {
+    let term = console::Term::stderr();
+    term.write_str(&format!("Enter MFA code for {serial}: "))
+        .and_then(|()| term.read_secure_line())
+        .map(Secret::new)
+        .map_err(|e| Error::Other(format!("Unable to read the MFA code: {e}")))
+}
+
+/// The account of an ARN (`arn:partition:service:region:account:resource`).
+fn arn_account(arn: &str) -> Option<String> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    (parts.len() == 6 && parts[0] == "arn").then(|| parts[4].to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arn_accounts() {
+        assert_eq!(
+            arn_account("arn:aws:sts::123:assumed-role/R/s").as_deref(),
+            Some("123")
+        );
+        assert_eq!(arn_account("nope"), None);
+    }
+}

@@ -1,0 +1,183 @@
+//! botocore's `SSOProvider`: a profile with `sso_account_id`/`sso_role_name`, legacy (start
+//! URL in the profile) or through an `[sso-session]`. Role credentials come from the shared
+//! role-credentials cache, else from GetRoleCredentials with the SSO token, and are cached
+//! for the AWS CLI and botocore to use too.
+
+use crate::cache::role::{self, CachedCredentials, SsoKey};
+use crate::chain::error::{fetch_phase, ChainResult};
+use crate::chain::files::display_value;
+use crate::config::{self, AwsConfig, Props};
+use crate::credentials::{Credentials, Source};
+use crate::ctx_debug;
+use crate::error::{Error, Result};
+use crate::portal::PortalClient;
+use crate::settings::{parse_scopes, LoginTarget, Session};
+use crate::sso_token;
+use crate::timestamp::Timestamp;
+
+/// The SSO settings of a profile, session keys merged in.
+#[derive(Clone, Debug)]
+pub struct SsoConfig {
+    pub profile: String,
+    pub session_name: Option<String>,
+    pub start_url: String,
+    pub sso_region: String,
+    pub account_id: String,
+    pub role_name: String,
+    /// The profile's keys with the session's merged in (for the token provider).
+    pub session: Props,
+}
+
+impl SsoConfig {
+    /// The login these settings point at. `named`: hints may name the profile
+    /// (`awsso sso login --profile P`).
+    pub fn login_target(&self, named: bool) -> LoginTarget {
+        LoginTarget {
+            session_name: self.session_name.clone(),
+            start_url: self.start_url.clone(),
+            region: self.sso_region.clone(),
+            scopes: config::get(&self.session, "sso_registration_scopes")
+                .filter(|_| self.session_name.is_some())
+                .map(parse_scopes),
+            profile_name: named.then(|| self.profile.clone()),
+        }
+    }
+
+    /// `SSOCredentialFetcher._create_cache_key`'s inputs.
+    fn cache_key(&self) -> String {
+        role::sso_key(&match &self.session_name {
+            Some(session_name) => SsoKey::Session {
+                account_id: &self.account_id,
+                role_name: &self.role_name,
+                session_name,
+            },
+            None => SsoKey::Legacy {
+                account_id: &self.account_id,
+                role_name: &self.role_name,
+                start_url: &self.start_url,
+            },
+        })
+    }
+}
+
+/// `SSOProvider._load_sso_config`: None unless the profile has `sso_account_id` or
+/// `sso_role_name`; v2's messages for a missing session, inconsistent or missing keys.
+pub fn sso_config(config: &AwsConfig, name: &str, profile: &Props) -> Result<Option<SsoConfig>> {
+    if !profile.contains_key("sso_account_id") && !profile.contains_key("sso_role_name") {
+        return Ok(None);
+    }
+    let mut resolved = profile.clone();
+    let session_name = match profile.get("sso_session") {
+        None => None,
+        Some(value) => {
+            let session_name = value.as_str().unwrap_or_default().to_owned();
+            let Some(session) = config.sso_session(&session_name) else {
+                return Err(Error::InvalidConfig(format!(
+                    "The specified sso-session does not exist: \"{session_name}\""
+                )));
+            };
+            for (key, value) in session {
+                if let Some(existing) = resolved.get(key) {
+                    if existing != value {
+                        return Err(Error::InvalidConfig(format!(
+                            "The value for {key} is inconsistent between profile ({}) and sso-session ({}).",
+                            display_value(existing),
+                            display_value(value)
+                        )));
+                    }
+                }
+                resolved.insert(key.clone(), value.clone());
+            }
+            Some(session_name)
+        }
+    };
+    let mut required = vec![
+        "sso_role_name",
+        "sso_account_id",
+        "sso_start_url",
+        "sso_region",
+    ];
+    if session_name.is_some() {
+        required.push("sso_session");
+    }
+    let missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|key| !resolved.contains_key(*key))
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::InvalidConfig(format!(
+            "The profile \"{name}\" is configured to use SSO but is missing required configuration: {}",
+            missing.join(", ")
+        )));
+    }
+    let get = |key: &str| config::get(&resolved, key).unwrap_or_default().to_owned();
+    Ok(Some(SsoConfig {
+        profile: name.to_owned(),
+        session_name,
+        start_url: get("sso_start_url"),
+        sso_region: get("sso_region"),
+        account_id: get("sso_account_id"),
+        role_name: get("sso_role_name"),
+        session: resolved,
+    }))
+}
+
+/// `SSOCredentialFetcher`: the role-credentials cache (`file_cache`: the profile's own
+/// provider; a source profile's has none), else the SSO token (refreshed when due, v2's
+/// errors when missing or expired) and GetRoleCredentials, then the cache is written.
+pub fn sso_credentials(
+    session: &Session,
+    sso: &SsoConfig,
+    target: &LoginTarget,
+    file_cache: bool,
+) -> ChainResult<Credentials> {
+    let ctx = session.ctx;
+    let key = sso.cache_key();
+    let dir = &ctx.paths.cli_cache_dir;
+    if file_cache {
+        if let Some(cached) = role::load(dir, &key, ctx.now()) {
+            ctx_debug!(ctx, "Credentials for role retrieved from cache.");
+            return Ok(Credentials::from_cached(cached, Source::Sso));
+        }
+    }
+    let token = sso_token::sso_token(session, target)
+        .map_err(fetch_phase)?
+        .access_token;
+    let portal = session
+        .transport()
+        .and_then(|transport| PortalClient::new(transport, &sso.sso_region))
+        .map_err(fetch_phase)?;
+    let fetched = session
+        .block_on(portal.get_role_credentials(ctx, &token, &sso.account_id, &sso.role_name))
+        .map_err(fetch_phase)?
+        .map_err(|e| match e {
+            Error::Service { code, .. } if code == "UnauthorizedException" => {
+                sso_token::session_expired_error(target)
+            }
+            other => other,
+        })
+        .map_err(fetch_phase)?;
+    let expiration = Timestamp::from_epoch_millis(fetched.expiration).ok_or_else(|| {
+        fetch_phase(Error::Other(format!(
+            "Unable to parse the GetRoleCredentials response: invalid expiration {}",
+            fetched.expiration
+        )))
+    })?;
+    let cached = CachedCredentials {
+        access_key_id: fetched.access_key_id,
+        secret_access_key: fetched.secret_access_key,
+        session_token: fetched.session_token,
+        expiration,
+        account_id: Some(sso.account_id.clone()),
+    };
+    if file_cache {
+        if let Err(e) = role::save(dir, &key, &role::sso_document(&cached)) {
+            // The credentials are good; a cache we cannot write only costs a call later.
+            ctx_debug!(ctx, "Unable to cache role credentials: {e}");
+        }
+    }
+    Credentials::from_cached(cached, Source::Sso)
+        .check_not_expired(ctx.now())
+        .map_err(fetch_phase)
+}

@@ -1,0 +1,531 @@
+//! botocore's paginator as the AWS CLI drives it (`botocore/paginate.py`,
+//! `awscli/customizations/paginate.py`): pages fetched until the service stops sending
+//! `nextToken`, merged (`build_full_result`); `--max-items` truncates and adds botocore's
+//! resumption token (base64 of `{"nextToken": ..., "boto_truncate_amount": N}`), which
+//! `--starting-token` accepts back, from awsso or from the AWS CLI; `--page-size` is the
+//! service's `max_result`; `--no-paginate` makes one call and shows the raw response.
+
+use base64::Engine as _;
+
+use super::model::{normalize, Shape, LIST_ACCOUNTS_OUTPUT, LIST_ACCOUNT_ROLES_OUTPUT};
+use crate::error::{Error, Result};
+
+/// One page of a list operation: the raw JSON body (for output, which must show exactly what
+/// the service sent, in its order) and its `nextToken`.
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub body: serde_json::Value,
+    pub next_token: Option<String>,
+}
+
+/// One paginated operation (`paginators-1.json`).
+pub struct Paginated {
+    pub operation: &'static str,
+    output: &'static Shape,
+    /// `result_key`; `input_token`/`output_token` are `nextToken` for both operations.
+    result_key: &'static str,
+}
+
+pub const LIST_ACCOUNTS: Paginated = Paginated {
+    operation: "ListAccounts",
+    output: &LIST_ACCOUNTS_OUTPUT,
+    result_key: "accountList",
+};
+pub const LIST_ACCOUNT_ROLES: Paginated = Paginated {
+    operation: "ListAccountRoles",
+    output: &LIST_ACCOUNT_ROLES_OUTPUT,
+    result_key: "roleList",
+};
+
+/// The pagination options, checked as v2 checks them.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Paging {
+    /// `--no-paginate`: one call, raw response.
+    single_page: bool,
+    starting: Option<StartingToken>,
+    page_size: Option<u32>,
+    max_items: Option<u32>,
+}
+
+impl Paging {
+    /// The pagination options as given (`--no-paginate`, `--starting-token`, `--page-size`,
+    /// `--max-items`), checked as v2 checks them before any request.
+    pub fn new(
+        no_paginate: bool,
+        starting_token: Option<&str>,
+        page_size: Option<u32>,
+        max_items: Option<u32>,
+    ) -> Result<Self> {
+        if no_paginate {
+            // `ensure_paging_params_not_set`: Python truthiness, so 0 counts as unset.
+            let used: Vec<&str> = [
+                (
+                    "--starting-token",
+                    starting_token.is_some_and(|s| !s.is_empty()),
+                ),
+                ("--page-size", page_size.is_some_and(|n| n != 0)),
+                ("--max-items", max_items.is_some_and(|n| n != 0)),
+            ]
+            .iter()
+            .filter(|(_, used)| *used)
+            .map(|(name, _)| *name)
+            .collect();
+            if !used.is_empty() {
+                return Err(Error::ParamValidation(format!(
+                    "Cannot specify --no-paginate along with pagination arguments: {}",
+                    used.join(", ")
+                )));
+            }
+        }
+        Ok(Paging {
+            single_page: no_paginate,
+            starting: starting_token.map(StartingToken::decode).transpose()?,
+            page_size,
+            max_items,
+        })
+    }
+
+    /// v2's warning for `--max-items 0`, for the command to print.
+    pub fn warning(&self) -> Option<&'static str> {
+        (self.max_items == Some(0)).then_some(
+            "warning: Non-positive values for --max-items may result in undefined behavior.\n",
+        )
+    }
+}
+
+impl Paging {
+    /// botocore's parameter validation, run when the request is built: `maxResults` has a
+    /// minimum of 1.
+    pub fn validate(&self) -> Result<()> {
+        match self.page_size {
+            Some(0) => Err(Error::ParamValidation(
+                "Parameter validation failed:\nInvalid value for parameter maxResults, value: 0, valid min value: 1".into(),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A decoded `--starting-token`: the service token to resume with and how many items of that
+/// page were already shown.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct StartingToken {
+    next_token: Option<String>,
+    skip: usize,
+}
+
+impl StartingToken {
+    /// botocore's `TokenDecoder` (base64 of a JSON object), falling back like
+    /// `_parse_starting_token_deprecated` to `TOKEN___INDEX` and then to a raw service token.
+    fn decode(text: &str) -> Result<Self> {
+        if let Some(token) = Self::decode_encoded(text) {
+            return Ok(token);
+        }
+        let parts: Vec<&str> = text.split("___").collect();
+        let (parts, skip) = match parts.as_slice() {
+            [token, index] => match index.trim().parse::<usize>() {
+                Ok(index) => (vec![*token], index),
+                Err(_) => (vec![text], 0),
+            },
+            _ => (parts, 0),
+        };
+        match parts.as_slice() {
+            [token] => Ok(StartingToken {
+                next_token: (*token != "None").then(|| (*token).to_owned()),
+                skip,
+            }),
+            _ => Err(Error::Other(format!("Bad starting token: {text}"))),
+        }
+    }
+
+    fn decode_encoded(text: &str) -> Option<Self> {
+        // Python's b64decode discards characters outside the alphabet.
+        let cleaned: String = text
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
+            .collect();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(cleaned)
+            .ok()?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+        let object = value.as_object()?;
+        Some(StartingToken {
+            next_token: object
+                .get("nextToken")
+                .and_then(|v| v.as_str())
+                .filter(|s| *s != "None")
+                .map(str::to_owned),
+            skip: object
+                .get("boto_truncate_amount")
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0) as usize,
+        })
+    }
+}
+
+/// botocore's `TokenEncoder`: base64 of `json.dumps({"nextToken": ..., ...})`.
+fn encode_resume_token(next_token: Option<&str>, truncate_amount: Option<usize>) -> String {
+    let mut object = serde_json::Map::new();
+    object.insert(
+        "nextToken".into(),
+        next_token.map_or(serde_json::Value::Null, |t| t.into()),
+    );
+    if let Some(amount) = truncate_amount {
+        object.insert("boto_truncate_amount".into(), amount.into());
+    }
+    let json = crate::python::json_compact(&serde_json::Value::Object(object), ", ", ": ", true);
+    base64::engine::general_purpose::STANDARD.encode(json)
+}
+
+/// What a portal command shows.
+#[derive(Debug, PartialEq)]
+pub enum Response {
+    /// One response (`get-role-credentials`, `--no-paginate`).
+    Single(serde_json::Value),
+    /// Auto-paginated: every page as parsed (after `--starting-token`/`--max-items`
+    /// slicing) and the merged result, with `NextToken` when `--max-items` cut short.
+    Pages {
+        pages: Vec<serde_json::Value>,
+        merged: serde_json::Value,
+    },
+}
+
+/// Runs botocore's `PageIterator` over `fetch(next_token, page_size)` and, for the merged
+/// view, its `build_full_result`. With `--no-paginate`, one call and its raw response.
+pub async fn paginate<F, Fut>(
+    operation: &Paginated,
+    paging: &Paging,
+    mut fetch: F,
+) -> Result<Response>
+where
+    F: FnMut(Option<String>, Option<u32>) -> Fut,
+    Fut: std::future::Future<Output = Result<Page>>,
+{
+    use serde_json::Value;
+    if paging.single_page {
+        let page = fetch(None, None).await?;
+        return Ok(Response::Single(normalize(&page.body, operation.output)));
+    }
+    let key = operation.result_key;
+    let mut request_token = paging.starting.as_ref().and_then(|s| s.next_token.clone());
+    let mut previous_token: Option<String> = None;
+    let mut total = 0usize;
+    let mut first = true;
+    let mut pages = Vec::new();
+    let mut resume_token = None;
+    loop {
+        let page = fetch(request_token.clone(), paging.page_size).await?;
+        let mut body = normalize(&page.body, operation.output);
+        let mut starting_truncation = 0;
+        if first {
+            first = false;
+            if let Some(start) = &paging.starting {
+                // `_handle_first_request`: skip what the previous run already showed.
+                starting_truncation = start.skip;
+                let sliced = match body.get(key) {
+                    Some(Value::Array(items)) => {
+                        Value::Array(items.iter().skip(start.skip).cloned().collect())
+                    }
+                    _ => Value::Null,
+                };
+                set_member(&mut body, key, sliced);
+            }
+        }
+        let items = match body.get(key) {
+            Some(Value::Array(items)) => items.clone(),
+            _ => Vec::new(),
+        };
+        if let Some(max_items) = paging.max_items.map(|n| n as usize) {
+            if total + items.len() > max_items {
+                // `_truncate_response`: keep what fits, remember where to resume within
+                // this page (counting the items skipped at its start).
+                let keep = max_items - total;
+                set_member(
+                    &mut body,
+                    key,
+                    Value::Array(items.into_iter().take(keep).collect()),
+                );
+                resume_token = Some(encode_resume_token(
+                    request_token.as_deref(),
+                    Some(keep + starting_truncation),
+                ));
+                pages.push(body);
+                break;
+            }
+        }
+        total += items.len();
+        pages.push(body);
+        let Some(next_token) = page.next_token else {
+            break;
+        };
+        if paging.max_items.map(|n| n as usize) == Some(total) {
+            // On a page boundary: the service's token is the resumption point.
+            resume_token = Some(encode_resume_token(Some(&next_token), None));
+            break;
+        }
+        if previous_token.as_deref() == Some(next_token.as_str()) {
+            return Err(Error::Other(format!(
+                "Error during pagination: The same next token was received twice: {{'nextToken': {}}}",
+                crate::python::str_repr(&next_token)
+            )));
+        }
+        previous_token = Some(next_token.clone());
+        request_token = Some(next_token);
+    }
+    let merged = merge_pages(key, &pages, resume_token.as_deref());
+    Ok(Response::Pages { pages, merged })
+}
+
+/// `PageIterator.build_full_result`: the result key's lists concatenated, then `NextToken`.
+fn merge_pages(
+    key: &str,
+    pages: &[serde_json::Value],
+    resume_token: Option<&str>,
+) -> serde_json::Value {
+    use serde_json::Value;
+    let mut merged = serde_json::Map::new();
+    for page in pages {
+        let value = match page.get(key) {
+            None | Some(Value::Null) => continue,
+            Some(value) => value,
+        };
+        match (merged.get_mut(key), value) {
+            (Some(Value::Array(existing)), Value::Array(items)) => {
+                existing.extend(items.iter().cloned())
+            }
+            (Some(_), _) => {}
+            (None, value) => {
+                merged.insert(key.to_owned(), value.clone());
+            }
+        }
+    }
+    if let Some(token) = resume_token {
+        merged.insert("NextToken".into(), token.into());
+    }
+    Value::Object(merged)
+}
+
+/// `set_value_from_jmespath` for a top-level key: replaces the member in place, or appends it.
+fn set_member(body: &mut serde_json::Value, key: &str, value: serde_json::Value) {
+    if let Some(object) = body.as_object_mut() {
+        object.insert(key.to_owned(), value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn resume_tokens_are_botocores() {
+        assert_eq!(
+            encode_resume_token(Some("abc"), Some(1)),
+            "eyJuZXh0VG9rZW4iOiAiYWJjIiwgImJvdG9fdHJ1bmNhdGVfYW1vdW50IjogMX0="
+        );
+        assert_eq!(
+            encode_resume_token(None, Some(2)),
+            "eyJuZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAyfQ=="
+        );
+        assert_eq!(
+            encode_resume_token(Some("tok/é"), None),
+            "eyJuZXh0VG9rZW4iOiAidG9rL1x1MDBlOSJ9"
+        );
+    }
+
+    #[test]
+    fn starting_tokens_decode_like_botocore() {
+        let decoded = StartingToken::decode(
+            "eyJuZXh0VG9rZW4iOiAiYWJjIiwgImJvdG9fdHJ1bmNhdGVfYW1vdW50IjogMX0=",
+        )
+        .unwrap();
+        assert_eq!(
+            decoded,
+            StartingToken {
+                next_token: Some("abc".into()),
+                skip: 1
+            }
+        );
+        let decoded = StartingToken::decode(
+            "eyJuZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAyfQ==",
+        )
+        .unwrap();
+        assert_eq!(
+            decoded,
+            StartingToken {
+                next_token: None,
+                skip: 2
+            }
+        );
+        // Old `TOKEN___INDEX` tokens and raw service tokens.
+        assert_eq!(
+            StartingToken::decode("raw___3").unwrap(),
+            StartingToken {
+                next_token: Some("raw".into()),
+                skip: 3
+            }
+        );
+        assert_eq!(
+            StartingToken::decode("not-base64!").unwrap(),
+            StartingToken {
+                next_token: Some("not-base64!".into()),
+                skip: 0
+            }
+        );
+        assert_eq!(
+            StartingToken::decode("a___b___c").unwrap_err().to_string(),
+            "Bad starting token: a___b___c"
+        );
+    }
+
+    /// A service with `items` served `page_size` at a time (tokens are offsets).
+    fn service(
+        items: usize,
+        default_page: usize,
+    ) -> impl FnMut(Option<String>, Option<u32>) -> std::future::Ready<Result<Page>> {
+        move |token, size| {
+            let start: usize = token.map_or(0, |t| t.parse().unwrap());
+            let size = size.map_or(default_page, |s| s as usize);
+            let end = (start + size).min(items);
+            let list: Vec<_> = (start..end)
+                .map(|i| json!({"accountId": i.to_string()}))
+                .collect();
+            let next_token = (end < items).then(|| end.to_string());
+            let mut body = json!({ "accountList": list });
+            if let Some(t) = &next_token {
+                body["nextToken"] = t.clone().into();
+            }
+            std::future::ready(Ok(Page { body, next_token }))
+        }
+    }
+
+    fn run(paging: Paging, items: usize) -> Response {
+        crate::http::runtime()
+            .unwrap()
+            .block_on(paginate(&LIST_ACCOUNTS, &paging, service(items, 1)))
+            .unwrap()
+    }
+
+    fn ids(value: &serde_json::Value) -> Vec<String> {
+        value["accountList"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["accountId"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn pages_are_merged_and_max_items_resumes() {
+        let Response::Pages { pages, merged } = run(Paging::default(), 3) else {
+            panic!()
+        };
+        assert_eq!(pages.len(), 3);
+        assert_eq!(ids(&merged), ["0", "1", "2"]);
+        assert_eq!(merged.as_object().unwrap().len(), 1);
+
+        // Cut inside a page of 2: resume in that page, skipping what was shown.
+        let paging = Paging {
+            page_size: Some(2),
+            max_items: Some(3),
+            ..Paging::default()
+        };
+        let Response::Pages { merged, .. } = run(paging, 5) else {
+            panic!()
+        };
+        let resume_token = merged
+            .get("NextToken")
+            .and_then(|t| t.as_str())
+            .map(str::to_owned);
+        assert_eq!(ids(&merged), ["0", "1", "2"]);
+        let token = resume_token.unwrap();
+        let start = StartingToken::decode(&token).unwrap();
+        assert_eq!(
+            start,
+            StartingToken {
+                next_token: Some("2".into()),
+                skip: 1
+            }
+        );
+        let paging = Paging {
+            page_size: Some(2),
+            starting: Some(start),
+            ..Paging::default()
+        };
+        let Response::Pages { merged, .. } = run(paging, 5) else {
+            panic!()
+        };
+        let resume_token = merged
+            .get("NextToken")
+            .and_then(|t| t.as_str())
+            .map(str::to_owned);
+        assert_eq!(ids(&merged), ["3", "4"]);
+        assert_eq!(resume_token, None);
+
+        // Cut on a page boundary: the service token itself.
+        let paging = Paging {
+            max_items: Some(2),
+            ..Paging::default()
+        };
+        let Response::Pages { merged, .. } = run(paging, 5) else {
+            panic!()
+        };
+        let resume_token = merged
+            .get("NextToken")
+            .and_then(|t| t.as_str())
+            .map(str::to_owned);
+        assert_eq!(ids(&merged), ["0", "1"]);
+        assert_eq!(resume_token.unwrap(), encode_resume_token(Some("2"), None));
+    }
+
+    #[test]
+    fn no_paginate_shows_the_raw_first_page() {
+        let paging = Paging {
+            single_page: true,
+            ..Paging::default()
+        };
+        assert_eq!(
+            run(paging, 3),
+            Response::Single(json!({"nextToken": "1", "accountList": [{"accountId": "0"}]}))
+        );
+    }
+
+    #[test]
+    fn a_repeated_next_token_stops_pagination() {
+        let fetch = |_token: Option<String>, _size| {
+            std::future::ready(Ok(Page {
+                body: json!({"accountList": [], "nextToken": "same"}),
+                next_token: Some("same".into()),
+            }))
+        };
+        let err = crate::http::runtime()
+            .unwrap()
+            .block_on(paginate(&LIST_ACCOUNTS, &Paging::default(), fetch))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Error during pagination: The same next token was received twice: {'nextToken': 'same'}"
+        );
+    }
+
+    #[test]
+    fn pagination_flags_are_checked_like_v2() {
+        let err = Paging::new(true, Some("x"), Some(0), Some(2)).unwrap_err();
+        assert_eq!(
+            (err.exit_code(), err.to_string().as_str()),
+            (252, "An error occurred (ParamValidation): Cannot specify --no-paginate along with pagination arguments: --starting-token, --max-items")
+        );
+        let paging = Paging::new(false, None, Some(0), Some(0)).unwrap();
+        let err = paging.validate().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "An error occurred (ParamValidation): Parameter validation failed:\nInvalid value for parameter maxResults, value: 0, valid min value: 1"
+        );
+        assert_eq!(
+            paging.warning(),
+            Some(
+                "warning: Non-positive values for --max-items may result in undefined behavior.\n"
+            )
+        );
+    }
+}

@@ -1,0 +1,135 @@
+//! How a command reaches the services: TLS, timeouts, retries ([`transport_config`]) and the
+//! endpoint of each service ([`endpoints`]), each resolved in botocore's order of
+//! precedence from flags, environment and the profile.
+
+use std::time::Duration;
+
+use crate::cli::GlobalArgs;
+use crate::config::{self, AwsConfig, Props};
+use crate::context::Context;
+use crate::http::{Endpoints, RetryConfig, RetryMode, Service, TransportConfig};
+
+/// TLS, timeouts and retries.
+///
+/// - `--no-verify-ssl`;
+/// - the CA bundle: `--ca-bundle`, `AWS_CA_BUNDLE`, the profile's `ca_bundle`;
+/// - `--cli-connect-timeout` / `--cli-read-timeout` (seconds; 0 means none; default 60);
+///   a negative one is kept as urllib3's error, raised by the first request;
+/// - the retry mode: `AWS_RETRY_MODE`, the profile's `retry_mode`, `standard`;
+/// - attempts: `AWS_MAX_ATTEMPTS`, the profile's `max_attempts`, then the mode's default
+///   (botocore: 5 for `legacy`, 3 otherwise).
+///
+/// `profile` is `None` for the clients v2 makes with the profile unset (`configure sso`).
+pub fn transport_config(
+    ctx: &Context,
+    global: &GlobalArgs,
+    profile: Option<&Props>,
+) -> TransportConfig {
+    let seconds = |value: Option<i64>| match value.unwrap_or(60) {
+        s if s <= 0 => None,
+        s => Some(Duration::from_secs(s.unsigned_abs())),
+    };
+    // urllib3's `Timeout` checks connect before read.
+    let invalid_timeout = [
+        ("connect", global.cli_connect_timeout),
+        ("read", global.cli_read_timeout),
+    ]
+    .into_iter()
+    .find_map(|(name, value)| match value {
+        Some(v) if v < 0 => Some(format!(
+            "Attempted to set {name} timeout to {v}, but the timeout cannot be set to a value less than or equal to 0."
+        )),
+        _ => None,
+    });
+    let profile_value = |key: &str| profile.and_then(|p| config::get(p, key));
+    let mode = match ctx
+        .env
+        .get("AWS_RETRY_MODE")
+        .or_else(|| profile_value("retry_mode"))
+    {
+        Some("legacy") => RetryMode::Legacy,
+        Some("adaptive") => RetryMode::Adaptive,
+        _ => RetryMode::Standard,
+    };
+    let max_attempts = ctx
+        .env
+        .get("AWS_MAX_ATTEMPTS")
+        .or_else(|| profile_value("max_attempts"))
+        .and_then(|v| v.parse::<u32>().ok())
+        .filter(|&n| n >= 1)
+        .unwrap_or(match mode {
+            RetryMode::Legacy => 5,
+            RetryMode::Standard | RetryMode::Adaptive => 3,
+        });
+    TransportConfig {
+        verify_ssl: !global.no_verify_ssl,
+        ca_bundle: global
+            .ca_bundle
+            .clone()
+            .or_else(|| ctx.env.get("AWS_CA_BUNDLE").map(str::to_owned))
+            .or_else(|| profile_value("ca_bundle").map(str::to_owned))
+            .map(std::path::PathBuf::from),
+        connect_timeout: seconds(global.cli_connect_timeout),
+        read_timeout: seconds(global.cli_read_timeout),
+        invalid_timeout,
+        retry: RetryConfig { mode, max_attempts },
+    }
+}
+
+/// The configured endpoint of each service, botocore's `ConfiguredEndpointProvider` order:
+/// `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's `[services NAME]` entry,
+/// the profile's `endpoint_url`; none of them when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` or
+/// the profile's `ignore_configured_endpoint_urls` is true. `--endpoint-url` comes before
+/// all of them, for the command's own service only ([`Endpoints::command_url`]).
+pub fn endpoints(
+    ctx: &Context,
+    global: &GlobalArgs,
+    profile: Option<&Props>,
+    config: Option<&AwsConfig>,
+) -> Endpoints {
+    let profile_value = |key: &str| profile.and_then(|p| config::get(p, key));
+    let ignore = ctx
+        .env
+        .get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+        .or_else(|| profile_value("ignore_configured_endpoint_urls"))
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let configured = if ignore {
+        Vec::new()
+    } else {
+        Service::ALL
+            .into_iter()
+            .filter_map(|service| {
+                ctx.env
+                    .get(&format!("AWS_ENDPOINT_URL_{}", service.env_suffix()))
+                    .or_else(|| ctx.env.get("AWS_ENDPOINT_URL"))
+                    .map(str::to_owned)
+                    .or_else(|| services_entry(service, profile, config))
+                    .or_else(|| profile_value("endpoint_url").map(str::to_owned))
+                    .map(|url| (service, url))
+            })
+            .collect()
+    };
+    Endpoints {
+        flag: global.endpoint_url.clone(),
+        configured,
+    }
+}
+
+/// The `endpoint_url` of `service` in the `[services NAME]` section the profile names
+/// (`services = NAME`); botocore's key is the lower-case sdkId with `_`, aws-sdk-rust's
+/// with `-`, and both are accepted.
+fn services_entry(
+    service: Service,
+    profile: Option<&Props>,
+    config: Option<&AwsConfig>,
+) -> Option<String> {
+    let name = config::get(profile?, "services")?;
+    let section = config?.services.get(name)?;
+    service
+        .services_key()
+        .iter()
+        .find_map(|key| match section.get(*key) {
+            Some(config::Value::Nested(nested)) => nested.get("endpoint_url").cloned(),
+            _ => None,
+        })
+}
