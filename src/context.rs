@@ -294,7 +294,7 @@ impl Context {
     }
 
     /// One `--debug` line on stderr. Callers must never pass secrets: use
-    /// [`crate::http::redact_json`] and friends for anything that came off the wire.
+    /// the HTTP layer's redaction for anything that came off the wire.
     pub fn debug_log(&self, args: std::fmt::Arguments<'_>) {
         if self.debug {
             let now = chrono::DateTime::<chrono::Utc>::from(self.now());
@@ -325,7 +325,6 @@ fn take(stream: &RefCell<Stream>) -> String {
 }
 
 /// `ctx_debug!(ctx, "format", args)`: a `--debug` line, formatted only when enabled.
-#[macro_export]
 macro_rules! ctx_debug {
     ($ctx:expr, $($arg:tt)*) => {
         if $ctx.debug {
@@ -333,6 +332,7 @@ macro_rules! ctx_debug {
         }
     };
 }
+pub(crate) use ctx_debug;
 
 #[cfg(test)]
 mod tests {

@@ -1,4 +1,4 @@
-//! What the provider chain ([`crate::chain`]) hands to the commands: [`Credentials`] and the
+//! What the credential provider chain hands to the commands: [`Credentials`] and the
 //! [`Source`] that found them. The secret parts are [`Secret`]s.
 
 use crate::cache::role::CachedCredentials;

@@ -12,8 +12,8 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use crate::context::ctx_debug;
 use crate::context::Context;
-use crate::ctx_debug;
 use crate::error::{Error, Result};
 
 /// The three services awsso speaks to.
@@ -164,6 +164,13 @@ fn checked(configured: Option<&str>, service: Service, region: &str) -> Result<S
         return Err(Error::Other(format!("Invalid endpoint: {url}")));
     }
     Ok(url)
+}
+
+/// The transport of one set of clients: its HTTP client (built on the first request) and
+/// where each service is.
+pub struct Transport {
+    pub http: HttpClient,
+    pub endpoints: Endpoints,
 }
 
 /// botocore's `validate_region_name`, run whenever it creates a client: a region is a DNS

@@ -30,6 +30,7 @@ pub mod usage;
 use std::ffi::OsString;
 
 use cli::{Cli, Command, ConfigureCommand, SsoCommand, StsCommand};
+use context::ctx_debug;
 use context::Context;
 use error::{Error, Result};
 use settings::Session;
@@ -43,7 +44,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, mut ctx:
     };
     ctx.debug = cli.global.debug;
     if cli.global.version {
-        ctx.out(&format!("{}\n", version_line()));
+        ctx.out(&format!("{}\n", usage::version_line()));
         return 0;
     }
     let session = Session::new(&ctx, &cli.global);
@@ -97,21 +98,6 @@ fn dispatch(session: &Session, cli: &Cli) -> Result<()> {
         Command::Logout(args) => commands::logout::run(session, args),
         Command::GetCallerIdentity => commands::get_caller_identity::run(session),
     }
-}
-
-/// `awsso/VERSION OS/ARCH`, like v2's `aws-cli/2.x Python/3.x Linux/x86_64` line.
-pub fn version_line() -> String {
-    let os = match std::env::consts::OS {
-        "linux" => "Linux",
-        "macos" => "Darwin",
-        "windows" => "Windows",
-        other => other,
-    };
-    format!(
-        "awsso/{} {os}/{}",
-        env!("CARGO_PKG_VERSION"),
-        std::env::consts::ARCH
-    )
 }
 
 /// v2's usage block as printed before `Unknown options` of service commands (see

@@ -38,7 +38,7 @@ pub struct OidcClient<'a> {
 impl<'a> OidcClient<'a> {
     /// The OIDC service of `region` for the command's own clients (`--endpoint-url` does not
     /// apply).
-    pub fn new(transport: &'a crate::settings::Transport, region: &str) -> Result<Self> {
+    pub fn new(transport: &'a crate::http::Transport, region: &str) -> Result<Self> {
         Ok(OidcClient {
             http: &transport.http,
             endpoint: transport.endpoints.url(Service::SsoOidc, region)?,

@@ -5,8 +5,8 @@
 //! exact `awsso sso login ...` command that fixes it.
 
 use crate::cache::token::{self, CachedToken, Loaded};
+use crate::context::ctx_debug;
 use crate::context::Context;
-use crate::ctx_debug;
 use crate::error::{Error, Result};
 use crate::oidc::{Grant, OidcClient};
 use crate::settings::{LoginTarget, Session};

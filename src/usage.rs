@@ -25,6 +25,21 @@ use crate::cli::Cli;
 use crate::context::Context;
 use crate::error::Error;
 
+/// `awsso/VERSION OS/ARCH`, like v2's `aws-cli/2.x Python/3.x Linux/x86_64` line.
+pub fn version_line() -> String {
+    let os = match std::env::consts::OS {
+        "linux" => "Linux",
+        "macos" => "Darwin",
+        "windows" => "Windows",
+        other => other,
+    };
+    format!(
+        "awsso/{} {os}/{}",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::ARCH
+    )
+}
+
 /// v2's `USAGE` (argparser.py), with awsso's name.
 pub const USAGE: &str = "usage: awsso [options] <command> <subcommand> [<subcommand> ...] [parameters]\nTo see help text, you can run:\n\n  awsso help\n  awsso <command> help\n  awsso <command> <subcommand> help\n";
 
@@ -72,7 +87,7 @@ pub fn parse(ctx: &Context, args: &[OsString]) -> Parsed {
         .take_while(|w| *w != "--")
         .any(|w| w == "--version")
     {
-        ctx.out(&format!("{}\n", crate::version_line()));
+        ctx.out(&format!("{}\n", version_line()));
         return Parsed::Exit(0);
     }
     let mut cmd = command();

@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::cache::{role, token};
+use crate::context::ctx_debug;
 use crate::context::Context;
-use crate::ctx_debug;
 use crate::secret::Secret;
 
 /// A token file to delete, and what the portal needs to revoke it.

@@ -25,8 +25,8 @@ pub mod sso;
 use std::cell::RefCell;
 
 use crate::config::{self, Props};
+use crate::context::ctx_debug;
 use crate::credentials::{Credentials, Source};
-use crate::ctx_debug;
 use crate::error::Error;
 use crate::settings::Session;
 

@@ -3,9 +3,9 @@
 
 use crate::chain::error::{fetch_phase, load_phase, ChainResult};
 use crate::config::{self, parse, Props};
+use crate::context::ctx_debug;
 use crate::context::Context;
 use crate::credentials::{Credentials, Source};
-use crate::ctx_debug;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::timestamp::Timestamp;

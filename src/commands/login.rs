@@ -5,12 +5,13 @@
 use crate::cache::token::{self, CachedToken, REFRESH_WINDOW};
 use crate::cli::LoginArgs;
 use crate::config::edit::{self, SectionRef};
-use crate::ctx_debug;
+use crate::context::ctx_debug;
 use crate::error::Result;
+use crate::http::Transport;
 use crate::login::{self, FlowOptions};
 use crate::oidc::OidcClient;
 use crate::portal::PortalClient;
-use crate::settings::{LoginTarget, Session, Transport};
+use crate::settings::{LoginTarget, Session};
 use crate::sso_token;
 
 pub fn run(session: &Session, args: &LoginArgs) -> Result<()> {

@@ -22,7 +22,7 @@ use crate::cache::sweep::{Sweep, TokenFile};
 use crate::cache::token;
 use crate::cli::LogoutArgs;
 use crate::config::{self, AwsConfig, Props};
-use crate::ctx_debug;
+use crate::context::ctx_debug;
 use crate::error::{Error, Result};
 use crate::portal::PortalClient;
 use crate::settings::Session;

@@ -415,10 +415,10 @@ pub fn update_file(
     };
     let text = update_text_all(original.as_deref().unwrap_or_default(), updates)?;
     if original.as_deref() == Some(text.as_str()) {
-        crate::ctx_debug!(ctx, "Config file {} unchanged", path.display());
+        crate::context::ctx_debug!(ctx, "Config file {} unchanged", path.display());
         return Ok(());
     }
-    crate::ctx_debug!(ctx, "Writing config file {}", target.display());
+    crate::context::ctx_debug!(ctx, "Writing config file {}", target.display());
     crate::atomic::write(&target, text.as_bytes(), mode)
 }
 

@@ -144,7 +144,7 @@ fn parse_error(path: &Path, e: parse::ParseError) -> Error {
 pub(crate) fn read_optional(ctx: &Context, path: &Path) -> Result<String> {
     match std::fs::read(path) {
         Ok(bytes) => {
-            crate::ctx_debug!(ctx, "Loading config file {}", path.display());
+            crate::context::ctx_debug!(ctx, "Loading config file {}", path.display());
             String::from_utf8(bytes).map_err(|_| Error::ConfigParse {
                 path: path.to_owned(),
                 detail: "not valid UTF-8".into(),
@@ -152,7 +152,7 @@ pub(crate) fn read_optional(ctx: &Context, path: &Path) -> Result<String> {
         }
         Err(e) => {
             if e.kind() != std::io::ErrorKind::NotFound {
-                crate::ctx_debug!(ctx, "Ignoring config file {}: {e}", path.display());
+                crate::context::ctx_debug!(ctx, "Ignoring config file {}: {e}", path.display());
             }
             Ok(String::new())
         }

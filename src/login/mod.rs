@@ -15,11 +15,12 @@ use std::future::Future;
 use std::time::Duration;
 
 use crate::cache::token::{self, CachedToken, ClientRegistration};
+use crate::context::ctx_debug;
 use crate::context::Context;
-use crate::ctx_debug;
 use crate::error::{Error, Result};
+use crate::http::Transport;
 use crate::oidc::{self, Grant, OidcClient, Pkce, RegisterClientRequest, TokenResponse};
-use crate::settings::{LoginTarget, Transport};
+use crate::settings::LoginTarget;
 use crate::timestamp::Timestamp;
 
 use callback::CallbackListener;

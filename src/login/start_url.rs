@@ -4,8 +4,8 @@
 //! redirects not followed, and must redirect to an AWS-owned https URL, from whose host the
 //! SSO region may be read.
 
+use crate::context::ctx_debug;
 use crate::context::Context;
-use crate::ctx_debug;
 use crate::error::{Error, Result};
 use crate::http::{HttpClient, HttpRequest};
 

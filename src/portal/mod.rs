@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::http::Transport;
 use crate::http::{json_error, HttpClient, HttpRequest, HttpResponse, Service};
 use crate::secret::Secret;
-use crate::settings::Transport;
 
 pub use model::RoleCredentials;
 pub use paginate::Page;

@@ -19,7 +19,7 @@ use crate::cli::{ColorChoice, GlobalArgs, OutputFormat};
 use crate::config::{self, AwsConfig, ConfigFiles, Props};
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::http::{HttpClient, Service, TransportConfig};
+use crate::http::{HttpClient, Service, Transport, TransportConfig};
 use crate::output::{Formatter, Query};
 
 pub use login_target::{parse_scopes, LoginTarget, DEFAULT_SCOPE};
@@ -61,13 +61,6 @@ pub fn profile_choice(ctx: &Context, global: &GlobalArgs) -> ProfileChoice {
             named: false,
         },
     }
-}
-
-/// The transport of one set of clients: its HTTP client (built on the first request) and
-/// where each service is.
-pub struct Transport {
-    pub http: HttpClient,
-    pub endpoints: crate::http::Endpoints,
 }
 
 static EMPTY_PROFILE: std::sync::LazyLock<Props> = std::sync::LazyLock::new(Props::new);

@@ -244,7 +244,7 @@ where
                 retries += 1;
                 let wait = Duration::from_millis(250 * 2u64.pow(retries - 1))
                     .mul_f64(0.5 + rand::random::<f64>() / 2.0);
-                crate::ctx_debug!(
+                crate::context::ctx_debug!(
                     ctx,
                     "{operation} throttled; try {retries} of {THROTTLE_RETRIES} in {:.3}s",
                     wait.as_secs_f64()

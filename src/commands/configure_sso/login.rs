@@ -8,7 +8,7 @@
 
 use super::Registration;
 use crate::cli::ConfigureSsoArgs;
-use crate::ctx_debug;
+use crate::context::ctx_debug;
 use crate::error::Result;
 use crate::login::start_url::ResolvedStartUrl;
 use crate::login::{self, FlowOptions};

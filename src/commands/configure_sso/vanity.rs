@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use crate::ctx_debug;
+use crate::context::ctx_debug;
 use crate::error::{Error, Result};
 use crate::login::{self, start_url};
 use crate::settings::Session;
