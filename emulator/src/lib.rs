@@ -294,6 +294,25 @@ impl Emulator {
         self.shared.lock().directory.clone()
     }
 
+    /// Serves another directory from the next request on, as when an administrator changes
+    /// assignments between two runs of a client. Access and refresh tokens, sessions and
+    /// issued role credentials stay valid; next tokens of lists already started still decode
+    /// (a position past the new end is an invalid next token). The IAM users' static keys
+    /// become the new directory's.
+    pub fn set_directory(&self, directory: Directory) {
+        self.shared.lock().set_directory(directory);
+    }
+
+    /// Changes the served directory in place, e.g. removes a role:
+    /// `emu.update_directory(|d| d.accounts[0].roles.truncate(1));` Same rules as
+    /// [`Emulator::set_directory`].
+    pub fn update_directory(&self, change: impl FnOnce(&mut Directory)) {
+        let mut state = self.shared.lock();
+        let mut directory = state.directory.clone();
+        change(&mut directory);
+        state.set_directory(directory);
+    }
+
     /// A valid access token for the directory's user, issued without a sign-in (for tests that
     /// only need the portal). It lives as long as [`Options::token_ttl`] says.
     pub fn issue_token_for_tests(&self) -> String {

@@ -27,6 +27,17 @@ struct Args {
     /// JSON file with the user, accounts, roles and IAM users (default: the built-in directory).
     #[arg(long, value_name = "FILE")]
     directory: Option<PathBuf>,
+    /// Serve a generated directory of N accounts (account-00001, ...) instead.
+    #[arg(long, value_name = "N", conflicts_with = "directory")]
+    generate_accounts: Option<usize>,
+    /// Roles (Role1..RoleM) of each generated account.
+    #[arg(
+        long,
+        value_name = "M",
+        default_value_t = 1,
+        requires = "generate_accounts"
+    )]
+    roles_per_account: usize,
     /// Access token lifetime, seconds.
     #[arg(long, value_name = "SECS", default_value_t = 28800)]
     token_ttl: u64,
@@ -70,7 +81,15 @@ struct Args {
 
 fn options(args: &Args) -> Result<Options, String> {
     let directory = match &args.directory {
-        None => Directory::default(),
+        None => match args.generate_accounts {
+            Some(accounts) if accounts >= 900_000_000_000 => {
+                return Err(format!(
+                    "--generate-accounts: {accounts} accounts would not all have 12-digit ids"
+                ))
+            }
+            Some(accounts) => Directory::generated(accounts, args.roles_per_account),
+            None => Directory::default(),
+        },
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use rand::distr::{Alphanumeric, SampleString};
 use rand::Rng;
 
-use crate::directory::Directory;
+use crate::directory::{Account, Directory};
 use crate::faults::Faults;
 use crate::RecordedRequest;
 
@@ -102,7 +102,11 @@ pub struct IssuedCredentials {
 
 pub(crate) struct State {
     pub settings: Settings,
+    /// Replace only through [`State::set_directory`], which keeps the index in step.
     pub directory: Directory,
+    /// Position of each account in `directory.accounts`: lookups by id cost the same for
+    /// 5,000 accounts as for 3.
+    account_index: HashMap<String, usize>,
     pub faults: Faults,
     pub requests: Vec<RecordedRequest>,
     pub clients: HashMap<String, Client>,
@@ -120,25 +124,14 @@ pub(crate) struct State {
 
 impl State {
     pub fn new(settings: Settings, directory: Directory, faults: Faults) -> State {
-        let credentials = directory
-            .users
-            .iter()
-            .map(|u| {
-                let creds = IssuedCredentials {
-                    access_key_id: u.access_key_id.clone(),
-                    secret_access_key: u.secret_access_key.clone(),
-                    session_token: None,
-                    expiration: None,
-                    arn: u.arn.clone(),
-                    user_id: u.user_id.clone(),
-                    account: u.account(),
-                };
-                (u.access_key_id.clone(), creds)
-            })
-            .collect();
-        State {
+        let mut state = State {
             settings,
-            directory,
+            directory: Directory {
+                user: String::new(),
+                accounts: Vec::new(),
+                users: Vec::new(),
+            },
+            account_index: HashMap::new(),
             faults,
             requests: Vec::new(),
             clients: HashMap::new(),
@@ -146,10 +139,53 @@ impl State {
             codes: HashMap::new(),
             access_tokens: HashMap::new(),
             refresh_tokens: HashMap::new(),
-            credentials,
+            credentials: HashMap::new(),
             issue_order: Vec::new(),
             next_session: 1,
+        };
+        state.set_directory(directory);
+        state
+    }
+
+    /// Serves `directory` from now on. Tokens, sessions and issued role credentials are not
+    /// tied to it and stay valid; the IAM users' long-term keys are replaced by the new ones.
+    pub fn set_directory(&mut self, directory: Directory) {
+        for user in &self.directory.users {
+            self.credentials.remove(&user.access_key_id);
         }
+        for u in &directory.users {
+            let creds = IssuedCredentials {
+                access_key_id: u.access_key_id.clone(),
+                secret_access_key: u.secret_access_key.clone(),
+                session_token: None,
+                expiration: None,
+                arn: u.arn.clone(),
+                user_id: u.user_id.clone(),
+                account: u.account(),
+            };
+            self.credentials.insert(u.access_key_id.clone(), creds);
+        }
+        // The first of duplicate ids wins, as Directory::account finds it.
+        self.account_index = HashMap::with_capacity(directory.accounts.len());
+        for (position, account) in directory.accounts.iter().enumerate() {
+            self.account_index
+                .entry(account.account_id.clone())
+                .or_insert(position);
+        }
+        self.directory = directory;
+    }
+
+    /// The assigned account with this id, found through the index.
+    pub fn account(&self, account_id: &str) -> Option<&Account> {
+        self.account_index
+            .get(account_id)
+            .map(|&position| &self.directory.accounts[position])
+    }
+
+    /// Whether the user may use `role` in `account_id` (Directory::is_assigned, indexed).
+    pub fn is_assigned(&self, account_id: &str, role: &str) -> bool {
+        self.account(account_id)
+            .is_some_and(|a| a.roles.iter().any(|r| r == role))
     }
 
     pub fn new_session(&mut self) -> u64 {

@@ -220,6 +220,48 @@ fn directory_flag_and_bad_input() {
 }
 
 #[test]
+fn generated_directory_flags() {
+    let running = start(&[
+        "--generate-accounts",
+        "5000",
+        "--roles-per-account",
+        "3",
+        "--page-size",
+        "100",
+        "--auto-approve",
+    ]);
+    let reg = register(&running.url, &[]);
+    let device = start_device(&running.url, &reg);
+    let tokens = poll(&running.url, &reg, device["deviceCode"].as_str().unwrap()).json();
+    let token = tokens["accessToken"].as_str().unwrap();
+    let first = portal_get(&running.url, "/assignment/accounts", token).json();
+    let list = first["accountList"].as_array().unwrap();
+    assert_eq!(list.len(), 100);
+    assert_eq!(list[0]["accountName"], "account-00001");
+    let roles = portal_get(
+        &running.url,
+        "/assignment/roles?account_id=100000005000",
+        token,
+    )
+    .json();
+    assert_eq!(roles["roleList"].as_array().unwrap().len(), 3);
+    drop(running);
+
+    for args in [
+        vec!["--generate-accounts", "2", "--directory", "/dev/null"],
+        vec!["--roles-per-account", "2"],
+        vec!["--generate-accounts", "900000000000"],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_awsso-emulator"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(output.stdout, b"");
+    }
+}
+
+#[test]
 fn help_lists_every_flag() {
     let output = Command::new(env!("CARGO_BIN_EXE_awsso-emulator"))
         .arg("--help")
@@ -244,6 +286,8 @@ fn help_lists_every_flag() {
         "--fail-next",
         "--throttle-next",
         "--delay-ms",
+        "--generate-accounts",
+        "--roles-per-account",
     ] {
         assert!(help.contains(flag), "{flag} missing from --help");
     }
