@@ -26,4 +26,12 @@ pub struct Faults {
     pub throttle_next: u32,
     /// Added before every answer (browser pages included).
     pub delay: Duration,
+    /// The portal's rate limit on listing: ListAccounts and ListAccountRoles together may be
+    /// called at most N times a second. A token bucket holds N calls and refills continuously
+    /// at N a second, so a burst of N passes at once and then one call every 1/N s; a call
+    /// finding the bucket empty is throttled exactly as `throttle_next` throttles the portal
+    /// (429 `TooManyRequestsException`, "Rate exceeded"). `Some(0)` throttles every list call.
+    /// The bucket starts full, and again whenever the rate changes.
+    /// [`crate::Emulator::list_calls`] counts the calls served and throttled.
+    pub list_rate: Option<u32>,
 }

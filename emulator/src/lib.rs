@@ -278,6 +278,15 @@ impl Emulator {
         change(&mut self.shared.lock().faults);
     }
 
+    /// ListAccounts and ListAccountRoles calls so far: `(served, throttled)`. Served calls
+    /// reached the portal (whatever it answered, a 401 included); throttled ones were refused
+    /// by [`Faults::list_rate`]. Calls answered by a scripted fault (`fail_next`,
+    /// `throttle_next`) are in neither.
+    pub fn list_calls(&self) -> (u64, u64) {
+        let state = self.shared.lock();
+        (state.list_served, state.list_throttled)
+    }
+
     /// The faults as they are now (counters go down as faults fire).
     pub fn faults(&self) -> Faults {
         self.shared.lock().faults.clone()

@@ -77,6 +77,9 @@ struct Args {
     /// Fault: delay every answer by MS milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 0)]
     delay_ms: u64,
+    /// Fault: allow ListAccounts and ListAccountRoles together N times a second (token bucket).
+    #[arg(long, value_name = "N")]
+    list_rate: Option<u32>,
 }
 
 fn options(args: &Args) -> Result<Options, String> {
@@ -108,6 +111,7 @@ fn options(args: &Args) -> Result<Options, String> {
         fail_next: args.fail_next.clone(),
         throttle_next: args.throttle_next,
         delay: Duration::from_millis(args.delay_ms),
+        list_rate: args.list_rate,
     };
     Ok(Options::default()
         .port(args.port)

@@ -3,7 +3,7 @@
 //! across an await.
 
 use std::collections::HashMap;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use rand::distr::{Alphanumeric, SampleString};
 use rand::Rng;
@@ -119,7 +119,46 @@ pub(crate) struct State {
     pub credentials: HashMap<String, IssuedCredentials>,
     /// Access key ids of temporary credentials, oldest first.
     pub issue_order: Vec<String>,
+    /// The bucket behind `faults.list_rate`, built when a list call first finds that rate.
+    pub list_bucket: Option<TokenBucket>,
+    /// ListAccounts/ListAccountRoles calls that reached the portal, whatever it answered.
+    pub list_served: u64,
+    /// ListAccounts/ListAccountRoles calls refused by `faults.list_rate`.
+    pub list_throttled: u64,
     next_session: u64,
+}
+
+/// A token bucket: `rate` calls of capacity, refilled continuously at `rate` a second.
+#[derive(Debug, Clone)]
+pub(crate) struct TokenBucket {
+    pub rate: u32,
+    tokens: f64,
+    updated: Instant,
+}
+
+impl TokenBucket {
+    /// A full bucket.
+    pub fn new(rate: u32, now: Instant) -> TokenBucket {
+        TokenBucket {
+            rate,
+            tokens: f64::from(rate),
+            updated: now,
+        }
+    }
+
+    /// Takes one call's token if there is one.
+    pub fn take(&mut self, now: Instant) -> bool {
+        let elapsed = now.saturating_duration_since(self.updated).as_secs_f64();
+        let capacity = f64::from(self.rate);
+        self.tokens = (self.tokens + elapsed * capacity).min(capacity);
+        self.updated = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
 }
 
 impl State {
@@ -141,6 +180,9 @@ impl State {
             refresh_tokens: HashMap::new(),
             credentials: HashMap::new(),
             issue_order: Vec::new(),
+            list_bucket: None,
+            list_served: 0,
+            list_throttled: 0,
             next_session: 1,
         };
         state.set_directory(directory);
@@ -333,4 +375,27 @@ pub(crate) fn epoch_millis(t: SystemTime) -> i64 {
 pub(crate) fn iso8601(t: SystemTime) -> String {
     let dt: chrono::DateTime<chrono::Utc> = t.into();
     dt.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_bucket_allows_a_burst_then_refills_at_its_rate() {
+        let start = Instant::now();
+        let mut bucket = TokenBucket::new(4, start);
+        assert!((0..4).all(|_| bucket.take(start)));
+        assert!(!bucket.take(start));
+        // A quarter second refills one call at 4/s, not more.
+        let later = start + Duration::from_millis(250);
+        assert!(bucket.take(later));
+        assert!(!bucket.take(later));
+        // A long pause refills to the capacity only.
+        let much_later = later + Duration::from_secs(60);
+        assert!((0..4).all(|_| bucket.take(much_later)));
+        assert!(!bucket.take(much_later));
+        let mut closed = TokenBucket::new(0, start);
+        assert!(!closed.take(start + Duration::from_secs(5)));
+    }
 }

@@ -230,9 +230,7 @@ fn generated_directory_flags() {
         "100",
         "--auto-approve",
     ]);
-    let reg = register(&running.url, &[]);
-    let device = start_device(&running.url, &reg);
-    let tokens = poll(&running.url, &reg, device["deviceCode"].as_str().unwrap()).json();
+    let tokens = device_login_at(&running.url);
     let token = tokens["accessToken"].as_str().unwrap();
     let first = portal_get(&running.url, "/assignment/accounts", token).json();
     let list = first["accountList"].as_array().unwrap();
@@ -262,6 +260,29 @@ fn generated_directory_flags() {
 }
 
 #[test]
+fn list_rate_flag() {
+    let running = start(&["--list-rate", "1", "--auto-approve"]);
+    let tokens = device_login_at(&running.url);
+    let token = tokens["accessToken"].as_str().unwrap();
+    assert_eq!(
+        portal_get(&running.url, "/assignment/accounts", token).status,
+        200
+    );
+    portal_get(&running.url, "/assignment/accounts", token).assert_portal_error(
+        429,
+        "TooManyRequestsException",
+        "Rate exceeded",
+    );
+}
+
+/// A device sign-in against an auto-approving emulator process.
+fn device_login_at(url: &str) -> serde_json::Value {
+    let reg = register(url, &[]);
+    let device = start_device(url, &reg);
+    poll(url, &reg, device["deviceCode"].as_str().unwrap()).json()
+}
+
+#[test]
 fn help_lists_every_flag() {
     let output = Command::new(env!("CARGO_BIN_EXE_awsso-emulator"))
         .arg("--help")
@@ -288,6 +309,7 @@ fn help_lists_every_flag() {
         "--delay-ms",
         "--generate-accounts",
         "--roles-per-account",
+        "--list-rate",
     ] {
         assert!(help.contains(flag), "{flag} missing from --help");
     }
