@@ -34,7 +34,7 @@ use std::time::{Duration, SystemTime};
 use axum::serve::ListenerExt;
 
 pub use directory::{assumed_role_identity, role_id, Account, Directory, IamUser};
-pub use faults::Faults;
+pub use faults::{Body, Faults, RawAnswer};
 pub use oidc::s256_challenge;
 pub use server::MAX_BODY;
 pub use state::IssuedCredentials;
@@ -280,7 +280,7 @@ impl Emulator {
 
     /// ListAccounts and ListAccountRoles calls so far: `(served, throttled)`. Served calls
     /// reached the portal (whatever it answered, a 401 included); throttled ones were refused
-    /// by [`Faults::list_rate`]. Calls answered by a scripted fault (`fail_next`,
+    /// by [`Faults::list_rate`]. Calls answered by a scripted fault (`raw_next`, `fail_next`,
     /// `throttle_next`) are in neither.
     pub fn list_calls(&self) -> (u64, u64) {
         let state = self.shared.lock();

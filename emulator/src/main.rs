@@ -80,6 +80,12 @@ struct Args {
     /// Fault: allow ListAccounts and ListAccountRoles together N times a second (token bucket).
     #[arg(long, value_name = "N")]
     list_rate: Option<u32>,
+    /// Fault: CreateToken answers carry TEXT verbatim as expiresIn (e.g. 1e15).
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    expires_in_raw: Option<String>,
+    /// Fault: StartDeviceAuthorization answers carry TEXT verbatim as expiresIn.
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    device_expires_in_raw: Option<String>,
 }
 
 fn options(args: &Args) -> Result<Options, String> {
@@ -112,6 +118,9 @@ fn options(args: &Args) -> Result<Options, String> {
         throttle_next: args.throttle_next,
         delay: Duration::from_millis(args.delay_ms),
         list_rate: args.list_rate,
+        expires_in_raw: args.expires_in_raw.clone(),
+        device_expires_in_raw: args.device_expires_in_raw.clone(),
+        raw_next: Vec::new(),
     };
     Ok(Options::default()
         .port(args.port)

@@ -159,6 +159,9 @@ fn fault_reply(state: &mut State, service: Service, request_id: &str) -> Option<
     if service == Service::Page {
         return None;
     }
+    if !state.faults.raw_next.is_empty() {
+        return Some(reply::raw(state.faults.raw_next.remove(0)));
+    }
     if !state.faults.fail_next.is_empty() {
         let status = state.faults.fail_next.remove(0);
         return Some(match (status, service) {

@@ -283,6 +283,31 @@ fn device_login_at(url: &str) -> serde_json::Value {
 }
 
 #[test]
+fn raw_expires_in_flags() {
+    let running = start(&[
+        "--auto-approve",
+        "--expires-in-raw",
+        "1e15",
+        "--device-expires-in-raw",
+        "-5",
+    ]);
+    let url = running.url.as_str();
+    let reg = register(url, &[]);
+    let device = post_json(
+        url,
+        "/device_authorization",
+        &reg.with(json!({"startUrl": START_URL})),
+    );
+    assert!(device.body.contains("\"expiresIn\":-5,"), "{}", device.body);
+    let tokens = poll(url, &reg, device.json()["deviceCode"].as_str().unwrap());
+    assert!(
+        tokens.body.contains("\"expiresIn\":1e15"),
+        "{}",
+        tokens.body
+    );
+}
+
+#[test]
 fn help_lists_every_flag() {
     let output = Command::new(env!("CARGO_BIN_EXE_awsso-emulator"))
         .arg("--help")
@@ -310,6 +335,8 @@ fn help_lists_every_flag() {
         "--generate-accounts",
         "--roles-per-account",
         "--list-rate",
+        "--expires-in-raw",
+        "--device-expires-in-raw",
     ] {
         assert!(help.contains(flag), "{flag} missing from --help");
     }

@@ -2,6 +2,7 @@
 
 mod binary;
 mod faults;
+mod hostile;
 mod interop;
 mod oidc;
 mod portal;
