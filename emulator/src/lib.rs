@@ -19,6 +19,7 @@
 
 mod directory;
 mod faults;
+mod federation;
 mod oidc;
 mod portal;
 mod reply;
@@ -35,9 +36,10 @@ use axum::serve::ListenerExt;
 
 pub use directory::{assumed_role_identity, role_id, Account, Directory, IamUser};
 pub use faults::{Body, Faults, RawAnswer};
+pub use federation::SIGNIN_TOKEN_TTL;
 pub use oidc::s256_challenge;
 pub use server::MAX_BODY;
-pub use state::IssuedCredentials;
+pub use state::{IssuedCredentials, IssuedSigninToken};
 
 use server::Shared;
 use state::{Settings, State};
@@ -54,6 +56,7 @@ pub struct Options {
     credentials_ttl: Duration,
     page_size: usize,
     interval: u64,
+    signin_token_ttl: Duration,
     faults: Faults,
     port: u16,
 }
@@ -68,6 +71,7 @@ impl Default for Options {
             credentials_ttl: Duration::from_secs(3600),
             page_size: 2,
             interval: 1,
+            signin_token_ttl: federation::SIGNIN_TOKEN_TTL,
             faults: Faults::default(),
             port: 0,
         }
@@ -115,6 +119,13 @@ impl Options {
     /// The `interval` StartDeviceAuthorization returns, in seconds (default 1).
     pub fn interval(mut self, seconds: u64) -> Self {
         self.interval = seconds;
+        self
+    }
+
+    /// How long console sign-in tokens from `/federation?Action=getSigninToken` are accepted
+    /// by `Action=login`. Default 15 minutes, as AWS; zero makes them stale at once.
+    pub fn signin_token_ttl(mut self, ttl: Duration) -> Self {
+        self.signin_token_ttl = ttl;
         self
     }
 
@@ -213,6 +224,7 @@ impl Emulator {
             credentials_ttl: options.credentials_ttl,
             page_size: options.page_size,
             interval: options.interval,
+            signin_token_ttl: options.signin_token_ttl,
         };
         let state = State::new(settings, options.directory, options.faults);
         let shared = Arc::new(Shared::new(state, url.clone()));
@@ -384,6 +396,12 @@ impl Emulator {
     /// The credentials with this access key id, if the emulator issued or knows them.
     pub fn credentials(&self, access_key_id: &str) -> Option<IssuedCredentials> {
         self.shared.lock().credentials.get(access_key_id).cloned()
+    }
+
+    /// Console sign-in tokens issued so far by `/federation?Action=getSigninToken`, oldest
+    /// first, with the credentials and `SessionDuration` each was issued for.
+    pub fn signin_tokens(&self) -> Vec<IssuedSigninToken> {
+        self.shared.lock().signin_tokens.clone()
     }
 
     /// Temporary credentials issued so far (GetRoleCredentials, AssumeRole), oldest first.

@@ -52,6 +52,11 @@ pub fn json_text(text: String) -> Reply {
     with_body(200, "application/json", text)
 }
 
+/// Any status with a body of this content type.
+pub fn text(code: u16, content_type: &str, body: String) -> Reply {
+    with_body(code, content_type, body)
+}
+
 /// 200 with no body (portal Logout).
 pub fn empty_ok() -> Reply {
     let mut response = Response::new(Body::empty());

@@ -13,7 +13,7 @@ use axum::Router;
 
 use crate::reply::{self, Reply};
 use crate::state::{State, TokenBucket};
-use crate::{oidc, portal, sts, RecordedRequest};
+use crate::{federation, oidc, portal, sts, RecordedRequest};
 
 /// Bodies larger than this are refused with 413 before anything parses them.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -77,6 +77,8 @@ enum Service {
     Oidc,
     Portal,
     Sts,
+    /// The console sign-in federation endpoint's getSigninToken.
+    Signin,
     /// Browser pages and the index: faults other than the delay leave them alone.
     Page,
 }
@@ -102,6 +104,11 @@ fn route(method: &str, path: &str, query: &str) -> Option<Route> {
         ("GET", "/assignment/accounts") => (Service::Portal, portal::list_accounts),
         ("GET", "/assignment/roles") => (Service::Portal, portal::list_account_roles),
         ("POST", "/logout") => (Service::Portal, portal::logout),
+        // A browser following a console sign-in URL.
+        ("GET", "/federation") if federation::is_login(query) => {
+            (Service::Page, federation::handle)
+        }
+        ("GET" | "POST", "/federation") => (Service::Signin, federation::handle),
         ("GET", "/") if query.is_empty() => (Service::Page, index),
         ("POST" | "GET", "/") => (Service::Sts, sts::handle),
         _ => return None,
@@ -194,6 +201,8 @@ fn fault_reply(state: &mut State, service: Service, request_id: &str) -> Option<
                 reply::oidc_error(429, "SlowDownException", "slow_down", "Rate exceeded")
             }
             Service::Portal => portal_throttled(),
+            // The sign-in site is no AWS API and models no throttling: a bare 429.
+            Service::Signin => reply::bare(429),
             // STS throttles with a 400 `Throttling` Sender error, "Rate exceeded".
             _ => reply::sts_error(400, "Throttling", "Rate exceeded", request_id),
         });

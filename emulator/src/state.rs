@@ -2,7 +2,7 @@
 //! credentials it issued, plus the recorded requests. One value behind one mutex, never held
 //! across an await.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant, SystemTime};
 
 use rand::distr::{Alphanumeric, SampleString};
@@ -21,6 +21,7 @@ pub(crate) struct Settings {
     pub credentials_ttl: Duration,
     pub page_size: usize,
     pub interval: u64,
+    pub signin_token_ttl: Duration,
 }
 
 /// What RegisterClient recorded.
@@ -100,6 +101,40 @@ pub struct IssuedCredentials {
     pub account: String,
 }
 
+/// A console sign-in token the federation endpoint issued, with what it was issued for.
+/// `Debug` leaves the token out: it signs a browser into the console.
+#[derive(Clone, PartialEq, Eq)]
+pub struct IssuedSigninToken {
+    /// The `SigninToken` answered.
+    pub signin_token: String,
+    /// The access key id of the credentials exchanged for it.
+    pub access_key_id: String,
+    /// Who those credentials are (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`).
+    pub arn: String,
+    /// The `SessionDuration` asked for, if any.
+    pub session_duration: Option<Duration>,
+    /// When it was issued.
+    pub issued_at: SystemTime,
+    /// When `Action=login` stops accepting it (15 minutes after issue by default).
+    pub expires_at: SystemTime,
+    /// How many `Action=login` requests it answered with a redirect.
+    pub logins: u32,
+}
+
+impl std::fmt::Debug for IssuedSigninToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedSigninToken")
+            .field("signin_token", &"** redacted **")
+            .field("access_key_id", &self.access_key_id)
+            .field("arn", &self.arn)
+            .field("session_duration", &self.session_duration)
+            .field("issued_at", &self.issued_at)
+            .field("expires_at", &self.expires_at)
+            .field("logins", &self.logins)
+            .finish()
+    }
+}
+
 pub(crate) struct State {
     pub settings: Settings,
     /// Replace only through [`State::set_directory`], which keeps the index in step.
@@ -119,6 +154,11 @@ pub(crate) struct State {
     pub credentials: HashMap<String, IssuedCredentials>,
     /// Access key ids of temporary credentials, oldest first.
     pub issue_order: Vec<String>,
+    /// Access key ids of AssumeRole sessions whose caller was itself a role session (role
+    /// chaining), which the federation endpoint treats differently.
+    pub role_chained: HashSet<String>,
+    /// Console sign-in tokens from the federation endpoint, oldest first.
+    pub signin_tokens: Vec<IssuedSigninToken>,
     /// The bucket behind `faults.list_rate`, built when a list call first finds that rate.
     pub list_bucket: Option<TokenBucket>,
     /// ListAccounts/ListAccountRoles calls that reached the portal, whatever it answered.
@@ -180,6 +220,8 @@ impl State {
             refresh_tokens: HashMap::new(),
             credentials: HashMap::new(),
             issue_order: Vec::new(),
+            role_chained: HashSet::new(),
+            signin_tokens: Vec::new(),
             list_bucket: None,
             list_served: 0,
             list_throttled: 0,

@@ -2,6 +2,7 @@
 
 mod binary;
 mod faults;
+mod federation;
 mod hostile;
 mod interop;
 mod oidc;
