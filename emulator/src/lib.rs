@@ -27,6 +27,7 @@ mod server;
 mod sigv4;
 mod state;
 mod sts;
+pub mod tls;
 
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -59,6 +60,24 @@ pub struct Options {
     signin_token_ttl: Duration,
     faults: Faults,
     port: u16,
+    /// PEM certificate chain and key, when serving HTTPS.
+    tls: Option<TlsPem>,
+}
+
+/// A certificate chain and its private key, as PEM; `Debug` leaves the key out.
+#[derive(Clone)]
+struct TlsPem {
+    chain: String,
+    key: String,
+}
+
+impl std::fmt::Debug for TlsPem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsPem")
+            .field("chain", &self.chain)
+            .field("key", &"** redacted **")
+            .finish()
+    }
 }
 
 impl Default for Options {
@@ -74,6 +93,7 @@ impl Default for Options {
             signin_token_ttl: federation::SIGNIN_TOKEN_TTL,
             faults: Faults::default(),
             port: 0,
+            tls: None,
         }
     }
 }
@@ -138,6 +158,18 @@ impl Options {
     /// Shorthand for `faults.pending_polls`.
     pub fn pending_polls(mut self, polls: u32) -> Self {
         self.faults.pending_polls = polls;
+        self
+    }
+
+    /// Serves every route over HTTPS with this certificate chain (PEM, leaf first) and private
+    /// key (PEM: PKCS #8, PKCS #1 or SEC1); [`Emulator::url`] is then `https://127.0.0.1:PORT`,
+    /// so the certificate must name the IP address 127.0.0.1 (as [`tls::TestCa`]'s does, with
+    /// `localhost`). A chain or key that does not parse makes [`Emulator::try_start`] fail.
+    pub fn tls(mut self, cert_chain_pem: impl Into<String>, key_pem: impl Into<String>) -> Self {
+        self.tls = Some(TlsPem {
+            chain: cert_chain_pem.into(),
+            key: key_pem.into(),
+        });
         self
     }
 
@@ -212,11 +244,17 @@ impl Emulator {
         Self::try_start(options).expect("start awsso-emulator")
     }
 
-    /// Starts on 127.0.0.1, or says why the port could not be bound.
+    /// Starts on 127.0.0.1, or says why the port could not be bound (or, with
+    /// [`Options::tls`], why the certificate or key is unusable).
     pub fn try_start(options: Options) -> std::io::Result<Emulator> {
+        let acceptor = match &options.tls {
+            Some(pem) => Some(tls::acceptor(&pem.chain, &pem.key)?),
+            None => None,
+        };
         let listener = std::net::TcpListener::bind(("127.0.0.1", options.port))?;
         listener.set_nonblocking(true)?;
-        let url = format!("http://127.0.0.1:{}", listener.local_addr()?.port());
+        let scheme = if acceptor.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://127.0.0.1:{}", listener.local_addr()?.port());
         let settings = Settings {
             auto_approve: options.auto_approve,
             token_ttl: options.token_ttl,
@@ -240,14 +278,28 @@ impl Emulator {
                     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
                         return;
                     };
-                    // Without TCP_NODELAY a response written in two segments waits for the
-                    // client's delayed ACK, about 40 ms per request (testing-notes.md).
-                    let listener = listener.tap_io(|stream| {
-                        let _ = stream.set_nodelay(true);
-                    });
-                    tokio::select! {
-                        _ = axum::serve(listener, app) => {}
-                        _ = stopped => {}
+                    match acceptor {
+                        None => {
+                            // Without TCP_NODELAY a response written in two segments waits for
+                            // the client's delayed ACK, about 40 ms per request
+                            // (testing-notes.md).
+                            let listener = listener.tap_io(|stream| {
+                                let _ = stream.set_nodelay(true);
+                            });
+                            tokio::select! {
+                                _ = axum::serve(listener, app) => {}
+                                _ = stopped => {}
+                            }
+                        }
+                        Some(acceptor) => {
+                            let Ok(listener) = tls::TlsListener::new(listener, acceptor) else {
+                                return;
+                            };
+                            tokio::select! {
+                                _ = axum::serve(listener, app) => {}
+                                _ = stopped => {}
+                            }
+                        }
                     }
                 });
                 // Dropping the runtime here ends every connection task.
@@ -260,7 +312,8 @@ impl Emulator {
         })
     }
 
-    /// `http://127.0.0.1:PORT`: the endpoint of all three services.
+    /// `http://127.0.0.1:PORT` (`https://` with [`Options::tls`]): the endpoint of every
+    /// service.
     pub fn url(&self) -> &str {
         &self.url
     }

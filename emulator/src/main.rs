@@ -21,6 +21,12 @@ struct Args {
     /// Port on 127.0.0.1; 0 picks a free one.
     #[arg(long, default_value_t = 0)]
     port: u16,
+    /// Serve HTTPS with this PEM certificate chain (it must name 127.0.0.1).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
     /// Approve device codes as soon as they are created.
     #[arg(long)]
     auto_approve: bool,
@@ -122,7 +128,14 @@ fn options(args: &Args) -> Result<Options, String> {
         device_expires_in_raw: args.device_expires_in_raw.clone(),
         raw_next: Vec::new(),
     };
-    Ok(Options::default()
+    let read = |path: &PathBuf| {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    };
+    let mut options = Options::default();
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        options = options.tls(read(cert)?, read(key)?);
+    }
+    Ok(options
         .port(args.port)
         .auto_approve(args.auto_approve)
         .directory(directory)
@@ -195,6 +208,10 @@ fn main() -> ExitCode {
     };
     let emulator = match Emulator::try_start(options) {
         Ok(emulator) => emulator,
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+            eprintln!("awsso-emulator: {e}");
+            return ExitCode::from(2);
+        }
         Err(e) => {
             eprintln!(
                 "awsso-emulator: cannot listen on 127.0.0.1:{}: {e}",

@@ -42,7 +42,10 @@ fn start(args: &[&str]) -> Running {
         .unwrap_or_else(|| panic!("first line: {first:?}"))
         .trim_end()
         .to_string();
-    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    assert!(
+        url.starts_with("http://127.0.0.1:") || url.starts_with("https://127.0.0.1:"),
+        "{url}"
+    );
     Running {
         child,
         url,
@@ -308,6 +311,53 @@ fn raw_expires_in_flags() {
 }
 
 #[test]
+fn tls_flags_serve_https() {
+    let ca = awsso_emulator::tls::TestCa::new();
+    let dir = tempfile::tempdir().unwrap();
+    let cert = dir.path().join("cert.pem");
+    let key = dir.path().join("key.pem");
+    std::fs::write(&cert, ca.cert_pem()).unwrap();
+    std::fs::write(&key, ca.key_pem()).unwrap();
+    let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
+    let running = start(&["--tls-cert", cert, "--tls-key", key]);
+    assert!(
+        running.url.starts_with("https://127.0.0.1:"),
+        "{}",
+        running.url
+    );
+    assert_eq!(
+        running.export_line,
+        format!("export AWS_ENDPOINT_URL={}\n", running.url)
+    );
+    let index = tls_send(
+        &running.url,
+        &ca.ca_pem(),
+        "127.0.0.1",
+        "GET",
+        "/",
+        &[],
+        b"",
+    )
+    .unwrap();
+    assert_eq!(index.status, 200);
+    assert!(terminate(running).success());
+
+    for args in [
+        vec!["--tls-cert", cert],
+        vec!["--tls-key", key],
+        vec!["--tls-cert", key, "--tls-key", key],
+        vec!["--tls-cert", cert, "--tls-key", "/nonexistent/key.pem"],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_awsso-emulator"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(output.stdout, b"");
+    }
+}
+
+#[test]
 fn help_lists_every_flag() {
     let output = Command::new(env!("CARGO_BIN_EXE_awsso-emulator"))
         .arg("--help")
@@ -337,6 +387,8 @@ fn help_lists_every_flag() {
         "--list-rate",
         "--expires-in-raw",
         "--device-expires-in-raw",
+        "--tls-cert",
+        "--tls-key",
     ] {
         assert!(help.contains(flag), "{flag} missing from --help");
     }

@@ -10,3 +10,4 @@ mod portal;
 mod server;
 mod sts;
 mod support;
+mod tls;
