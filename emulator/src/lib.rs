@@ -12,6 +12,9 @@
 //!
 //! The server runs on its own thread with its own tokio runtime, so tests need neither a
 //! subprocess nor an async context; dropping the [`Emulator`] stops it and closes the port.
+//!
+//! Around it: [`Options::tls`] and [`tls::TestCa`] serve the same routes over HTTPS for tests
+//! of TLS trust, and [`proxy::Proxy`] is a forward proxy for tests of `HTTPS_PROXY`.
 
 #![warn(missing_docs)]
 // Handlers return `Result<Reply, Reply>`: the error *is* the HTTP answer, built once, rarely.
@@ -22,6 +25,7 @@ mod faults;
 mod federation;
 mod oidc;
 mod portal;
+pub mod proxy;
 mod reply;
 mod server;
 mod sigv4;

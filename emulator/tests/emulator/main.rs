@@ -7,6 +7,7 @@ mod hostile;
 mod interop;
 mod oidc;
 mod portal;
+mod proxy;
 mod server;
 mod sts;
 mod support;
