@@ -123,6 +123,49 @@ impl Directory {
         Ok(directory)
     }
 
+    /// A directory of `accounts` accounts with `roles_per_account` roles each, for tests at
+    /// scale (5,000 accounts is a large organisation). Everything is derived from the position,
+    /// so two calls give equal directories, and every list sorts in position order:
+    ///
+    /// * account `i` (from 1) has id `100000000000 + i` (12 digits, never a leading zero that a
+    ///   careless parser would drop), name `account-00001` and email `account-00001@example.com`;
+    ///   the number is zero-padded to at least 5 digits, more when `accounts` needs them;
+    /// * its roles are `Role1`..`RoleM`, zero-padded to the width of M (`Role01`..`Role12`), so
+    ///   sorting the names keeps their numeric order;
+    /// * the user and the IAM user are the default directory's.
+    ///
+    /// # Panics
+    /// If `accounts` exceeds 899,999,999,999, past which ids would not be 12 digits.
+    pub fn generated(accounts: usize, roles_per_account: usize) -> Directory {
+        const FIRST_ID: u64 = 100_000_000_000;
+        assert!(
+            (accounts as u64) < 1_000_000_000_000 - FIRST_ID,
+            "at most 899,999,999,999 accounts have 12-digit ids"
+        );
+        let width = accounts.to_string().len().max(5);
+        let role_width = roles_per_account.to_string().len();
+        let roles: Vec<String> = (1..=roles_per_account)
+            .map(|r| format!("Role{r:0role_width$}"))
+            .collect();
+        let accounts = (1..=accounts)
+            .map(|i| {
+                let name = format!("account-{i:0width$}");
+                Account {
+                    account_id: (FIRST_ID + i as u64).to_string(),
+                    email_address: format!("{name}@example.com"),
+                    account_name: name,
+                    roles: roles.clone(),
+                }
+            })
+            .collect();
+        let default = Directory::default();
+        Directory {
+            user: default.user,
+            accounts,
+            users: default.users,
+        }
+    }
+
     /// The account with this id, if assigned to the user.
     pub fn account(&self, account_id: &str) -> Option<&Account> {
         self.accounts.iter().find(|a| a.account_id == account_id)
@@ -206,6 +249,38 @@ mod tests {
         assert!(user_id.starts_with("AROA") && user_id.ends_with(":jane@example.com"));
         assert_eq!(user_id.len(), 21 + ":jane@example.com".len());
         assert_ne!(role_id("111122223333", "A"), role_id("111122223333", "B"));
+    }
+
+    #[test]
+    fn generated_directories_are_deterministic_and_sort_in_order() {
+        let d = Directory::generated(3, 2);
+        assert_eq!(d, Directory::generated(3, 2));
+        assert_eq!(d.user, "jane@example.com");
+        assert_eq!(d.users, Directory::default().users);
+        let first = &d.accounts[0];
+        assert_eq!(first.account_id, "100000000001");
+        assert_eq!(first.account_name, "account-00001");
+        assert_eq!(first.email_address, "account-00001@example.com");
+        assert_eq!(first.roles, ["Role1", "Role2"]);
+        assert_eq!(d.accounts[2].account_id, "100000000003");
+        let text = serde_json::to_string(&d).unwrap();
+        assert_eq!(Directory::from_json(&text).unwrap(), d);
+
+        let roles = &Directory::generated(1, 12).accounts[0].roles;
+        assert_eq!(roles[0], "Role01");
+        assert_eq!(roles[11], "Role12");
+        let mut sorted = roles.clone();
+        sorted.sort();
+        assert_eq!(&sorted, roles);
+
+        let big = Directory::generated(123_456, 0);
+        assert_eq!(big.accounts[0].account_name, "account-000001");
+        assert_eq!(big.accounts[123_455].account_id, "100000123456");
+        assert!(big
+            .accounts
+            .windows(2)
+            .all(|w| w[0].account_name < w[1].account_name && w[0].account_id < w[1].account_id));
+        assert!(Directory::generated(0, 3).accounts.is_empty());
     }
 
     #[test]

@@ -12,6 +12,9 @@
 //!
 //! The server runs on its own thread with its own tokio runtime, so tests need neither a
 //! subprocess nor an async context; dropping the [`Emulator`] stops it and closes the port.
+//!
+//! Around it: [`Options::tls`] and [`tls::TestCa`] serve the same routes over HTTPS for tests
+//! of TLS trust, and [`proxy::Proxy`] is a forward proxy for tests of `HTTPS_PROXY`.
 
 #![warn(missing_docs)]
 // Handlers return `Result<Reply, Reply>`: the error *is* the HTTP answer, built once, rarely.
@@ -19,13 +22,16 @@
 
 mod directory;
 mod faults;
+mod federation;
 mod oidc;
 mod portal;
+pub mod proxy;
 mod reply;
 mod server;
 mod sigv4;
 mod state;
 mod sts;
+pub mod tls;
 
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -34,10 +40,11 @@ use std::time::{Duration, SystemTime};
 use axum::serve::ListenerExt;
 
 pub use directory::{assumed_role_identity, role_id, Account, Directory, IamUser};
-pub use faults::Faults;
+pub use faults::{Body, Faults, RawAnswer};
+pub use federation::SIGNIN_TOKEN_TTL;
 pub use oidc::s256_challenge;
 pub use server::MAX_BODY;
-pub use state::IssuedCredentials;
+pub use state::{IssuedCredentials, IssuedSigninToken};
 
 use server::Shared;
 use state::{Settings, State};
@@ -54,8 +61,27 @@ pub struct Options {
     credentials_ttl: Duration,
     page_size: usize,
     interval: u64,
+    signin_token_ttl: Duration,
     faults: Faults,
     port: u16,
+    /// PEM certificate chain and key, when serving HTTPS.
+    tls: Option<TlsPem>,
+}
+
+/// A certificate chain and its private key, as PEM; `Debug` leaves the key out.
+#[derive(Clone)]
+struct TlsPem {
+    chain: String,
+    key: String,
+}
+
+impl std::fmt::Debug for TlsPem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsPem")
+            .field("chain", &self.chain)
+            .field("key", &"** redacted **")
+            .finish()
+    }
 }
 
 impl Default for Options {
@@ -68,8 +94,10 @@ impl Default for Options {
             credentials_ttl: Duration::from_secs(3600),
             page_size: 2,
             interval: 1,
+            signin_token_ttl: federation::SIGNIN_TOKEN_TTL,
             faults: Faults::default(),
             port: 0,
+            tls: None,
         }
     }
 }
@@ -118,6 +146,13 @@ impl Options {
         self
     }
 
+    /// How long console sign-in tokens from `/federation?Action=getSigninToken` are accepted
+    /// by `Action=login`. Default 15 minutes, as AWS; zero makes them stale at once.
+    pub fn signin_token_ttl(mut self, ttl: Duration) -> Self {
+        self.signin_token_ttl = ttl;
+        self
+    }
+
     /// Faults active from the start.
     pub fn faults(mut self, faults: Faults) -> Self {
         self.faults = faults;
@@ -127,6 +162,18 @@ impl Options {
     /// Shorthand for `faults.pending_polls`.
     pub fn pending_polls(mut self, polls: u32) -> Self {
         self.faults.pending_polls = polls;
+        self
+    }
+
+    /// Serves every route over HTTPS with this certificate chain (PEM, leaf first) and private
+    /// key (PEM: PKCS #8, PKCS #1 or SEC1); [`Emulator::url`] is then `https://127.0.0.1:PORT`,
+    /// so the certificate must name the IP address 127.0.0.1 (as [`tls::TestCa`]'s does, with
+    /// `localhost`). A chain or key that does not parse makes [`Emulator::try_start`] fail.
+    pub fn tls(mut self, cert_chain_pem: impl Into<String>, key_pem: impl Into<String>) -> Self {
+        self.tls = Some(TlsPem {
+            chain: cert_chain_pem.into(),
+            key: key_pem.into(),
+        });
         self
     }
 
@@ -201,11 +248,17 @@ impl Emulator {
         Self::try_start(options).expect("start awsso-emulator")
     }
 
-    /// Starts on 127.0.0.1, or says why the port could not be bound.
+    /// Starts on 127.0.0.1, or says why the port could not be bound (or, with
+    /// [`Options::tls`], why the certificate or key is unusable).
     pub fn try_start(options: Options) -> std::io::Result<Emulator> {
+        let acceptor = match &options.tls {
+            Some(pem) => Some(tls::acceptor(&pem.chain, &pem.key)?),
+            None => None,
+        };
         let listener = std::net::TcpListener::bind(("127.0.0.1", options.port))?;
         listener.set_nonblocking(true)?;
-        let url = format!("http://127.0.0.1:{}", listener.local_addr()?.port());
+        let scheme = if acceptor.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://127.0.0.1:{}", listener.local_addr()?.port());
         let settings = Settings {
             auto_approve: options.auto_approve,
             token_ttl: options.token_ttl,
@@ -213,6 +266,7 @@ impl Emulator {
             credentials_ttl: options.credentials_ttl,
             page_size: options.page_size,
             interval: options.interval,
+            signin_token_ttl: options.signin_token_ttl,
         };
         let state = State::new(settings, options.directory, options.faults);
         let shared = Arc::new(Shared::new(state, url.clone()));
@@ -228,14 +282,28 @@ impl Emulator {
                     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
                         return;
                     };
-                    // Without TCP_NODELAY a response written in two segments waits for the
-                    // client's delayed ACK, about 40 ms per request (testing-notes.md).
-                    let listener = listener.tap_io(|stream| {
-                        let _ = stream.set_nodelay(true);
-                    });
-                    tokio::select! {
-                        _ = axum::serve(listener, app) => {}
-                        _ = stopped => {}
+                    match acceptor {
+                        None => {
+                            // Without TCP_NODELAY a response written in two segments waits for
+                            // the client's delayed ACK, about 40 ms per request
+                            // (testing-notes.md).
+                            let listener = listener.tap_io(|stream| {
+                                let _ = stream.set_nodelay(true);
+                            });
+                            tokio::select! {
+                                _ = axum::serve(listener, app) => {}
+                                _ = stopped => {}
+                            }
+                        }
+                        Some(acceptor) => {
+                            let Ok(listener) = tls::TlsListener::new(listener, acceptor) else {
+                                return;
+                            };
+                            tokio::select! {
+                                _ = axum::serve(listener, app) => {}
+                                _ = stopped => {}
+                            }
+                        }
                     }
                 });
                 // Dropping the runtime here ends every connection task.
@@ -248,7 +316,8 @@ impl Emulator {
         })
     }
 
-    /// `http://127.0.0.1:PORT`: the endpoint of all three services.
+    /// `http://127.0.0.1:PORT` (`https://` with [`Options::tls`]): the endpoint of every
+    /// service.
     pub fn url(&self) -> &str {
         &self.url
     }
@@ -278,6 +347,15 @@ impl Emulator {
         change(&mut self.shared.lock().faults);
     }
 
+    /// ListAccounts and ListAccountRoles calls so far: `(served, throttled)`. Served calls
+    /// reached the portal (whatever it answered, a 401 included); throttled ones were refused
+    /// by [`Faults::list_rate`]. Calls answered by a scripted fault (`raw_next`, `fail_next`,
+    /// `throttle_next`) are in neither.
+    pub fn list_calls(&self) -> (u64, u64) {
+        let state = self.shared.lock();
+        (state.list_served, state.list_throttled)
+    }
+
     /// The faults as they are now (counters go down as faults fire).
     pub fn faults(&self) -> Faults {
         self.shared.lock().faults.clone()
@@ -292,6 +370,25 @@ impl Emulator {
     /// The directory the emulator serves.
     pub fn directory(&self) -> Directory {
         self.shared.lock().directory.clone()
+    }
+
+    /// Serves another directory from the next request on, as when an administrator changes
+    /// assignments between two runs of a client. Access and refresh tokens, sessions and
+    /// issued role credentials stay valid; next tokens of lists already started still decode
+    /// (a position past the new end is an invalid next token). The IAM users' static keys
+    /// become the new directory's.
+    pub fn set_directory(&self, directory: Directory) {
+        self.shared.lock().set_directory(directory);
+    }
+
+    /// Changes the served directory in place, e.g. removes a role:
+    /// `emu.update_directory(|d| d.accounts[0].roles.truncate(1));` Same rules as
+    /// [`Emulator::set_directory`].
+    pub fn update_directory(&self, change: impl FnOnce(&mut Directory)) {
+        let mut state = self.shared.lock();
+        let mut directory = state.directory.clone();
+        change(&mut directory);
+        state.set_directory(directory);
     }
 
     /// A valid access token for the directory's user, issued without a sign-in (for tests that
@@ -356,6 +453,12 @@ impl Emulator {
     /// The credentials with this access key id, if the emulator issued or knows them.
     pub fn credentials(&self, access_key_id: &str) -> Option<IssuedCredentials> {
         self.shared.lock().credentials.get(access_key_id).cloned()
+    }
+
+    /// Console sign-in tokens issued so far by `/federation?Action=getSigninToken`, oldest
+    /// first, with the credentials and `SessionDuration` each was issued for.
+    pub fn signin_tokens(&self) -> Vec<IssuedSigninToken> {
+        self.shared.lock().signin_tokens.clone()
     }
 
     /// Temporary credentials issued so far (GetRoleCredentials, AssumeRole), oldest first.

@@ -21,12 +21,29 @@ struct Args {
     /// Port on 127.0.0.1; 0 picks a free one.
     #[arg(long, default_value_t = 0)]
     port: u16,
+    /// Serve HTTPS with this PEM certificate chain (it must name 127.0.0.1).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
     /// Approve device codes as soon as they are created.
     #[arg(long)]
     auto_approve: bool,
     /// JSON file with the user, accounts, roles and IAM users (default: the built-in directory).
     #[arg(long, value_name = "FILE")]
     directory: Option<PathBuf>,
+    /// Serve a generated directory of N accounts (account-00001, ...) instead.
+    #[arg(long, value_name = "N", conflicts_with = "directory")]
+    generate_accounts: Option<usize>,
+    /// Roles (Role1..RoleM) of each generated account.
+    #[arg(
+        long,
+        value_name = "M",
+        default_value_t = 1,
+        requires = "generate_accounts"
+    )]
+    roles_per_account: usize,
     /// Access token lifetime, seconds.
     #[arg(long, value_name = "SECS", default_value_t = 28800)]
     token_ttl: u64,
@@ -66,11 +83,28 @@ struct Args {
     /// Fault: delay every answer by MS milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 0)]
     delay_ms: u64,
+    /// Fault: allow ListAccounts and ListAccountRoles together N times a second (token bucket).
+    #[arg(long, value_name = "N")]
+    list_rate: Option<u32>,
+    /// Fault: CreateToken answers carry TEXT verbatim as expiresIn (e.g. 1e15).
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    expires_in_raw: Option<String>,
+    /// Fault: StartDeviceAuthorization answers carry TEXT verbatim as expiresIn.
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    device_expires_in_raw: Option<String>,
 }
 
 fn options(args: &Args) -> Result<Options, String> {
     let directory = match &args.directory {
-        None => Directory::default(),
+        None => match args.generate_accounts {
+            Some(accounts) if accounts >= 900_000_000_000 => {
+                return Err(format!(
+                    "--generate-accounts: {accounts} accounts would not all have 12-digit ids"
+                ))
+            }
+            Some(accounts) => Directory::generated(accounts, args.roles_per_account),
+            None => Directory::default(),
+        },
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -89,8 +123,19 @@ fn options(args: &Args) -> Result<Options, String> {
         fail_next: args.fail_next.clone(),
         throttle_next: args.throttle_next,
         delay: Duration::from_millis(args.delay_ms),
+        list_rate: args.list_rate,
+        expires_in_raw: args.expires_in_raw.clone(),
+        device_expires_in_raw: args.device_expires_in_raw.clone(),
+        raw_next: Vec::new(),
     };
-    Ok(Options::default()
+    let read = |path: &PathBuf| {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    };
+    let mut options = Options::default();
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        options = options.tls(read(cert)?, read(key)?);
+    }
+    Ok(options
         .port(args.port)
         .auto_approve(args.auto_approve)
         .directory(directory)
@@ -163,6 +208,10 @@ fn main() -> ExitCode {
     };
     let emulator = match Emulator::try_start(options) {
         Ok(emulator) => emulator,
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+            eprintln!("awsso-emulator: {e}");
+            return ExitCode::from(2);
+        }
         Err(e) => {
             eprintln!(
                 "awsso-emulator: cannot listen on 127.0.0.1:{}: {e}",

@@ -234,14 +234,18 @@ pub fn start_device_authorization(state: &mut State, ctx: &Ctx, req: &Req) -> Re
             },
         );
         let verification_uri = format!("{}/device", ctx.base_url);
-        Ok(reply::json(&json!({
+        let body = json!({
             "deviceCode": device_code,
             "userCode": user_code,
             "verificationUri": verification_uri,
             "verificationUriComplete": format!("{verification_uri}?user_code={user_code}"),
             "expiresIn": ttl.as_secs_f64().ceil() as u64,
             "interval": state.settings.interval,
-        })))
+        });
+        Ok(json_with_raw_expires_in(
+            body,
+            state.faults.device_expires_in_raw.as_deref(),
+        ))
     })();
     result.unwrap_or_else(|e| e)
 }
@@ -287,7 +291,23 @@ fn token_reply(state: &State, access: String, refresh: Option<String>) -> Reply 
     if let Some(refresh) = refresh {
         body["refreshToken"] = Value::String(refresh);
     }
-    reply::json(&body)
+    json_with_raw_expires_in(body, state.faults.expires_in_raw.as_deref())
+}
+
+/// The answer with `expiresIn` replaced by `raw`, verbatim, when a fault gives one. The body
+/// is serialised with a `null` there, then the text is spliced in: `"expiresIn":null` can only
+/// be that member, as a quote inside a JSON string is always escaped. (serde_json's
+/// `arbitrary_precision` would hold any number too, but it would change number handling for
+/// every crate in the workspace that shares the build.)
+fn json_with_raw_expires_in(mut body: Value, raw: Option<&str>) -> Reply {
+    let Some(raw) = raw else {
+        return reply::json(&body);
+    };
+    body["expiresIn"] = Value::Null;
+    let text = body
+        .to_string()
+        .replacen("\"expiresIn\":null", &format!("\"expiresIn\":{raw}"), 1);
+    reply::json_text(text)
 }
 
 fn device_code_grant(

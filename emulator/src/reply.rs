@@ -1,8 +1,18 @@
-//! Response builders shaped like AWS's: status, `x-amzn-ErrorType`, bodies per protocol.
+//! Response builders shaped like AWS's: status, `x-amzn-ErrorType`, bodies per protocol; and
+//! the hostile answers of `Faults::raw_next`, whose bodies are generated while they stream.
 //! `x-amzn-RequestId` is added to every response by the dispatcher in `server.rs`.
 
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
 use axum::body::Body;
-use axum::http::{header, HeaderValue, Response, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, Response, StatusCode};
+use bytes::Bytes;
+use http_body::{Frame, SizeHint};
+
+use crate::faults::{self, RawAnswer};
 
 pub type Reply = Response<Body>;
 
@@ -34,6 +44,17 @@ fn set_error_type(response: &mut Reply, error_type: &str) {
 /// 200 with a JSON body.
 pub fn json(value: &serde_json::Value) -> Reply {
     with_body(200, "application/json", value.to_string())
+}
+
+/// 200 with a JSON body given as text (for values serde_json cannot hold, such as a raw
+/// number of any size).
+pub fn json_text(text: String) -> Reply {
+    with_body(200, "application/json", text)
+}
+
+/// Any status with a body of this content type.
+pub fn text(code: u16, content_type: &str, body: String) -> Reply {
+    with_body(code, content_type, body)
 }
 
 /// 200 with no body (portal Logout).
@@ -128,4 +149,161 @@ pub fn xml_escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// A [`RawAnswer`] as given: status, content type, headers, body.
+pub fn raw(answer: RawAnswer) -> Reply {
+    let body = match answer.body {
+        faults::Body::Bytes(bytes) => Body::from(bytes),
+        faults::Body::Repeat { chunk, total } => {
+            Body::new(Generated::new(vec![(chunk.as_slice(), total)]))
+        }
+        faults::Body::NestedXml { depth } => Body::new(Generated::new(vec![
+            (b"<a>".as_slice(), Some(depth.saturating_mul(3))),
+            (b"</a>".as_slice(), Some(depth.saturating_mul(4))),
+        ])),
+    };
+    let mut response = Response::new(body);
+    *response.status_mut() = status(answer.status);
+    if let Some(value) = answer
+        .content_type
+        .and_then(|c| HeaderValue::from_str(&c).ok())
+    {
+        response.headers_mut().insert(header::CONTENT_TYPE, value);
+    }
+    for (name, value) in answer.headers {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
+            response.headers_mut().append(name, value);
+        }
+    }
+    response
+}
+
+/// Each frame a generated body sends: big enough that sending costs little per byte, small
+/// enough that the emulator's memory does not notice.
+const BLOCK: usize = 64 * 1024;
+
+/// A body generated while it streams: parts, each a pattern repeated to a number of bytes
+/// (or endlessly). Each part holds one block of its pattern, handed out again and again
+/// (cloning `Bytes` is a reference count), so memory stays at one block per part whatever
+/// the length. hyper asks for the next frame only when the socket took the last one, so a
+/// slow or stopped reader holds the generator back.
+struct Generated {
+    parts: VecDeque<Part>,
+}
+
+struct Part {
+    /// Whole repetitions of the pattern, so consecutive blocks continue it seamlessly.
+    block: Bytes,
+    /// Bytes still to send; `None` for no end.
+    remaining: Option<u64>,
+}
+
+impl Generated {
+    fn new(parts: Vec<(&[u8], Option<u64>)>) -> Generated {
+        let parts = parts
+            .into_iter()
+            .filter(|(pattern, remaining)| !pattern.is_empty() && *remaining != Some(0))
+            .map(|(pattern, remaining)| {
+                let repetitions = BLOCK.div_ceil(pattern.len());
+                Part {
+                    block: Bytes::from(pattern.repeat(repetitions)),
+                    remaining,
+                }
+            })
+            .collect();
+        Generated { parts }
+    }
+}
+
+impl http_body::Body for Generated {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        let Some(part) = self.parts.front_mut() else {
+            return Poll::Ready(None);
+        };
+        let frame = match part.remaining {
+            None => part.block.clone(),
+            Some(remaining) => {
+                let take = remaining.min(part.block.len() as u64);
+                part.remaining = Some(remaining - take);
+                // take <= BLOCK, so the cast cannot truncate.
+                part.block.slice(..take as usize)
+            }
+        };
+        if part.remaining == Some(0) {
+            self.parts.pop_front();
+        }
+        Poll::Ready(Some(Ok(Frame::data(frame))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        let total = self
+            .parts
+            .iter()
+            .try_fold(0u64, |sum, part| sum.checked_add(part.remaining?));
+        match total {
+            Some(total) => SizeHint::with_exact(total),
+            None => SizeHint::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body::Body as _;
+
+    fn collect(mut body: Generated, limit: usize) -> Vec<u8> {
+        let waker = std::task::Waker::noop();
+        let mut cx = Context::from_waker(waker);
+        let mut out = Vec::new();
+        while out.len() < limit {
+            match Pin::new(&mut body).poll_frame(&mut cx) {
+                Poll::Ready(Some(Ok(frame))) => out.extend_from_slice(frame.data_ref().unwrap()),
+                Poll::Ready(None) => break,
+                Poll::Ready(Some(Err(never))) => match never {},
+                Poll::Pending => unreachable!("never pending"),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn repeats_to_the_exact_total_across_blocks() {
+        let body = Generated::new(vec![(b"abc".as_slice(), Some(200_000))]);
+        assert_eq!(body.size_hint().exact(), Some(200_000));
+        let bytes = collect(body, usize::MAX);
+        assert_eq!(bytes.len(), 200_000);
+        assert!(bytes.chunks(3).all(|c| b"abc".starts_with(c)));
+    }
+
+    #[test]
+    fn nested_xml_parts_and_endless_bodies() {
+        let body = Generated::new(vec![
+            (b"<a>".as_slice(), Some(9)),
+            (b"</a>".as_slice(), Some(12)),
+        ]);
+        assert_eq!(body.size_hint().exact(), Some(21));
+        assert_eq!(collect(body, usize::MAX), b"<a><a><a></a></a></a>");
+        let endless = Generated::new(vec![(b"x".as_slice(), None)]);
+        assert_eq!(endless.size_hint().exact(), None);
+        assert!(!endless.is_end_stream());
+        assert_eq!(collect(endless, 1 << 20).len(), 1 << 20);
+        let empty = Generated::new(vec![(b"".as_slice(), None), (b"y".as_slice(), Some(0))]);
+        assert!(empty.is_end_stream());
+        assert_eq!(empty.size_hint().exact(), Some(0));
+    }
 }

@@ -4,7 +4,7 @@
 //! as their paths do not collide.
 
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::SystemTime;
+use std::time::{Instant, SystemTime};
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State as AxumState};
@@ -12,8 +12,8 @@ use axum::http::HeaderValue;
 use axum::Router;
 
 use crate::reply::{self, Reply};
-use crate::state::State;
-use crate::{oidc, portal, sts, RecordedRequest};
+use crate::state::{State, TokenBucket};
+use crate::{federation, oidc, portal, sts, RecordedRequest};
 
 /// Bodies larger than this are refused with 413 before anything parses them.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -77,13 +77,23 @@ enum Service {
     Oidc,
     Portal,
     Sts,
+    /// The console sign-in federation endpoint's getSigninToken.
+    Signin,
     /// Browser pages and the index: faults other than the delay leave them alone.
     Page,
 }
 
 type Handler = fn(&mut State, &Ctx, &Req) -> Reply;
 
-fn route(method: &str, path: &str, query: &str) -> Option<(Service, Handler)> {
+/// Where a request goes.
+struct Route {
+    service: Service,
+    handler: Handler,
+    /// ListAccounts or ListAccountRoles, which `faults.list_rate` limits.
+    list: bool,
+}
+
+fn route(method: &str, path: &str, query: &str) -> Option<Route> {
     let found: (Service, Handler) = match (method, path) {
         ("POST", "/client/register") => (Service::Oidc, oidc::register_client),
         ("POST", "/device_authorization") => (Service::Oidc, oidc::start_device_authorization),
@@ -94,11 +104,22 @@ fn route(method: &str, path: &str, query: &str) -> Option<(Service, Handler)> {
         ("GET", "/assignment/accounts") => (Service::Portal, portal::list_accounts),
         ("GET", "/assignment/roles") => (Service::Portal, portal::list_account_roles),
         ("POST", "/logout") => (Service::Portal, portal::logout),
+        // A browser following a console sign-in URL.
+        ("GET", "/federation") if federation::is_login(query) => {
+            (Service::Page, federation::handle)
+        }
+        ("GET" | "POST", "/federation") => (Service::Signin, federation::handle),
         ("GET", "/") if query.is_empty() => (Service::Page, index),
         ("POST" | "GET", "/") => (Service::Sts, sts::handle),
         _ => return None,
     };
-    Some(found)
+    let (service, handler) = found;
+    let list = matches!(path, "/assignment/accounts" | "/assignment/roles");
+    Some(Route {
+        service,
+        handler,
+        list,
+    })
 }
 
 fn index(_: &mut State, ctx: &Ctx, _: &Req) -> Reply {
@@ -116,10 +137,37 @@ fn unknown_operation() -> Reply {
     reply::portal_error(404, "UnknownOperationException", "Unknown operation")
 }
 
+fn portal_throttled() -> Reply {
+    reply::portal_error(429, "TooManyRequestsException", "Rate exceeded")
+}
+
+/// Counts a list call, and refuses it if `faults.list_rate` has no token left for it.
+fn limit_list_call(state: &mut State) -> Option<Reply> {
+    match state.faults.list_rate {
+        None => state.list_bucket = None,
+        Some(rate) => {
+            let now = Instant::now();
+            let bucket = match &mut state.list_bucket {
+                Some(bucket) if bucket.rate == rate => bucket,
+                slot => slot.insert(TokenBucket::new(rate, now)),
+            };
+            if !bucket.take(now) {
+                state.list_throttled += 1;
+                return Some(portal_throttled());
+            }
+        }
+    }
+    state.list_served += 1;
+    None
+}
+
 /// The answer a fault gives instead of the service's, if one is due.
 fn fault_reply(state: &mut State, service: Service, request_id: &str) -> Option<Reply> {
     if service == Service::Page {
         return None;
+    }
+    if !state.faults.raw_next.is_empty() {
+        return Some(reply::raw(state.faults.raw_next.remove(0)));
     }
     if !state.faults.fail_next.is_empty() {
         let status = state.faults.fail_next.remove(0);
@@ -152,9 +200,9 @@ fn fault_reply(state: &mut State, service: Service, request_id: &str) -> Option<
             Service::Oidc => {
                 reply::oidc_error(429, "SlowDownException", "slow_down", "Rate exceeded")
             }
-            Service::Portal => {
-                reply::portal_error(429, "TooManyRequestsException", "Rate exceeded")
-            }
+            Service::Portal => portal_throttled(),
+            // The sign-in site is no AWS API and models no throttling: a bare 429.
+            Service::Signin => reply::bare(429),
             // STS throttles with a 400 `Throttling` Sender error, "Rate exceeded".
             _ => reply::sts_error(400, "Throttling", "Rate exceeded", request_id),
         });
@@ -210,17 +258,22 @@ async fn answer(shared: &Shared, request: Request, request_id: &str) -> Reply {
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    let Some((service, handler)) = route(&req.method, &req.path, &req.query) else {
+    let Some(route) = route(&req.method, &req.path, &req.query) else {
         return unknown_operation();
     };
     let mut state = shared.lock();
-    if let Some(reply) = fault_reply(&mut state, service, request_id) {
+    if let Some(reply) = fault_reply(&mut state, route.service, request_id) {
         return reply;
+    }
+    if route.list {
+        if let Some(reply) = limit_list_call(&mut state) {
+            return reply;
+        }
     }
     let ctx = Ctx {
         now: SystemTime::now(),
         request_id: request_id.to_string(),
         base_url: shared.base_url.clone(),
     };
-    handler(&mut state, &ctx, &req)
+    (route.handler)(&mut state, &ctx, &req)
 }

@@ -2,13 +2,13 @@
 //! credentials it issued, plus the recorded requests. One value behind one mutex, never held
 //! across an await.
 
-use std::collections::HashMap;
-use std::time::{Duration, SystemTime};
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant, SystemTime};
 
 use rand::distr::{Alphanumeric, SampleString};
 use rand::Rng;
 
-use crate::directory::Directory;
+use crate::directory::{Account, Directory};
 use crate::faults::Faults;
 use crate::RecordedRequest;
 
@@ -21,6 +21,7 @@ pub(crate) struct Settings {
     pub credentials_ttl: Duration,
     pub page_size: usize,
     pub interval: u64,
+    pub signin_token_ttl: Duration,
 }
 
 /// What RegisterClient recorded.
@@ -100,9 +101,47 @@ pub struct IssuedCredentials {
     pub account: String,
 }
 
+/// A console sign-in token the federation endpoint issued, with what it was issued for.
+/// `Debug` leaves the token out: it signs a browser into the console.
+#[derive(Clone, PartialEq, Eq)]
+pub struct IssuedSigninToken {
+    /// The `SigninToken` answered.
+    pub signin_token: String,
+    /// The access key id of the credentials exchanged for it.
+    pub access_key_id: String,
+    /// Who those credentials are (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`).
+    pub arn: String,
+    /// The `SessionDuration` asked for, if any.
+    pub session_duration: Option<Duration>,
+    /// When it was issued.
+    pub issued_at: SystemTime,
+    /// When `Action=login` stops accepting it (15 minutes after issue by default).
+    pub expires_at: SystemTime,
+    /// How many `Action=login` requests it answered with a redirect.
+    pub logins: u32,
+}
+
+impl std::fmt::Debug for IssuedSigninToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedSigninToken")
+            .field("signin_token", &"** redacted **")
+            .field("access_key_id", &self.access_key_id)
+            .field("arn", &self.arn)
+            .field("session_duration", &self.session_duration)
+            .field("issued_at", &self.issued_at)
+            .field("expires_at", &self.expires_at)
+            .field("logins", &self.logins)
+            .finish()
+    }
+}
+
 pub(crate) struct State {
     pub settings: Settings,
+    /// Replace only through [`State::set_directory`], which keeps the index in step.
     pub directory: Directory,
+    /// Position of each account in `directory.accounts`: lookups by id cost the same for
+    /// 5,000 accounts as for 3.
+    account_index: HashMap<String, usize>,
     pub faults: Faults,
     pub requests: Vec<RecordedRequest>,
     pub clients: HashMap<String, Client>,
@@ -115,30 +154,63 @@ pub(crate) struct State {
     pub credentials: HashMap<String, IssuedCredentials>,
     /// Access key ids of temporary credentials, oldest first.
     pub issue_order: Vec<String>,
+    /// Access key ids of AssumeRole sessions whose caller was itself a role session (role
+    /// chaining), which the federation endpoint treats differently.
+    pub role_chained: HashSet<String>,
+    /// Console sign-in tokens from the federation endpoint, oldest first.
+    pub signin_tokens: Vec<IssuedSigninToken>,
+    /// The bucket behind `faults.list_rate`, built when a list call first finds that rate.
+    pub list_bucket: Option<TokenBucket>,
+    /// ListAccounts/ListAccountRoles calls that reached the portal, whatever it answered.
+    pub list_served: u64,
+    /// ListAccounts/ListAccountRoles calls refused by `faults.list_rate`.
+    pub list_throttled: u64,
     next_session: u64,
+}
+
+/// A token bucket: `rate` calls of capacity, refilled continuously at `rate` a second.
+#[derive(Debug, Clone)]
+pub(crate) struct TokenBucket {
+    pub rate: u32,
+    tokens: f64,
+    updated: Instant,
+}
+
+impl TokenBucket {
+    /// A full bucket.
+    pub fn new(rate: u32, now: Instant) -> TokenBucket {
+        TokenBucket {
+            rate,
+            tokens: f64::from(rate),
+            updated: now,
+        }
+    }
+
+    /// Takes one call's token if there is one.
+    pub fn take(&mut self, now: Instant) -> bool {
+        let elapsed = now.saturating_duration_since(self.updated).as_secs_f64();
+        let capacity = f64::from(self.rate);
+        self.tokens = (self.tokens + elapsed * capacity).min(capacity);
+        self.updated = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
 }
 
 impl State {
     pub fn new(settings: Settings, directory: Directory, faults: Faults) -> State {
-        let credentials = directory
-            .users
-            .iter()
-            .map(|u| {
-                let creds = IssuedCredentials {
-                    access_key_id: u.access_key_id.clone(),
-                    secret_access_key: u.secret_access_key.clone(),
-                    session_token: None,
-                    expiration: None,
-                    arn: u.arn.clone(),
-                    user_id: u.user_id.clone(),
-                    account: u.account(),
-                };
-                (u.access_key_id.clone(), creds)
-            })
-            .collect();
-        State {
+        let mut state = State {
             settings,
-            directory,
+            directory: Directory {
+                user: String::new(),
+                accounts: Vec::new(),
+                users: Vec::new(),
+            },
+            account_index: HashMap::new(),
             faults,
             requests: Vec::new(),
             clients: HashMap::new(),
@@ -146,10 +218,58 @@ impl State {
             codes: HashMap::new(),
             access_tokens: HashMap::new(),
             refresh_tokens: HashMap::new(),
-            credentials,
+            credentials: HashMap::new(),
             issue_order: Vec::new(),
+            role_chained: HashSet::new(),
+            signin_tokens: Vec::new(),
+            list_bucket: None,
+            list_served: 0,
+            list_throttled: 0,
             next_session: 1,
+        };
+        state.set_directory(directory);
+        state
+    }
+
+    /// Serves `directory` from now on. Tokens, sessions and issued role credentials are not
+    /// tied to it and stay valid; the IAM users' long-term keys are replaced by the new ones.
+    pub fn set_directory(&mut self, directory: Directory) {
+        for user in &self.directory.users {
+            self.credentials.remove(&user.access_key_id);
         }
+        for u in &directory.users {
+            let creds = IssuedCredentials {
+                access_key_id: u.access_key_id.clone(),
+                secret_access_key: u.secret_access_key.clone(),
+                session_token: None,
+                expiration: None,
+                arn: u.arn.clone(),
+                user_id: u.user_id.clone(),
+                account: u.account(),
+            };
+            self.credentials.insert(u.access_key_id.clone(), creds);
+        }
+        // The first of duplicate ids wins, as Directory::account finds it.
+        self.account_index = HashMap::with_capacity(directory.accounts.len());
+        for (position, account) in directory.accounts.iter().enumerate() {
+            self.account_index
+                .entry(account.account_id.clone())
+                .or_insert(position);
+        }
+        self.directory = directory;
+    }
+
+    /// The assigned account with this id, found through the index.
+    pub fn account(&self, account_id: &str) -> Option<&Account> {
+        self.account_index
+            .get(account_id)
+            .map(|&position| &self.directory.accounts[position])
+    }
+
+    /// Whether the user may use `role` in `account_id` (Directory::is_assigned, indexed).
+    pub fn is_assigned(&self, account_id: &str, role: &str) -> bool {
+        self.account(account_id)
+            .is_some_and(|a| a.roles.iter().any(|r| r == role))
     }
 
     pub fn new_session(&mut self) -> u64 {
@@ -297,4 +417,27 @@ pub(crate) fn epoch_millis(t: SystemTime) -> i64 {
 pub(crate) fn iso8601(t: SystemTime) -> String {
     let dt: chrono::DateTime<chrono::Utc> = t.into();
     dt.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_bucket_allows_a_burst_then_refills_at_its_rate() {
+        let start = Instant::now();
+        let mut bucket = TokenBucket::new(4, start);
+        assert!((0..4).all(|_| bucket.take(start)));
+        assert!(!bucket.take(start));
+        // A quarter second refills one call at 4/s, not more.
+        let later = start + Duration::from_millis(250);
+        assert!(bucket.take(later));
+        assert!(!bucket.take(later));
+        // A long pause refills to the capacity only.
+        let much_later = later + Duration::from_secs(60);
+        assert!((0..4).all(|_| bucket.take(much_later)));
+        assert!(!bucket.take(much_later));
+        let mut closed = TokenBucket::new(0, start);
+        assert!(!closed.take(start + Duration::from_secs(5)));
+    }
 }

@@ -235,6 +235,9 @@ fn assume_role(
         user_id,
         account,
     );
+    if caller.session_token.is_some() {
+        state.role_chained.insert(creds.access_key_id.clone());
+    }
     let expiration = creds.expiration.map(iso8601).unwrap_or_default();
     Ok(format!(
         "    <Credentials>\n      <AccessKeyId>{}</AccessKeyId>\n      <SecretAccessKey>{}</SecretAccessKey>\n      <SessionToken>{}</SessionToken>\n      <Expiration>{}</Expiration>\n    </Credentials>\n    <AssumedRoleUser>\n      <AssumedRoleId>{}</AssumedRoleId>\n      <Arn>{}</Arn>\n    </AssumedRoleUser>\n",

@@ -42,7 +42,10 @@ fn start(args: &[&str]) -> Running {
         .unwrap_or_else(|| panic!("first line: {first:?}"))
         .trim_end()
         .to_string();
-    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    assert!(
+        url.starts_with("http://127.0.0.1:") || url.starts_with("https://127.0.0.1:"),
+        "{url}"
+    );
     Running {
         child,
         url,
@@ -220,6 +223,141 @@ fn directory_flag_and_bad_input() {
 }
 
 #[test]
+fn generated_directory_flags() {
+    let running = start(&[
+        "--generate-accounts",
+        "5000",
+        "--roles-per-account",
+        "3",
+        "--page-size",
+        "100",
+        "--auto-approve",
+    ]);
+    let tokens = device_login_at(&running.url);
+    let token = tokens["accessToken"].as_str().unwrap();
+    let first = portal_get(&running.url, "/assignment/accounts", token).json();
+    let list = first["accountList"].as_array().unwrap();
+    assert_eq!(list.len(), 100);
+    assert_eq!(list[0]["accountName"], "account-00001");
+    let roles = portal_get(
+        &running.url,
+        "/assignment/roles?account_id=100000005000",
+        token,
+    )
+    .json();
+    assert_eq!(roles["roleList"].as_array().unwrap().len(), 3);
+    drop(running);
+
+    for args in [
+        vec!["--generate-accounts", "2", "--directory", "/dev/null"],
+        vec!["--roles-per-account", "2"],
+        vec!["--generate-accounts", "900000000000"],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_awsso-emulator"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(output.stdout, b"");
+    }
+}
+
+#[test]
+fn list_rate_flag() {
+    let running = start(&["--list-rate", "1", "--auto-approve"]);
+    let tokens = device_login_at(&running.url);
+    let token = tokens["accessToken"].as_str().unwrap();
+    assert_eq!(
+        portal_get(&running.url, "/assignment/accounts", token).status,
+        200
+    );
+    portal_get(&running.url, "/assignment/accounts", token).assert_portal_error(
+        429,
+        "TooManyRequestsException",
+        "Rate exceeded",
+    );
+}
+
+/// A device sign-in against an auto-approving emulator process.
+fn device_login_at(url: &str) -> serde_json::Value {
+    let reg = register(url, &[]);
+    let device = start_device(url, &reg);
+    poll(url, &reg, device["deviceCode"].as_str().unwrap()).json()
+}
+
+#[test]
+fn raw_expires_in_flags() {
+    let running = start(&[
+        "--auto-approve",
+        "--expires-in-raw",
+        "1e15",
+        "--device-expires-in-raw",
+        "-5",
+    ]);
+    let url = running.url.as_str();
+    let reg = register(url, &[]);
+    let device = post_json(
+        url,
+        "/device_authorization",
+        &reg.with(json!({"startUrl": START_URL})),
+    );
+    assert!(device.body.contains("\"expiresIn\":-5,"), "{}", device.body);
+    let tokens = poll(url, &reg, device.json()["deviceCode"].as_str().unwrap());
+    assert!(
+        tokens.body.contains("\"expiresIn\":1e15"),
+        "{}",
+        tokens.body
+    );
+}
+
+#[test]
+fn tls_flags_serve_https() {
+    let ca = awsso_emulator::tls::TestCa::new();
+    let dir = tempfile::tempdir().unwrap();
+    let cert = dir.path().join("cert.pem");
+    let key = dir.path().join("key.pem");
+    std::fs::write(&cert, ca.cert_pem()).unwrap();
+    std::fs::write(&key, ca.key_pem()).unwrap();
+    let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
+    let running = start(&["--tls-cert", cert, "--tls-key", key]);
+    assert!(
+        running.url.starts_with("https://127.0.0.1:"),
+        "{}",
+        running.url
+    );
+    assert_eq!(
+        running.export_line,
+        format!("export AWS_ENDPOINT_URL={}\n", running.url)
+    );
+    let index = tls_send(
+        &running.url,
+        &ca.ca_pem(),
+        "127.0.0.1",
+        "GET",
+        "/",
+        &[],
+        b"",
+    )
+    .unwrap();
+    assert_eq!(index.status, 200);
+    assert!(terminate(running).success());
+
+    for args in [
+        vec!["--tls-cert", cert],
+        vec!["--tls-key", key],
+        vec!["--tls-cert", key, "--tls-key", key],
+        vec!["--tls-cert", cert, "--tls-key", "/nonexistent/key.pem"],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_awsso-emulator"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(output.stdout, b"");
+    }
+}
+
+#[test]
 fn help_lists_every_flag() {
     let output = Command::new(env!("CARGO_BIN_EXE_awsso-emulator"))
         .arg("--help")
@@ -244,6 +382,13 @@ fn help_lists_every_flag() {
         "--fail-next",
         "--throttle-next",
         "--delay-ms",
+        "--generate-accounts",
+        "--roles-per-account",
+        "--list-rate",
+        "--expires-in-raw",
+        "--device-expires-in-raw",
+        "--tls-cert",
+        "--tls-key",
     ] {
         assert!(help.contains(flag), "{flag} missing from --help");
     }

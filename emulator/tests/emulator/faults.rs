@@ -263,3 +263,116 @@ fn revoke_all_tokens_ends_every_session_but_not_role_credentials() {
         200
     );
 }
+
+#[test]
+fn list_rate_throttles_list_calls_beyond_a_token_bucket() {
+    let emu = Emulator::start(Options::default().faults(Faults {
+        list_rate: Some(2),
+        ..Faults::default()
+    }));
+    let token = emu.issue_token_for_tests();
+    // ListAccounts and ListAccountRoles share the bucket of 2.
+    assert_eq!(
+        portal_get(emu.url(), "/assignment/accounts", &token).status,
+        200
+    );
+    assert_eq!(
+        portal_get(
+            emu.url(),
+            "/assignment/roles?account_id=111122223333",
+            &token
+        )
+        .status,
+        200
+    );
+    let throttled = portal_get(emu.url(), "/assignment/accounts", &token);
+    throttled.assert_portal_error(429, "TooManyRequestsException", "Rate exceeded");
+    assert!(throttled.header("x-amzn-RequestId").is_some());
+    // Other portal calls and other services are not limited.
+    role_credentials(emu.url(), &token, "111122223333", "ReadOnlyAccess");
+    assert_eq!(
+        sts_post(emu.url(), &static_user(), GET_CALLER_IDENTITY).status,
+        200
+    );
+    assert_eq!(emu.list_calls(), (2, 1));
+    // At 2 a second one call's token is back after half a second, and only one.
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        portal_get(emu.url(), "/assignment/accounts", &token).status,
+        200
+    );
+    assert_eq!(
+        portal_get(emu.url(), "/assignment/accounts", &token).status,
+        429
+    );
+    assert_eq!(emu.list_calls(), (3, 2));
+}
+
+#[test]
+fn a_client_that_backs_off_lists_everything_at_the_allowed_rate() {
+    let emu = Emulator::start(
+        Options::default()
+            .directory(awsso_emulator::Directory::generated(200, 1))
+            .faults(Faults {
+                list_rate: Some(50),
+                ..Faults::default()
+            }),
+    );
+    let token = emu.issue_token_for_tests();
+    let started = Instant::now();
+    let (mut accounts, mut next) = (0, None::<String>);
+    loop {
+        let target = match &next {
+            Some(t) => format!("/assignment/accounts?next_token={t}"),
+            None => "/assignment/accounts".into(),
+        };
+        let response = portal_get(emu.url(), &target, &token);
+        if response.status == 429 {
+            // One call's token comes back every 1/50 s.
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
+        }
+        let body = response.json();
+        accounts += body["accountList"].as_array().unwrap().len();
+        match body["nextToken"].as_str() {
+            Some(t) => next = Some(t.into()),
+            None => break,
+        }
+    }
+    assert_eq!(accounts, 200);
+    let (served, throttled) = emu.list_calls();
+    assert_eq!(served, 100, "pages of 2");
+    assert!(throttled > 0);
+    // A burst of 50, then 50 more pages at 50 a second.
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn changing_list_rate_refills_the_bucket_and_none_lifts_it() {
+    let emu = Emulator::start(Options::default());
+    let token = emu.issue_token_for_tests();
+    let status = || portal_get(emu.url(), "/assignment/accounts", &token).status;
+    emu.set_faults(|f| f.list_rate = Some(1));
+    assert_eq!((status(), status()), (200, 429));
+    emu.set_faults(|f| f.list_rate = Some(3));
+    assert_eq!(
+        [status(), status(), status(), status()],
+        [200, 200, 200, 429]
+    );
+    emu.set_faults(|f| f.list_rate = Some(0));
+    assert_eq!(status(), 429);
+    emu.set_faults(|f| f.list_rate = None);
+    assert!((0..10).all(|_| status() == 200));
+    assert_eq!(emu.list_calls(), (14, 3));
+    // Scripted faults come first and are counted by neither.
+    emu.set_faults(|f| {
+        f.throttle_next = 1;
+        f.list_rate = Some(1);
+    });
+    assert_eq!([status(), status(), status()], [429, 200, 429]);
+    assert_eq!(emu.list_calls(), (15, 4));
+}

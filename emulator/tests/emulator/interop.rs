@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 const WATCHDOG: Duration = Duration::from_secs(30);
 
 /// The virtualenv's Python: `AWSSO_TEST_PYTHON`, else the workspace's `.venv`.
-fn python() -> PathBuf {
+pub fn python() -> PathBuf {
     let path = std::env::var_os("AWSSO_TEST_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python"));

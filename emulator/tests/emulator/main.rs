@@ -2,9 +2,13 @@
 
 mod binary;
 mod faults;
+mod federation;
+mod hostile;
 mod interop;
 mod oidc;
 mod portal;
+mod proxy;
 mod server;
 mod sts;
 mod support;
+mod tls;

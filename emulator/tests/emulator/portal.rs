@@ -330,3 +330,152 @@ fn a_custom_directory_is_served() {
     assert!(issued.arn.ends_with("/bob@example.org"));
     assert!(emu.credentials("AKIAEMULATORSTATIC01").is_none());
 }
+
+#[test]
+fn a_generated_directory_of_5000_accounts_lists_in_order() {
+    let emu = Emulator::start(
+        Options::default()
+            .directory(Directory::generated(5000, 3))
+            .page_size(100),
+    );
+    let token = emu.issue_token_for_tests();
+    let mut accounts = Vec::new();
+    let mut next: Option<String> = None;
+    loop {
+        let target = match &next {
+            Some(t) => format!("/assignment/accounts?max_result=100&next_token={t}"),
+            None => "/assignment/accounts?max_result=100".to_string(),
+        };
+        let body = portal_get(emu.url(), &target, &token).json();
+        let page = body["accountList"].as_array().unwrap();
+        assert_eq!(page.len(), 100);
+        accounts.extend(page.iter().cloned());
+        match body["nextToken"].as_str() {
+            Some(t) => next = Some(t.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(accounts.len(), 5000);
+    assert_eq!(
+        accounts[0],
+        json!({"accountId": "100000000001", "accountName": "account-00001", "emailAddress": "account-00001@example.com"})
+    );
+    assert_eq!(accounts[4999]["accountName"], "account-05000");
+    assert_eq!(accounts[4999]["accountId"], "100000005000");
+    let names: Vec<&str> = accounts
+        .iter()
+        .map(|a| a["accountName"].as_str().unwrap())
+        .collect();
+    assert!(names.windows(2).all(|w| w[0] < w[1]), "sorted and unique");
+    assert_eq!(emu.request_lines().len(), 50, "one request per page of 100");
+
+    let roles = pages(
+        emu.url(),
+        &token,
+        "/assignment/roles?account_id=100000005000",
+        "roleList",
+    );
+    assert_eq!(
+        roles.concat(),
+        [
+            json!({"roleName": "Role1", "accountId": "100000005000"}),
+            json!({"roleName": "Role2", "accountId": "100000005000"}),
+            json!({"roleName": "Role3", "accountId": "100000005000"}),
+        ]
+    );
+    let creds = role_credentials(emu.url(), &token, "100000005000", "Role3");
+    assert_eq!(
+        emu.credentials(&creds.access_key_id).unwrap().account,
+        "100000005000"
+    );
+    portal_get(
+        emu.url(),
+        "/federation/credentials?role_name=Role4&account_id=100000005000",
+        &token,
+    )
+    .assert_portal_error(403, "ForbiddenException", "No access");
+}
+
+#[test]
+fn the_directory_changes_between_two_runs_and_tokens_stay_valid() {
+    let emu = Emulator::start(Options::default().page_size(10));
+    let token = emu.issue_token_for_tests();
+    let before = role_credentials(emu.url(), &token, "111122223333", "ReadOnlyAccess");
+    let roles = |emu: &Emulator| {
+        portal_get(
+            emu.url(),
+            "/assignment/roles?account_id=111122223333",
+            &token,
+        )
+        .json()["roleList"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["roleName"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(roles(&emu), ["AdministratorAccess", "ReadOnlyAccess"]);
+
+    emu.update_directory(|d| d.accounts[0].roles.retain(|r| r != "ReadOnlyAccess"));
+    assert_eq!(roles(&emu), ["AdministratorAccess"]);
+    portal_get(
+        emu.url(),
+        "/federation/credentials?role_name=ReadOnlyAccess&account_id=111122223333",
+        &token,
+    )
+    .assert_portal_error(403, "ForbiddenException", "No access");
+    // Credentials issued before the change keep working until they expire.
+    assert_eq!(
+        sts_post(emu.url(), &before, GET_CALLER_IDENTITY).status,
+        200
+    );
+
+    emu.update_directory(|d| d.accounts[0].roles.push("Billing".into()));
+    assert_eq!(roles(&emu), ["AdministratorAccess", "Billing"]);
+
+    emu.set_directory(Directory::generated(2, 1));
+    let accounts = portal_get(emu.url(), "/assignment/accounts", &token).json();
+    assert_eq!(
+        accounts["accountList"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["accountId"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["100000000001", "100000000002"]
+    );
+    portal_get(
+        emu.url(),
+        "/assignment/roles?account_id=111122223333",
+        &token,
+    )
+    .assert_portal_error(403, "ForbiddenException", "No access");
+    assert_eq!(
+        sts_post(emu.url(), &static_user(), GET_CALLER_IDENTITY).status,
+        200
+    );
+
+    // Without IAM users the static key is unknown.
+    emu.update_directory(|d| d.users.clear());
+    sts_post(emu.url(), &static_user(), GET_CALLER_IDENTITY).assert_sts_error(
+        403,
+        "InvalidClientTokenId",
+        "The security token included in the request is invalid",
+    );
+    assert_eq!(emu.directory().accounts.len(), 2);
+}
+
+#[test]
+fn a_next_token_past_the_end_of_a_shrunk_list_is_invalid() {
+    let emu = Emulator::start(Options::default().directory(Directory::generated(5, 1)));
+    let token = emu.issue_token_for_tests();
+    let first = portal_get(emu.url(), "/assignment/accounts", &token).json();
+    let next = first["nextToken"].as_str().unwrap().to_string();
+    emu.set_directory(Directory::generated(1, 1));
+    portal_get(
+        emu.url(),
+        &format!("/assignment/accounts?next_token={next}"),
+        &token,
+    )
+    .assert_portal_error(400, "InvalidRequestException", "Invalid next token");
+}

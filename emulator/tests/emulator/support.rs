@@ -100,8 +100,11 @@ impl Response {
     }
 }
 
-fn host_port(url: &str) -> &str {
-    url.strip_prefix("http://").expect("http URL")
+/// `127.0.0.1:PORT` of an `http://` or `https://` URL.
+pub fn host_port(url: &str) -> &str {
+    url.strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .expect("http(s) URL")
 }
 
 /// Sends one request and reads the whole response (`Connection: close`). `Host` and
@@ -113,10 +116,23 @@ pub fn send(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> Response {
+    let raw = request_bytes(host_port(url), method, target, headers, body);
+    send_raw(url, &raw)
+}
+
+/// The bytes of one HTTP/1.1 request with `Connection: close`; `Host` (`host`) and
+/// `Content-Length` are added unless given.
+pub fn request_bytes(
+    host: &str,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Vec<u8> {
     let mut raw = format!("{method} {target} HTTP/1.1\r\n").into_bytes();
     let has = |name: &str| headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
     if !has("host") {
-        raw.extend(format!("Host: {}\r\n", host_port(url)).as_bytes());
+        raw.extend(format!("Host: {host}\r\n").as_bytes());
     }
     if !has("content-length") && (!body.is_empty() || method == "POST") {
         raw.extend(format!("Content-Length: {}\r\n", body.len()).as_bytes());
@@ -126,7 +142,7 @@ pub fn send(
     }
     raw.extend(b"Connection: close\r\n\r\n");
     raw.extend(body);
-    send_raw(url, &raw)
+    raw
 }
 
 /// Writes raw bytes and parses the answer.
@@ -135,13 +151,23 @@ pub fn send_raw(url: &str, raw: &[u8]) -> Response {
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
         .unwrap();
-    stream.write_all(raw).expect("write request");
-    let mut bytes = Vec::new();
-    stream.read_to_end(&mut bytes).expect("read response");
-    parse_response(&bytes)
+    exchange(&mut stream, raw).expect("an HTTP answer")
 }
 
-fn parse_response(bytes: &[u8]) -> Response {
+/// Writes a request on any stream (TCP, TLS, a proxy tunnel) and reads the answer to the end.
+/// A TLS peer closing without close_notify still counts as the end once bytes arrived.
+pub fn exchange(stream: &mut (impl Read + Write), raw: &[u8]) -> std::io::Result<Response> {
+    stream.write_all(raw)?;
+    let mut bytes = Vec::new();
+    match stream.read_to_end(&mut bytes) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !bytes.is_empty() => {}
+        Err(e) => return Err(e),
+    }
+    Ok(parse_response(&bytes))
+}
+
+pub fn parse_response(bytes: &[u8]) -> Response {
     let split = bytes
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -392,3 +418,48 @@ pub fn sts_post_with(
 }
 
 pub const GET_CALLER_IDENTITY: &str = "Action=GetCallerIdentity&Version=2011-06-15";
+
+/// A TLS client stream over `tcp` that trusts only `ca_pem` and checks the certificate against
+/// `server_name` (`127.0.0.1` or a host name). The handshake happens on first use.
+pub fn tls_over(
+    tcp: TcpStream,
+    server_name: &str,
+    ca_pem: &str,
+) -> tokio_rustls::rustls::StreamOwned<tokio_rustls::rustls::ClientConnection, TcpStream> {
+    use std::sync::Arc;
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in rustls::pki_types::CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let name = rustls::pki_types::ServerName::try_from(server_name.to_string()).unwrap();
+    let connection = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
+    rustls::StreamOwned::new(connection, tcp)
+}
+
+/// One request over HTTPS to `url` (`https://127.0.0.1:PORT`), trusting only `ca_pem`,
+/// presenting `server_name` (SNI and the name checked). Errors are the client's: a refused
+/// certificate comes back as the I/O error rustls gives.
+pub fn tls_send(
+    url: &str,
+    ca_pem: &str,
+    server_name: &str,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> std::io::Result<Response> {
+    let tcp = TcpStream::connect(host_port(url))?;
+    tcp.set_read_timeout(Some(Duration::from_secs(20)))?;
+    let mut tls = tls_over(tcp, server_name, ca_pem);
+    let raw = request_bytes(host_port(url), method, target, headers, body);
+    exchange(&mut tls, &raw)
+}
