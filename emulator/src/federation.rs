@@ -22,7 +22,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::reply::{self, xml_escape, Reply};
-use crate::server::{query_pairs, Ctx, Req};
+use crate::request::{query_pairs, Ctx, Req};
 use crate::state::{later, random_token, IssuedSigninToken, State};
 
 /// Sign-in tokens are valid for 15 minutes (IAM user guide, "Enable custom identity broker

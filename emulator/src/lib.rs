@@ -27,6 +27,7 @@ mod oidc;
 mod portal;
 pub mod proxy;
 mod reply;
+mod request;
 mod server;
 mod sigv4;
 mod state;

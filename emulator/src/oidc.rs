@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::reply::{self, Reply};
-use crate::server::{query_pairs, Ctx, Req};
+use crate::request::{query_pairs, Ctx, Req};
 use crate::state::{
     epoch_secs, later, random_token, random_user_code, Approval, AuthCode, Client, DeviceAuth,
     State,

@@ -8,7 +8,7 @@ use base64::Engine;
 use serde_json::{json, Value};
 
 use crate::reply::{self, Reply};
-use crate::server::{query_pairs, Ctx, Req};
+use crate::request::{query_pairs, Ctx, Req};
 use crate::state::{epoch_millis, State};
 
 const TOKEN_HEADER: &str = "x-amz-sso_bearer_token";

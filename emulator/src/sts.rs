@@ -8,7 +8,7 @@ use chrono::{NaiveDateTime, TimeZone, Utc};
 
 use crate::directory::assumed_role_identity;
 use crate::reply::{self, xml_escape, Reply};
-use crate::server::{query_pairs, Ctx, Req};
+use crate::request::{query_pairs, Ctx, Req};
 use crate::sigv4;
 use crate::state::{iso8601, IssuedCredentials, State};
 
