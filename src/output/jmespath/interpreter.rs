@@ -9,13 +9,16 @@ use std::cmp::Ordering;
 use serde_json::{Map, Number, Value};
 
 use super::parser::{Comparator, Node};
-use super::JmesError;
+use super::{JmesError, RuntimeKind};
 use crate::python;
 
 type Eval = Result<Value, JmesError>;
 
-fn runtime(message: impl Into<String>) -> JmesError {
-    JmesError::Runtime(message.into())
+fn runtime(kind: RuntimeKind, message: impl Into<String>) -> JmesError {
+    JmesError::Runtime {
+        kind,
+        message: message.into(),
+    }
 }
 
 pub fn search(node: &Node, value: &Value) -> Eval {
@@ -175,7 +178,10 @@ fn slice(
 ) -> Result<Vec<Value>, JmesError> {
     let step = step.unwrap_or(1);
     if step == 0 {
-        return Err(runtime("slice step cannot be zero"));
+        return Err(runtime(
+            RuntimeKind::PythonValue,
+            "slice step cannot be zero",
+        ));
     }
     let len = items.len() as i64;
     let (lower, upper) = if step > 0 { (0, len) } else { (-1, len - 1) };
@@ -289,11 +295,14 @@ fn python_order(op: &str, a: &Value, b: &Value) -> Result<Ordering, JmesError> {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => Ok(compare_numbers(x, y)),
         (Value::String(x), Value::String(y)) => Ok(x.cmp(y)),
-        _ => Err(runtime(format!(
-            "'{op}' not supported between instances of '{}' and '{}'",
-            python_type_name(a),
-            python_type_name(b)
-        ))),
+        _ => Err(runtime(
+            RuntimeKind::PythonType,
+            format!(
+                "'{op}' not supported between instances of '{}' and '{}'",
+                python_type_name(a),
+                python_type_name(b)
+            ),
+        )),
     }
 }
 
@@ -383,7 +392,9 @@ fn type_error(function: &str, value: &str, actual: &str, expected: &[&str]) -> J
         .map(|t| format!("'{t}'"))
         .collect::<Vec<_>>()
         .join(", ");
-    runtime(format!(
+    runtime(
+        RuntimeKind::Type,
+        format!(
         "In function {function}(), invalid type for value: {value}, expected one of: [{expected}], received: \"{actual}\""
     ))
 }
@@ -418,25 +429,34 @@ fn signature(name: &str) -> Option<(&'static [&'static [&'static str]], bool)> {
 
 fn check_arguments(name: &str, args: &[Arg]) -> Result<(), JmesError> {
     let Some((types, variadic)) = signature(name) else {
-        return Err(runtime(format!("Unknown function: {name}()")));
+        return Err(runtime(
+            RuntimeKind::UnknownFunction,
+            format!("Unknown function: {name}()"),
+        ));
     };
     let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
     if variadic {
         if args.len() < types.len() {
-            return Err(runtime(format!(
-                "Expected at least {} {} for function {name}(), received {}",
+            return Err(runtime(
+                RuntimeKind::Arity,
+                format!(
+                    "Expected at least {} {} for function {name}(), received {}",
+                    types.len(),
+                    plural(types.len()),
+                    args.len()
+                ),
+            ));
+        }
+    } else if args.len() != types.len() {
+        return Err(runtime(
+            RuntimeKind::Arity,
+            format!(
+                "Expected {} {} for function {name}(), received {}",
                 types.len(),
                 plural(types.len()),
                 args.len()
-            )));
-        }
-    } else if args.len() != types.len() {
-        return Err(runtime(format!(
-            "Expected {} {} for function {name}(), received {}",
-            types.len(),
-            plural(types.len()),
-            args.len()
-        )));
+            ),
+        ));
     }
     for (arg, allowed) in args.iter().zip(types.iter()) {
         if !allowed.is_empty() {
@@ -604,10 +624,13 @@ fn call_function(name: &str, args: Vec<Arg>) -> Eval {
             Value::Array(items) => Ok(Value::Bool(items.iter().any(|i| python_eq(i, value(1))))),
             Value::String(s) => match value(1) {
                 Value::String(needle) => Ok(Value::Bool(s.contains(needle.as_str()))),
-                other => Err(runtime(format!(
-                    "'in <string>' requires string as left operand, not {}",
-                    python_type_name(other)
-                ))),
+                other => Err(runtime(
+                    RuntimeKind::PythonType,
+                    format!(
+                        "'in <string>' requires string as left operand, not {}",
+                        python_type_name(other)
+                    ),
+                )),
             },
             _ => Ok(Value::Null),
         },
@@ -667,10 +690,10 @@ fn call_function(name: &str, args: Vec<Arg>) -> Eval {
                     }
                     Value::Array(a) if a.is_empty() => {}
                     other => {
-                        return Err(runtime(format!(
-                            "'{}' object is not iterable",
-                            python_type_name(other)
-                        )))
+                        return Err(runtime(
+                            RuntimeKind::PythonType,
+                            format!("'{}' object is not iterable", python_type_name(other)),
+                        ))
                     }
                 }
             }
@@ -747,7 +770,10 @@ fn call_function(name: &str, args: Vec<Arg>) -> Eval {
             let keys = keys_of(expref(1), items, &["number", "string"], name)?;
             extreme(name == "max_by", keys.iter().zip(items.iter().cloned()))
         }
-        _ => Err(runtime(format!("Unknown function: {name}()"))),
+        _ => Err(runtime(
+            RuntimeKind::UnknownFunction,
+            format!("Unknown function: {name}()"),
+        )),
     }
 }
 

@@ -7,6 +7,8 @@
 //! `serde_json`'s ordered maps, Python's comparison and truthiness rules, and the exact
 //! lexer/parser/function error messages.
 
+#[cfg(test)]
+mod compliance;
 mod interpreter;
 mod lexer;
 mod parser;
@@ -34,9 +36,26 @@ pub enum JmesError {
     },
     /// `IncompleteExpressionError`.
     Incomplete { expression: String },
-    /// Raised while searching: unknown function, arity, type errors, Python's own
-    /// `TypeError`s. v2 reports these as general errors (255).
-    Runtime(String),
+    /// Raised while searching. v2 reports these as general errors (255) and prints only
+    /// the message; `kind` is the Python exception class behind it.
+    Runtime { kind: RuntimeKind, message: String },
+}
+
+/// The Python exception behind a [`JmesError::Runtime`] (jmespath 1.0.1's
+/// `exceptions.py`, or a builtin one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuntimeKind {
+    /// `UnknownFunctionError`.
+    UnknownFunction,
+    /// `ArityError` and `VariadictArityError`.
+    Arity,
+    /// `JMESPathTypeError`, from a function's signature check.
+    Type,
+    /// Python's own `TypeError`, from an operator jmespath applies unchecked (`<` on a
+    /// string and a number, `in` on a string, iterating a number).
+    PythonType,
+    /// Python's own `ValueError` (a slice step of zero).
+    PythonValue,
 }
 
 impl std::fmt::Display for JmesError {
@@ -68,7 +87,7 @@ impl std::fmt::Display for JmesError {
                 "Invalid jmespath expression: Incomplete expression:\n\"{expression}\"\n{}^",
                 " ".repeat(expression.chars().count() + 1)
             ),
-            JmesError::Runtime(message) => f.write_str(message),
+            JmesError::Runtime { message, .. } => f.write_str(message),
         }
     }
 }
