@@ -52,9 +52,11 @@ enum Expected {
 fn error_class(error: &JmesError) -> &'static str {
     match error {
         JmesError::Empty
-        | JmesError::Lexer { .. }
-        | JmesError::Parse { .. }
+        | JmesError::Lexer(_)
+        | JmesError::Parse(_)
         | JmesError::Incomplete { .. } => "syntax",
+        // The suite has no class for Python's RecursionError; no case should raise it.
+        JmesError::Recursion => "recursion",
         JmesError::Runtime { kind, .. } => match kind {
             RuntimeKind::UnknownFunction => "unknown-function",
             RuntimeKind::Arity => "invalid-arity",
