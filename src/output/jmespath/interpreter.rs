@@ -9,150 +9,210 @@ use std::cmp::Ordering;
 use serde_json::{Map, Number, Value};
 
 use super::parser::{Comparator, Node};
-use super::JmesError;
+use super::{JmesError, RuntimeKind};
 use crate::python;
 
 type Eval = Result<Value, JmesError>;
 
-fn runtime(message: impl Into<String>) -> JmesError {
-    JmesError::Runtime(message.into())
+fn runtime(kind: RuntimeKind, message: impl Into<String>) -> JmesError {
+    JmesError::Runtime {
+        kind,
+        message: message.into(),
+    }
 }
 
+/// Evaluates `node` against `value`. Recursion here is as deep as the tree, which the parser
+/// keeps within `parser::MAX_DEPTH`; each node kind has its own function so that the frame
+/// repeated per level stays small even in a debug build (one `match` holding every arm's
+/// temporaries took over 13 KiB a level).
 pub fn search(node: &Node, value: &Value) -> Eval {
     match node {
-        Node::Field(name) => Ok(match value {
-            Value::Object(map) => map.get(name).cloned().unwrap_or(Value::Null),
-            _ => Value::Null,
-        }),
-        Node::Subexpression(children) | Node::IndexExpression(children) => {
-            let mut result = value.clone();
-            for child in children {
-                result = search(child, &result)?;
-            }
-            Ok(result)
+        Node::Subexpression(children) | Node::IndexExpression(children) => chain(children, value),
+        Node::Pipe(left, right) => pipe(left, right, value),
+        Node::Projection(left, right) => projection(left, right, value),
+        Node::ValueProjection(left, right) => value_projection(left, right, value),
+        Node::FilterProjection(left, right, condition) => {
+            filter_projection(left, right, condition, value)
         }
-        Node::Pipe(left, right) => search(right, &search(left, value)?),
-        Node::Index(i) => Ok(match value {
-            Value::Array(items) => {
-                let len = items.len() as i64;
-                let at = if *i < 0 { len + i } else { *i };
-                if (0..len).contains(&at) {
-                    items[at as usize].clone()
-                } else {
-                    Value::Null
-                }
-            }
-            _ => Value::Null,
-        }),
+        Node::Flatten(child) => flatten(child, value),
+        Node::Or(left, right) => or(left, right, value),
+        Node::And(left, right) => and(left, right, value),
+        Node::Not(child) => not(child, value),
+        Node::Comparator(op, left, right) => comparator(*op, left, right, value),
+        Node::MultiSelectList(children) => multi_select_list(children, value),
+        Node::MultiSelectDict(pairs) => multi_select_dict(pairs, value),
+        Node::Function(name, children) => function(name, children, value),
+        Node::TooDeep => Err(JmesError::Recursion),
+        leaf @ (Node::Field(_)
+        | Node::Index(_)
+        | Node::Slice(..)
+        | Node::Identity
+        | Node::Current
+        | Node::Literal(_)
+        | Node::Expref(_)) => search_leaf(leaf, value),
+    }
+}
+
+/// The nodes with no subtree to search.
+fn search_leaf(node: &Node, value: &Value) -> Eval {
+    match node {
+        Node::Field(name) => Ok(field(name, value)),
+        Node::Index(i) => Ok(index(*i, value)),
         Node::Slice(start, stop, step) => match value {
-            Value::Array(items) => Ok(Value::Array(slice(items, *start, *stop, *step)?)),
+            Value::Array(items) => slice(items, *start, *stop, *step).map(Value::Array),
             _ => Ok(Value::Null),
         },
         Node::Identity | Node::Current => Ok(value.clone()),
-        Node::Literal(v) => Ok(v.clone()),
-        Node::Projection(left, right) => {
-            let Value::Array(items) = search(left, value)? else {
-                return Ok(Value::Null);
-            };
-            collect_projection(right, &items)
-        }
-        Node::ValueProjection(left, right) => {
-            let Value::Object(map) = search(left, value)? else {
-                return Ok(Value::Null);
-            };
-            let items: Vec<Value> = map.into_iter().map(|(_, v)| v).collect();
-            collect_projection(right, &items)
-        }
-        Node::FilterProjection(left, right, condition) => {
-            let Value::Array(items) = search(left, value)? else {
-                return Ok(Value::Null);
-            };
-            let mut collected = Vec::new();
-            for item in &items {
-                if is_true(&search(condition, item)?) {
-                    let current = search(right, item)?;
-                    if !current.is_null() {
-                        collected.push(current);
-                    }
-                }
-            }
-            Ok(Value::Array(collected))
-        }
-        Node::Flatten(child) => {
-            let Value::Array(items) = search(child, value)? else {
-                return Ok(Value::Null);
-            };
-            let mut merged = Vec::new();
-            for item in items {
-                match item {
-                    Value::Array(inner) => merged.extend(inner),
-                    other => merged.push(other),
-                }
-            }
-            Ok(Value::Array(merged))
-        }
-        Node::Or(left, right) => {
-            let matched = search(left, value)?;
-            if is_false(&matched) {
-                search(right, value)
-            } else {
-                Ok(matched)
-            }
-        }
-        Node::And(left, right) => {
-            let matched = search(left, value)?;
-            if is_false(&matched) {
-                Ok(matched)
-            } else {
-                search(right, value)
-            }
-        }
-        Node::Not(child) => {
-            let result = search(child, value)?;
-            Ok(Value::Bool(match &result {
-                // `!0` is false: 0 is not a falsy value in JMESPath.
-                Value::Number(_) => false,
-                other => !python_truthy(other),
-            }))
-        }
-        Node::Comparator(op, left, right) => {
-            let left = search(left, value)?;
-            let right = search(right, value)?;
-            compare(*op, &left, &right)
-        }
-        Node::MultiSelectList(children) => {
-            if value.is_null() {
-                return Ok(Value::Null);
-            }
-            let mut collected = Vec::with_capacity(children.len());
-            for child in children {
-                collected.push(search(child, value)?);
-            }
-            Ok(Value::Array(collected))
-        }
-        Node::MultiSelectDict(pairs) => {
-            if value.is_null() {
-                return Ok(Value::Null);
-            }
-            let mut collected = Map::new();
-            for (key, child) in pairs {
-                collected.insert(key.clone(), search(child, value)?);
-            }
-            Ok(Value::Object(collected))
-        }
-        Node::Function(name, children) => {
-            let mut args = Vec::with_capacity(children.len());
-            for child in children {
-                args.push(match child {
-                    Node::Expref(inner) => Arg::Expref(inner),
-                    other => Arg::Value(search(other, value)?),
-                });
-            }
-            call_function(name, args)
-        }
+        Node::Literal(v) => Ok(Value::clone(v)),
         // An expression reference outside a function argument has no JSON value.
         Node::Expref(_) => Ok(Value::Null),
+        _ => unreachable!("`search` takes the nodes with subtrees"),
     }
+}
+
+fn field(name: &str, value: &Value) -> Value {
+    match value {
+        Value::Object(map) => map.get(name).cloned().unwrap_or(Value::Null),
+        _ => Value::Null,
+    }
+}
+
+fn chain(children: &[Node], value: &Value) -> Eval {
+    let mut result = value.clone();
+    for child in children {
+        result = search(child, &result)?;
+    }
+    Ok(result)
+}
+
+fn pipe(left: &Node, right: &Node, value: &Value) -> Eval {
+    search(right, &search(left, value)?)
+}
+
+fn index(i: i64, value: &Value) -> Value {
+    match value {
+        Value::Array(items) => {
+            let len = items.len() as i64;
+            let at = if i < 0 { len + i } else { i };
+            if (0..len).contains(&at) {
+                items[at as usize].clone()
+            } else {
+                Value::Null
+            }
+        }
+        _ => Value::Null,
+    }
+}
+
+fn projection(left: &Node, right: &Node, value: &Value) -> Eval {
+    let Value::Array(items) = search(left, value)? else {
+        return Ok(Value::Null);
+    };
+    collect_projection(right, &items)
+}
+
+fn value_projection(left: &Node, right: &Node, value: &Value) -> Eval {
+    let Value::Object(map) = search(left, value)? else {
+        return Ok(Value::Null);
+    };
+    let items: Vec<Value> = map.into_iter().map(|(_, v)| v).collect();
+    collect_projection(right, &items)
+}
+
+fn filter_projection(left: &Node, right: &Node, condition: &Node, value: &Value) -> Eval {
+    let Value::Array(items) = search(left, value)? else {
+        return Ok(Value::Null);
+    };
+    let mut collected = Vec::new();
+    for item in &items {
+        if is_true(&search(condition, item)?) {
+            let current = search(right, item)?;
+            if !current.is_null() {
+                collected.push(current);
+            }
+        }
+    }
+    Ok(Value::Array(collected))
+}
+
+fn flatten(child: &Node, value: &Value) -> Eval {
+    let Value::Array(items) = search(child, value)? else {
+        return Ok(Value::Null);
+    };
+    let mut merged = Vec::new();
+    for item in items {
+        match item {
+            Value::Array(inner) => merged.extend(inner),
+            other => merged.push(other),
+        }
+    }
+    Ok(Value::Array(merged))
+}
+
+fn or(left: &Node, right: &Node, value: &Value) -> Eval {
+    let matched = search(left, value)?;
+    if is_false(&matched) {
+        search(right, value)
+    } else {
+        Ok(matched)
+    }
+}
+
+fn and(left: &Node, right: &Node, value: &Value) -> Eval {
+    let matched = search(left, value)?;
+    if is_false(&matched) {
+        Ok(matched)
+    } else {
+        search(right, value)
+    }
+}
+
+fn not(child: &Node, value: &Value) -> Eval {
+    let result = search(child, value)?;
+    Ok(Value::Bool(match &result {
+        // `!0` is false: 0 is not a falsy value in JMESPath.
+        Value::Number(_) => false,
+        other => !python_truthy(other),
+    }))
+}
+
+fn comparator(op: Comparator, left: &Node, right: &Node, value: &Value) -> Eval {
+    let left = search(left, value)?;
+    let right = search(right, value)?;
+    compare(op, &left, &right)
+}
+
+fn multi_select_list(children: &[Node], value: &Value) -> Eval {
+    if value.is_null() {
+        return Ok(Value::Null);
+    }
+    let mut collected = Vec::with_capacity(children.len());
+    for child in children {
+        collected.push(search(child, value)?);
+    }
+    Ok(Value::Array(collected))
+}
+
+fn multi_select_dict(pairs: &[(String, Node)], value: &Value) -> Eval {
+    if value.is_null() {
+        return Ok(Value::Null);
+    }
+    let mut collected = Map::new();
+    for (key, child) in pairs {
+        collected.insert(key.clone(), search(child, value)?);
+    }
+    Ok(Value::Object(collected))
+}
+
+fn function(name: &str, children: &[Node], value: &Value) -> Eval {
+    let mut args = Vec::with_capacity(children.len());
+    for child in children {
+        args.push(match child {
+            Node::Expref(inner) => Arg::Expref(inner),
+            other => Arg::Value(search(other, value)?),
+        });
+    }
+    call_function(name, args)
 }
 
 fn collect_projection(right: &Node, items: &[Value]) -> Eval {
@@ -175,7 +235,10 @@ fn slice(
 ) -> Result<Vec<Value>, JmesError> {
     let step = step.unwrap_or(1);
     if step == 0 {
-        return Err(runtime("slice step cannot be zero"));
+        return Err(runtime(
+            RuntimeKind::PythonValue,
+            "slice step cannot be zero",
+        ));
     }
     let len = items.len() as i64;
     let (lower, upper) = if step > 0 { (0, len) } else { (-1, len - 1) };
@@ -289,11 +352,14 @@ fn python_order(op: &str, a: &Value, b: &Value) -> Result<Ordering, JmesError> {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => Ok(compare_numbers(x, y)),
         (Value::String(x), Value::String(y)) => Ok(x.cmp(y)),
-        _ => Err(runtime(format!(
-            "'{op}' not supported between instances of '{}' and '{}'",
-            python_type_name(a),
-            python_type_name(b)
-        ))),
+        _ => Err(runtime(
+            RuntimeKind::PythonType,
+            format!(
+                "'{op}' not supported between instances of '{}' and '{}'",
+                python_type_name(a),
+                python_type_name(b)
+            ),
+        )),
     }
 }
 
@@ -383,7 +449,9 @@ fn type_error(function: &str, value: &str, actual: &str, expected: &[&str]) -> J
         .map(|t| format!("'{t}'"))
         .collect::<Vec<_>>()
         .join(", ");
-    runtime(format!(
+    runtime(
+        RuntimeKind::Type,
+        format!(
         "In function {function}(), invalid type for value: {value}, expected one of: [{expected}], received: \"{actual}\""
     ))
 }
@@ -418,25 +486,34 @@ fn signature(name: &str) -> Option<(&'static [&'static [&'static str]], bool)> {
 
 fn check_arguments(name: &str, args: &[Arg]) -> Result<(), JmesError> {
     let Some((types, variadic)) = signature(name) else {
-        return Err(runtime(format!("Unknown function: {name}()")));
+        return Err(runtime(
+            RuntimeKind::UnknownFunction,
+            format!("Unknown function: {name}()"),
+        ));
     };
     let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
     if variadic {
         if args.len() < types.len() {
-            return Err(runtime(format!(
-                "Expected at least {} {} for function {name}(), received {}",
+            return Err(runtime(
+                RuntimeKind::Arity,
+                format!(
+                    "Expected at least {} {} for function {name}(), received {}",
+                    types.len(),
+                    plural(types.len()),
+                    args.len()
+                ),
+            ));
+        }
+    } else if args.len() != types.len() {
+        return Err(runtime(
+            RuntimeKind::Arity,
+            format!(
+                "Expected {} {} for function {name}(), received {}",
                 types.len(),
                 plural(types.len()),
                 args.len()
-            )));
-        }
-    } else if args.len() != types.len() {
-        return Err(runtime(format!(
-            "Expected {} {} for function {name}(), received {}",
-            types.len(),
-            plural(types.len()),
-            args.len()
-        )));
+            ),
+        ));
     }
     for (arg, allowed) in args.iter().zip(types.iter()) {
         if !allowed.is_empty() {
@@ -542,11 +619,80 @@ fn apply_expref(expref: &Node, value: &Value) -> Eval {
 
 fn call_function(name: &str, args: Vec<Arg>) -> Eval {
     check_arguments(name, &args)?;
-    let value = |i: usize| args[i].value();
-    let expref = |i: usize| match &args[i] {
-        Arg::Expref(node) => *node,
+    // The functions that take an expression reference search again, so they sit on the
+    // recursion's path and get small frames of their own; the rest share one big `match`.
+    match name {
+        "map" => map(&args),
+        "sort_by" => sort_by(&args),
+        "min_by" | "max_by" => min_max_by(name, &args),
+        _ => call_plain(name, &args),
+    }
+}
+
+/// The argument at `i`, as a value (null for an expression reference).
+fn value_at<'a>(args: &'a [Arg], i: usize) -> &'a Value {
+    args[i].value()
+}
+
+/// The expression reference at `i` (identity for a value, which the signature check rules
+/// out).
+fn expref_at<'a>(args: &[Arg<'a>], i: usize) -> &'a Node {
+    match &args[i] {
+        Arg::Expref(node) => node,
         Arg::Value(_) => &Node::Identity,
+    }
+}
+
+fn map(args: &[Arg]) -> Eval {
+    let Value::Array(items) = value_at(args, 1) else {
+        return Ok(Value::Null);
     };
+    let node = expref_at(args, 0);
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        out.push(apply_expref(node, item)?);
+    }
+    Ok(Value::Array(out))
+}
+
+fn sort_by(args: &[Arg]) -> Eval {
+    let Value::Array(items) = value_at(args, 0) else {
+        return Ok(Value::Null);
+    };
+    if items.is_empty() {
+        return Ok(Value::Array(Vec::new()));
+    }
+    let node = expref_at(args, 1);
+    let first = apply_expref(node, &items[0])?;
+    let required = jmespath_type(python_type_name(&first));
+    if required != "number" && required != "string" {
+        return Err(type_error(
+            "sort_by",
+            &python::str(&items[0]),
+            required,
+            &["string", "number"],
+        ));
+    }
+    let keys = keys_of(node, items, &[required], "sort_by")?;
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    // Stable, like Python's sorted(); keys all have one type here.
+    order.sort_by(|&a, &b| python_order("<", &keys[a], &keys[b]).unwrap_or(Ordering::Equal));
+    Ok(Value::Array(
+        order.into_iter().map(|i| items[i].clone()).collect(),
+    ))
+}
+
+fn min_max_by(name: &str, args: &[Arg]) -> Eval {
+    let Value::Array(items) = value_at(args, 0) else {
+        return Ok(Value::Null);
+    };
+    let keys = keys_of(expref_at(args, 1), items, &["number", "string"], name)?;
+    extreme(name == "max_by", keys.iter().zip(items.iter().cloned()))
+}
+
+/// The built-in functions that take no expression reference.
+fn call_plain(name: &str, args: &[Arg]) -> Eval {
+    let value = |i: usize| value_at(args, i);
     match name {
         "abs" => Ok(match value(0) {
             Value::Number(n) => match number_as_int(n) {
@@ -604,10 +750,13 @@ fn call_function(name: &str, args: Vec<Arg>) -> Eval {
             Value::Array(items) => Ok(Value::Bool(items.iter().any(|i| python_eq(i, value(1))))),
             Value::String(s) => match value(1) {
                 Value::String(needle) => Ok(Value::Bool(s.contains(needle.as_str()))),
-                other => Err(runtime(format!(
-                    "'in <string>' requires string as left operand, not {}",
-                    python_type_name(other)
-                ))),
+                other => Err(runtime(
+                    RuntimeKind::PythonType,
+                    format!(
+                        "'in <string>' requires string as left operand, not {}",
+                        python_type_name(other)
+                    ),
+                )),
             },
             _ => Ok(Value::Null),
         },
@@ -639,17 +788,6 @@ fn call_function(name: &str, args: Vec<Arg>) -> Eval {
             let parts: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
             Ok(Value::String(parts.join(sep)))
         }
-        "map" => {
-            let Value::Array(items) = value(1) else {
-                return Ok(Value::Null);
-            };
-            let node = expref(0);
-            let mut out = Vec::with_capacity(items.len());
-            for item in items {
-                out.push(apply_expref(node, item)?);
-            }
-            Ok(Value::Array(out))
-        }
         "max" | "min" => {
             let Value::Array(items) = value(0) else {
                 return Ok(Value::Null);
@@ -658,7 +796,7 @@ fn call_function(name: &str, args: Vec<Arg>) -> Eval {
         }
         "merge" => {
             let mut merged = Map::new();
-            for arg in &args {
+            for arg in args {
                 match arg.value() {
                     Value::Object(map) => {
                         for (k, v) in map {
@@ -667,10 +805,10 @@ fn call_function(name: &str, args: Vec<Arg>) -> Eval {
                     }
                     Value::Array(a) if a.is_empty() => {}
                     other => {
-                        return Err(runtime(format!(
-                            "'{}' object is not iterable",
-                            python_type_name(other)
-                        )))
+                        return Err(runtime(
+                            RuntimeKind::PythonType,
+                            format!("'{}' object is not iterable", python_type_name(other)),
+                        ))
                     }
                 }
             }
@@ -713,41 +851,10 @@ fn call_function(name: &str, args: Vec<Arg>) -> Eval {
             Arg::Expref(_) => Value::Null,
             Arg::Value(v) => Value::String(jmespath_type(python_type_name(v)).into()),
         }),
-        "sort_by" => {
-            let Value::Array(items) = value(0) else {
-                return Ok(Value::Null);
-            };
-            if items.is_empty() {
-                return Ok(Value::Array(Vec::new()));
-            }
-            let node = expref(1);
-            let first = apply_expref(node, &items[0])?;
-            let required = jmespath_type(python_type_name(&first));
-            if required != "number" && required != "string" {
-                return Err(type_error(
-                    "sort_by",
-                    &python::str(&items[0]),
-                    required,
-                    &["string", "number"],
-                ));
-            }
-            let keys = keys_of(node, items, &[required], "sort_by")?;
-            let mut order: Vec<usize> = (0..items.len()).collect();
-            // Stable, like Python's sorted(); keys all have one type here.
-            order
-                .sort_by(|&a, &b| python_order("<", &keys[a], &keys[b]).unwrap_or(Ordering::Equal));
-            Ok(Value::Array(
-                order.into_iter().map(|i| items[i].clone()).collect(),
-            ))
-        }
-        "min_by" | "max_by" => {
-            let Value::Array(items) = value(0) else {
-                return Ok(Value::Null);
-            };
-            let keys = keys_of(expref(1), items, &["number", "string"], name)?;
-            extreme(name == "max_by", keys.iter().zip(items.iter().cloned()))
-        }
-        _ => Err(runtime(format!("Unknown function: {name}()"))),
+        _ => Err(runtime(
+            RuntimeKind::UnknownFunction,
+            format!("Unknown function: {name}()"),
+        )),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::JmesError;
+use super::{JmesError, LexerError};
 
 /// A token's value, printed with Python's `%s` in parse errors.
 #[derive(Clone, Debug, PartialEq)]
@@ -197,11 +197,11 @@ impl Lexer<'_> {
     }
 
     fn error(&self, position: usize, message: String) -> JmesError {
-        JmesError::Lexer {
+        JmesError::Lexer(Box::new(LexerError {
             position,
             message,
             expression: self.expression.to_owned(),
-        }
+        }))
     }
 
     fn number(&mut self) -> String {

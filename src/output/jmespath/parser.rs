@@ -1,11 +1,14 @@
 //! Python jmespath 1.0.1's Pratt parser, rule for rule: the same binding powers, the same
 //! tree shapes (which matter: `a[0][1:2]` appends the slice to the index expression and so
 //! does not project) and the same parse errors.
+//!
+//! It also owns the two bounds Python gets from its recursion limit, so no expression can
+//! overflow the stack here or in the interpreter (see [`MAX_NESTING`] and [`MAX_DEPTH`]).
 
 use serde_json::Value;
 
 use super::lexer::{Token, TokenValue};
-use super::JmesError;
+use super::{JmesError, ParseError};
 
 /// The expression tree, in the shape Python's parser builds it.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,7 +20,8 @@ pub enum Node {
     Slice(Option<i64>, Option<i64>, Option<i64>),
     Identity,
     Current,
-    Literal(Value),
+    /// Boxed, as the largest payload: it would set the size of every node.
+    Literal(Box<Value>),
     Projection(Box<Node>, Box<Node>),
     ValueProjection(Box<Node>, Box<Node>),
     /// Left, right, condition.
@@ -32,6 +36,9 @@ pub enum Node {
     MultiSelectDict(Vec<(String, Node)>),
     Function(String, Vec<Node>),
     Expref(Box<Node>),
+    /// Stands in for a subtree deeper than [`MAX_DEPTH`]: searching it is Python's
+    /// `RecursionError`, as visiting the real subtree would be.
+    TooDeep,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,20 +72,108 @@ fn binding_power(kind: &str) -> u8 {
 /// Tokens below this binding power end a projection.
 const PROJECTION_STOP: u8 = 10;
 
+/// How many `expression` calls may be open at once: a `--query` nested deeper (`((((a))))`,
+/// `[[[[a]]]]`, `!!!!a`, `abs(abs(a))`, `a[?b[?c]]`, `{a: {b: c}}`, `a[*].b[*].c`, ...) does not
+/// compile, and fails with Python's `maximum recursion depth exceeded`.
+///
+/// Python jmespath 1.0.1 recurses the same way (`Parser._expression`) and spends two to
+/// four of its 1000 frames a level (`_expression`, `_token_nud_*` or `_token_led_*`,
+/// `_parse_projection_rhs`, `_parse_multi_select_list`, ...), so it gives up somewhere
+/// between about 250 and 495 levels depending on the shape, and v2's `_resolve_query`
+/// (`awscli/customizations/globalargs.py`) turns what `jmespath.compile` raises,
+/// `RecursionError` included, into `Bad value for --query EXPR: <str(e)>` (252). A fixed
+/// bound cannot follow Python's per-shape frame counts; 256 is far above any query a
+/// person writes and near the bottom of Python's range, and its worst shape costs about
+/// 1 MiB of stack in a debug build (`depth.rs` checks every shape on a 2 MiB thread).
+pub const MAX_NESTING: usize = 256;
+
+/// The deepest tree the interpreter (and the tree's own drop) will walk. Left-nested
+/// chains (`a | b | c ...`, `a || b ...`, `a && b ...`, `a == b == c ...`, `a[][][] ...`)
+/// grow the tree one level per operator without the parser recursing, so Python compiles
+/// them at any length and hits its recursion limit only when `TreeInterpreter` visits
+/// them (about two frames a level, so near 495 levels); v2 then prints `maximum recursion
+/// depth exceeded` as a general error (255, `GeneralExceptionHandler` in
+/// `awscli/errorhandler.py`). Here a subtree that would pass this depth is replaced by
+/// [`Node::TooDeep`], which fails the same way when, and only when, the search reaches it.
+///
+/// Twice [`MAX_NESTING`], because one level of nesting can add two levels of tree
+/// (`a.[b]` is a subexpression over a list), so nested shapes still stop at compile time
+/// as in Python. It also bounds what a query builds (`[@] | [@] | ...`) to this many
+/// levels above the data it was given: serde_json's 127 for a response, so the
+/// formatters, which recurse per level, see at most about 640.
+pub const MAX_DEPTH: usize = 2 * MAX_NESTING;
+
+/// A subtree and its depth (nodes on its longest root-to-leaf path), so depth is known as
+/// the tree is built, without walking it. The node is boxed to keep this, and every
+/// `Result` the parser passes up, two words wide.
+struct Tree {
+    node: Box<Node>,
+    depth: usize,
+}
+
+fn leaf(node: Node) -> Tree {
+    Tree {
+        node: Box::new(node),
+        depth: 1,
+    }
+}
+
+/// A node over subtrees whose deepest is `below` deep; past [`MAX_DEPTH`], the stand-in.
+fn over(below: usize, node: Node) -> Tree {
+    if below >= MAX_DEPTH {
+        // Dropping `node` recurses at most MAX_DEPTH + 1 levels.
+        leaf(Node::TooDeep)
+    } else {
+        Tree {
+            node: Box::new(node),
+            depth: below + 1,
+        }
+    }
+}
+
+fn over1(child: Tree, build: impl FnOnce(Box<Node>) -> Node) -> Tree {
+    over(child.depth, build(child.node))
+}
+
+fn over2(left: Tree, right: Tree, build: impl FnOnce(Box<Node>, Box<Node>) -> Node) -> Tree {
+    over(left.depth.max(right.depth), build(left.node, right.node))
+}
+
+/// A node over a list of subtrees.
+fn over_all(children: Vec<Tree>, build: impl FnOnce(Vec<Node>) -> Node) -> Tree {
+    let below = children.iter().map(|c| c.depth).max().unwrap_or(0);
+    over(
+        below,
+        build(children.into_iter().map(|c| *c.node).collect()),
+    )
+}
+
+/// `children` (of a subexpression or index expression) with `next` appended, as Python's
+/// parser appends to the node it already has.
+fn append(children: Vec<Node>, depth: usize, next: Tree, build: fn(Vec<Node>) -> Node) -> Tree {
+    let mut children = children;
+    let below = (depth - 1).max(next.depth);
+    children.push(*next.node);
+    over(below, build(children))
+}
+
 pub struct Parser {
     tokens: Vec<Token>,
     index: usize,
     expression: String,
+    /// `expression` calls open now.
+    nesting: usize,
 }
 
-type ParseResult = Result<Node, JmesError>;
+type ParseResult = Result<Tree, JmesError>;
 
 /// Parses the tokens of `expression`.
-pub fn parse(expression: &str, tokens: Vec<Token>) -> ParseResult {
+pub fn parse(expression: &str, tokens: Vec<Token>) -> Result<Node, JmesError> {
     let mut parser = Parser {
         tokens,
         index: 0,
         expression: expression.to_owned(),
+        nesting: 0,
     };
     let parsed = parser.expression(0)?;
     if parser.current() != "eof" {
@@ -86,7 +181,7 @@ pub fn parse(expression: &str, tokens: Vec<Token>) -> ParseResult {
         let message = format!("Unexpected token: {}", t.value.python_str());
         return Err(parser.parse_error(&t, message));
     }
-    Ok(parsed)
+    Ok(*parsed.node)
 }
 
 impl Parser {
@@ -109,13 +204,13 @@ impl Parser {
     }
 
     fn parse_error(&self, token: &Token, message: String) -> JmesError {
-        JmesError::Parse {
+        JmesError::Parse(Box::new(ParseError {
             position: token.start,
             value: token.value.python_str(),
             kind: token.kind.to_uppercase(),
             message,
             expression: self.expression.clone(),
-        }
+        }))
     }
 
     fn incomplete(&self) -> JmesError {
@@ -128,106 +223,154 @@ impl Parser {
         self.parse_error(self.lookahead_token(0), reason.to_owned())
     }
 
+    /// Every recursion of the parser passes through here, so counting here bounds them all.
     fn expression(&mut self, bp: u8) -> ParseResult {
-        let left_token = self.lookahead_token(0).clone();
+        if self.nesting >= MAX_NESTING {
+            return Err(JmesError::Recursion);
+        }
+        self.nesting += 1;
+        let result = self.expression_at(bp);
+        self.nesting -= 1;
+        result
+    }
+
+    // The functions on the recursion's path (`expression_at`, `nud`, `led` and what they
+    // call) each do one thing, so the frames repeated per level stay small even in a debug
+    // build, where one function's `match` reserves room for every arm's temporaries.
+
+    fn expression_at(&mut self, bp: u8) -> ParseResult {
+        let at = self.index;
         self.advance();
-        let mut left = self.nud(&left_token)?;
+        let mut left = self.nud(at)?;
         let mut current = self.current();
         while bp < binding_power(current) {
             self.advance();
-            left = match current {
-                "dot" => self.led_dot(left)?,
-                "pipe" => Node::Pipe(Box::new(left), Box::new(self.expression(1)?)),
-                "or" => Node::Or(Box::new(left), Box::new(self.expression(2)?)),
-                "and" => Node::And(Box::new(left), Box::new(self.expression(3)?)),
-                "lparen" => self.led_lparen(left)?,
-                "filter" => self.led_filter(left)?,
-                "eq" => self.comparator(left, Comparator::Eq)?,
-                "ne" => self.comparator(left, Comparator::Ne)?,
-                "gt" => self.comparator(left, Comparator::Gt)?,
-                "gte" => self.comparator(left, Comparator::Gte)?,
-                "lt" => self.comparator(left, Comparator::Lt)?,
-                "lte" => self.comparator(left, Comparator::Lte)?,
-                "flatten" => {
-                    let left = Node::Flatten(Box::new(left));
-                    let right = self.projection_rhs(binding_power("flatten"))?;
-                    Node::Projection(Box::new(left), Box::new(right))
-                }
-                "lbracket" => self.led_lbracket(left)?,
-                _ => {
-                    // No led rule (star, not, lbrace): Python reports the token itself.
-                    self.index -= 1;
-                    return Err(self.error_for_current("invalid token"));
-                }
-            };
+            left = self.led(current, left)?;
             current = self.current();
         }
         Ok(left)
     }
 
-    fn nud(&mut self, token: &Token) -> ParseResult {
-        match token.kind {
-            "literal" => match &token.value {
-                TokenValue::Json(v) => Ok(Node::Literal(v.clone())),
-                other => Ok(Node::Literal(Value::String(other.python_str()))),
-            },
-            "unquoted_identifier" => Ok(Node::Field(token.value.python_str())),
-            "quoted_identifier" => {
-                if self.current() == "lparen" {
-                    let t = self.lookahead_token(0).clone();
-                    let mut err = self.parse_error(
-                        &t,
-                        "Quoted identifier not allowed for function names.".into(),
-                    );
-                    if let JmesError::Parse { position, .. } = &mut err {
-                        *position = 0;
-                    }
-                    return Err(err);
-                }
-                Ok(Node::Field(token.value.python_str()))
+    fn led(&mut self, kind: &str, left: Tree) -> ParseResult {
+        match kind {
+            "dot" => self.led_dot(left),
+            "pipe" => self.led_binary(left, 1, Node::Pipe),
+            "or" => self.led_binary(left, 2, Node::Or),
+            "and" => self.led_binary(left, 3, Node::And),
+            "lparen" => self.led_lparen(left),
+            "filter" => self.led_filter(left),
+            "eq" => self.comparator(left, Comparator::Eq),
+            "ne" => self.comparator(left, Comparator::Ne),
+            "gt" => self.comparator(left, Comparator::Gt),
+            "gte" => self.comparator(left, Comparator::Gte),
+            "lt" => self.comparator(left, Comparator::Lt),
+            "lte" => self.comparator(left, Comparator::Lte),
+            "flatten" => self.led_flatten(left),
+            "lbracket" => self.led_lbracket(left),
+            _ => {
+                // No led rule (star, not, lbrace): Python reports the token itself.
+                self.index -= 1;
+                Err(self.error_for_current("invalid token"))
             }
-            "star" => {
-                let right = if self.current() == "rbracket" {
-                    Node::Identity
-                } else {
-                    self.projection_rhs(binding_power("star"))?
-                };
-                Ok(Node::ValueProjection(
-                    Box::new(Node::Identity),
-                    Box::new(right),
-                ))
-            }
-            "filter" => self.led_filter(Node::Identity),
-            "lbrace" => self.multi_select_hash(),
-            "lparen" => {
-                let expression = self.expression(0)?;
-                self.expect("rparen")?;
-                Ok(expression)
-            }
-            "flatten" => {
-                let left = Node::Flatten(Box::new(Node::Identity));
-                let right = self.projection_rhs(binding_power("flatten"))?;
-                Ok(Node::Projection(Box::new(left), Box::new(right)))
-            }
-            "not" => Ok(Node::Not(Box::new(self.expression(binding_power("not"))?))),
-            "lbracket" => {
-                if matches!(self.current(), "number" | "colon") {
-                    let right = self.index_expression()?;
-                    self.project_if_slice(Node::Identity, right)
-                } else if self.current() == "star" && self.lookahead(1) == "rbracket" {
-                    self.advance();
-                    self.advance();
-                    let right = self.projection_rhs(binding_power("star"))?;
-                    Ok(Node::Projection(Box::new(Node::Identity), Box::new(right)))
-                } else {
-                    self.multi_select_list()
-                }
-            }
-            "current" => Ok(Node::Current),
-            "expref" => Ok(Node::Expref(Box::new(self.expression(0)?))),
-            "eof" => Err(self.incomplete()),
-            _ => Err(self.parse_error(token, "invalid token".into())),
         }
+    }
+
+    /// `token` is the index of the token just consumed.
+    fn nud(&mut self, token: usize) -> ParseResult {
+        match self.tokens[token].kind {
+            "literal" => Ok(leaf(Node::Literal(Box::new(
+                match &self.tokens[token].value {
+                    TokenValue::Json(v) => v.clone(),
+                    other => Value::String(other.python_str()),
+                },
+            )))),
+            "unquoted_identifier" => Ok(leaf(Node::Field(self.tokens[token].value.python_str()))),
+            "quoted_identifier" => self.nud_quoted_identifier(token),
+            "star" => self.nud_star(),
+            "filter" => self.led_filter(leaf(Node::Identity)),
+            "lbrace" => self.multi_select_hash(),
+            "lparen" => self.nud_lparen(),
+            "flatten" => self.nud_flatten(),
+            "not" => self.nud_not(),
+            "lbracket" => self.nud_lbracket(),
+            "current" => Ok(leaf(Node::Current)),
+            "expref" => self.nud_expref(),
+            "eof" => Err(self.incomplete()),
+            _ => Err(self.parse_error(&self.tokens[token], "invalid token".into())),
+        }
+    }
+
+    fn nud_quoted_identifier(&mut self, token: usize) -> ParseResult {
+        if self.current() == "lparen" {
+            let mut err =
+                self.error_for_current("Quoted identifier not allowed for function names.");
+            if let JmesError::Parse(e) = &mut err {
+                e.position = 0;
+            }
+            return Err(err);
+        }
+        Ok(leaf(Node::Field(self.tokens[token].value.python_str())))
+    }
+
+    fn nud_star(&mut self) -> ParseResult {
+        let right = if self.current() == "rbracket" {
+            leaf(Node::Identity)
+        } else {
+            self.projection_rhs(binding_power("star"))?
+        };
+        Ok(over2(leaf(Node::Identity), right, Node::ValueProjection))
+    }
+
+    fn nud_lparen(&mut self) -> ParseResult {
+        let expression = self.expression(0)?;
+        self.expect("rparen")?;
+        Ok(expression)
+    }
+
+    fn nud_flatten(&mut self) -> ParseResult {
+        let left = over1(leaf(Node::Identity), Node::Flatten);
+        let right = self.projection_rhs(binding_power("flatten"))?;
+        Ok(over2(left, right, Node::Projection))
+    }
+
+    fn nud_not(&mut self) -> ParseResult {
+        let child = self.expression(binding_power("not"))?;
+        Ok(over1(child, Node::Not))
+    }
+
+    fn nud_lbracket(&mut self) -> ParseResult {
+        if matches!(self.current(), "number" | "colon") {
+            let right = self.index_expression()?;
+            self.project_if_slice(leaf(Node::Identity), right)
+        } else if self.current() == "star" && self.lookahead(1) == "rbracket" {
+            self.advance();
+            self.advance();
+            let right = self.projection_rhs(binding_power("star"))?;
+            Ok(over2(leaf(Node::Identity), right, Node::Projection))
+        } else {
+            self.multi_select_list()
+        }
+    }
+
+    fn nud_expref(&mut self) -> ParseResult {
+        let child = self.expression(0)?;
+        Ok(over1(child, Node::Expref))
+    }
+
+    fn led_binary(
+        &mut self,
+        left: Tree,
+        bp: u8,
+        build: fn(Box<Node>, Box<Node>) -> Node,
+    ) -> ParseResult {
+        let right = self.expression(bp)?;
+        Ok(over2(left, right, build))
+    }
+
+    fn led_flatten(&mut self, left: Tree) -> ParseResult {
+        let left = over1(left, Node::Flatten);
+        let right = self.projection_rhs(binding_power("flatten"))?;
+        Ok(over2(left, right, Node::Projection))
     }
 
     fn index_expression(&mut self) -> ParseResult {
@@ -240,7 +383,7 @@ impl Parser {
         };
         self.advance();
         self.expect("rbracket")?;
-        Ok(node)
+        Ok(leaf(node))
     }
 
     fn slice_expression(&mut self) -> ParseResult {
@@ -265,39 +408,38 @@ impl Parser {
             current = self.current();
         }
         self.expect("rbracket")?;
-        Ok(Node::Slice(parts[0], parts[1], parts[2]))
+        Ok(leaf(Node::Slice(parts[0], parts[1], parts[2])))
     }
 
-    fn project_if_slice(&mut self, left: Node, right: Node) -> ParseResult {
-        let is_slice = matches!(right, Node::Slice(..));
-        let index_expr = Node::IndexExpression(vec![left, right]);
+    fn project_if_slice(&mut self, left: Tree, right: Tree) -> ParseResult {
+        let is_slice = matches!(*right.node, Node::Slice(..));
+        let index_expr = over_all(vec![left, right], Node::IndexExpression);
         if is_slice {
             let rhs = self.projection_rhs(binding_power("star"))?;
-            Ok(Node::Projection(Box::new(index_expr), Box::new(rhs)))
+            Ok(over2(index_expr, rhs, Node::Projection))
         } else {
             Ok(index_expr)
         }
     }
 
-    fn led_dot(&mut self, left: Node) -> ParseResult {
+    fn led_dot(&mut self, left: Tree) -> ParseResult {
         if self.current() != "star" {
             let right = self.dot_rhs(binding_power("dot"))?;
-            match left {
-                Node::Subexpression(mut children) => {
-                    children.push(right);
-                    Ok(Node::Subexpression(children))
+            match *left.node {
+                Node::Subexpression(children) => {
+                    Ok(append(children, left.depth, right, Node::Subexpression))
                 }
-                left => Ok(Node::Subexpression(vec![left, right])),
+                _ => Ok(over_all(vec![left, right], Node::Subexpression)),
             }
         } else {
             self.advance();
             let right = self.projection_rhs(binding_power("dot"))?;
-            Ok(Node::ValueProjection(Box::new(left), Box::new(right)))
+            Ok(over2(left, right, Node::ValueProjection))
         }
     }
 
-    fn led_lparen(&mut self, left: Node) -> ParseResult {
-        let Node::Field(name) = left else {
+    fn led_lparen(&mut self, left: Tree) -> ParseResult {
+        let Node::Field(name) = *left.node else {
             // -1 is the '(' just consumed, -2 the token that was meant as a name.
             let prev = self.tokens[self.index.saturating_sub(2)].clone();
             let message = format!("Invalid function name '{}'", prev.value.python_str());
@@ -312,49 +454,46 @@ impl Parser {
             args.push(expression);
         }
         self.expect("rparen")?;
-        Ok(Node::Function(name, args))
+        Ok(over_all(args, |args| Node::Function(name, args)))
     }
 
-    fn led_filter(&mut self, left: Node) -> ParseResult {
+    fn led_filter(&mut self, left: Tree) -> ParseResult {
         let condition = self.expression(0)?;
         self.expect("rbracket")?;
         let right = if self.current() == "flatten" {
-            Node::Identity
+            leaf(Node::Identity)
         } else {
             self.projection_rhs(binding_power("filter"))?
         };
-        Ok(Node::FilterProjection(
-            Box::new(left),
-            Box::new(right),
-            Box::new(condition),
+        let below = left.depth.max(right.depth).max(condition.depth);
+        Ok(over(
+            below,
+            Node::FilterProjection(left.node, right.node, condition.node),
         ))
     }
 
-    fn led_lbracket(&mut self, left: Node) -> ParseResult {
+    fn led_lbracket(&mut self, left: Tree) -> ParseResult {
         if matches!(self.current(), "number" | "colon") {
             let right = self.index_expression()?;
-            match left {
-                Node::IndexExpression(mut children) => {
-                    children.push(right);
-                    Ok(Node::IndexExpression(children))
+            match *left.node {
+                Node::IndexExpression(children) => {
+                    Ok(append(children, left.depth, right, Node::IndexExpression))
                 }
-                left => self.project_if_slice(left, right),
+                _ => self.project_if_slice(left, right),
             }
         } else {
             self.expect("star")?;
             self.expect("rbracket")?;
             let right = self.projection_rhs(binding_power("star"))?;
-            Ok(Node::Projection(Box::new(left), Box::new(right)))
+            Ok(over2(left, right, Node::Projection))
         }
     }
 
-    fn comparator(&mut self, left: Node, comparator: Comparator) -> ParseResult {
+    fn comparator(&mut self, left: Tree, comparator: Comparator) -> ParseResult {
         let right = self.expression(5)?;
-        Ok(Node::Comparator(
-            comparator,
-            Box::new(left),
-            Box::new(right),
-        ))
+        Ok(over2(left, right, |l, r| {
+            Node::Comparator(comparator, l, r)
+        }))
     }
 
     fn multi_select_list(&mut self) -> ParseResult {
@@ -367,11 +506,12 @@ impl Parser {
             self.expect("comma")?;
         }
         self.expect("rbracket")?;
-        Ok(Node::MultiSelectList(expressions))
+        Ok(over_all(expressions, Node::MultiSelectList))
     }
 
     fn multi_select_hash(&mut self) -> ParseResult {
-        let mut pairs = Vec::new();
+        let mut keys = Vec::new();
+        let mut values = Vec::new();
         loop {
             let key_token = self.lookahead_token(0).clone();
             if !matches!(self.current(), "quoted_identifier" | "unquoted_identifier") {
@@ -381,8 +521,8 @@ impl Parser {
             }
             self.advance();
             self.expect("colon")?;
-            let value = self.expression(0)?;
-            pairs.push((key_token.value.python_str(), value));
+            values.push(self.expression(0)?);
+            keys.push(key_token.value.python_str());
             if self.current() == "comma" {
                 self.expect("comma")?;
             } else if self.current() == "rbrace" {
@@ -390,13 +530,15 @@ impl Parser {
                 break;
             }
         }
-        Ok(Node::MultiSelectDict(pairs))
+        Ok(over_all(values, |values| {
+            Node::MultiSelectDict(keys.into_iter().zip(values).collect())
+        }))
     }
 
     fn projection_rhs(&mut self, bp: u8) -> ParseResult {
         let current = self.current();
         if binding_power(current) < PROJECTION_STOP {
-            Ok(Node::Identity)
+            Ok(leaf(Node::Identity))
         } else if current == "lbracket" || current == "filter" {
             self.expression(bp)
         } else if current == "dot" {
