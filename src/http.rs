@@ -161,7 +161,7 @@ fn checked(configured: Option<&str>, service: Service, region: &str) -> Result<S
     let valid = url::Url::parse(&url)
         .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
     if !valid {
-        return Err(Error::Other(format!("Invalid endpoint: {url}")));
+        return Err(Error::Other(format!("Invalid endpoint: {url}").into()));
     }
     Ok(url)
 }
@@ -189,9 +189,9 @@ pub fn validate_region(region: &str) -> Result<()> {
     if valid {
         return Ok(());
     }
-    Err(Error::Other(format!(
-        "Provided region_name '{region}' doesn't match a supported format."
-    )))
+    Err(Error::Other(
+        format!("Provided region_name '{region}' doesn't match a supported format.").into(),
+    ))
 }
 
 /// `https://{prefix}.{region}.{dnsSuffix}` with the partition's DNS suffix.
@@ -386,7 +386,7 @@ impl HttpClient {
 
 fn build_client(settings: &TransportConfig) -> Result<reqwest::Client> {
     if let Some(message) = &settings.invalid_timeout {
-        return Err(Error::Other(message.clone()));
+        return Err(Error::Other(message.clone().into()));
     }
     let mut builder = reqwest::Client::builder()
         .user_agent(concat!("awsso/", env!("CARGO_PKG_VERSION")))
@@ -405,10 +405,7 @@ fn build_client(settings: &TransportConfig) -> Result<reqwest::Client> {
     if let Some(path) = &settings.ca_bundle {
         let pem = std::fs::read(path).map_err(|e| Error::io("read the CA bundle", path, e))?;
         let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-            Error::Other(format!(
-                "Unable to load the CA bundle {}: {e}",
-                path.display()
-            ))
+            Error::Other(format!("Unable to load the CA bundle {}: {e}", path.display()).into())
         })?;
         // botocore's `verify=<path>` trusts only that bundle.
         builder = builder.tls_built_in_root_certs(false);
@@ -418,7 +415,7 @@ fn build_client(settings: &TransportConfig) -> Result<reqwest::Client> {
     }
     builder
         .build()
-        .map_err(|e| Error::Other(format!("Unable to create an HTTP client: {e}")))
+        .map_err(|e| Error::Other(format!("Unable to create an HTTP client: {e}").into()))
 }
 
 fn is_retryable_response(response: &HttpResponse) -> bool {
@@ -460,19 +457,20 @@ fn transport_error(url: &str, e: reqwest::Error) -> Error {
     let url = redact_url(url);
     if e.is_timeout() {
         if e.is_connect() {
-            return Error::Transport(format!("Connect timeout on endpoint URL: \"{url}\""));
+            return Error::Transport(format!("Connect timeout on endpoint URL: \"{url}\"").into());
         }
-        return Error::Transport(format!("Read timeout on endpoint URL: \"{url}\""));
+        return Error::Transport(format!("Read timeout on endpoint URL: \"{url}\"").into());
     }
     if let Some(reason) = tls_failure(&e) {
         // botocore's `SSLError`: `SSL validation failed for {endpoint_url} {error}`.
         return Error::Transport(
             format!("SSL validation failed for {url} {reason}")
                 .trim_end()
-                .to_owned(),
+                .to_owned()
+                .into(),
         );
     }
-    Error::Transport(format!("Could not connect to the endpoint URL: \"{url}\""))
+    Error::Transport(format!("Could not connect to the endpoint URL: \"{url}\"").into())
 }
 
 /// The TLS library's own words when `e` failed in the TLS handshake: a certificate that is
@@ -689,7 +687,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Other(format!("Unable to start the async runtime: {e}")))
+        .map_err(|e| Error::Other(format!("Unable to start the async runtime: {e}").into()))
 }
 
 #[cfg(test)]

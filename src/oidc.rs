@@ -266,9 +266,7 @@ impl OidcClient<'_> {
 
 fn parse<T: serde::de::DeserializeOwned>(response: &HttpResponse, operation: &str) -> Result<T> {
     serde_json::from_slice(&response.body).map_err(|e| {
-        Error::Other(format!(
-            "Unable to parse the {operation} response from SSO OIDC: {e}"
-        ))
+        Error::Other(format!("Unable to parse the {operation} response from SSO OIDC: {e}").into())
     })
 }
 

@@ -40,16 +40,19 @@ pub fn sso_token(session: &Session, target: &LoginTarget) -> Result<CachedToken>
         Loaded::Found(token) => token,
         Loaded::Missing => {
             let name = target.session_name.as_deref().unwrap_or(&target.start_url);
-            return Err(Error::Token(format!(
-                "Error loading SSO Token: Token for {name} does not exist"
-            )));
+            return Err(Error::Token(
+                format!("Error loading SSO Token: Token for {name} does not exist").into(),
+            ));
         }
         Loaded::Invalid(reason) => {
             ctx_debug!(ctx, "Unusable SSO token cache file: {reason}");
-            return Err(Error::Token(format!(
-                "Error loading SSO Token: Token for {} is invalid",
-                target.start_url
-            )));
+            return Err(Error::Token(
+                format!(
+                    "Error loading SSO Token: Token for {} is invalid",
+                    target.start_url
+                )
+                .into(),
+            ));
         }
     };
     let now = ctx.now();
@@ -210,7 +213,7 @@ pub fn refresh_failed_error(target: &LoginTarget) -> Error {
     Error::Token(format!(
         "Error when retrieving token from sso: Token has expired and refresh failed. To refresh this SSO session run: {}",
         target.login_command()
-    ))
+    ).into())
 }
 
 /// v2's `UnauthorizedSSOTokenError` (an expired legacy token, or the portal answering
@@ -219,7 +222,7 @@ pub fn session_expired_error(target: &LoginTarget) -> Error {
     Error::Token(format!(
         "The SSO session associated with this profile has expired or is otherwise invalid. To refresh this SSO session run {}",
         target.login_command()
-    ))
+    ).into())
 }
 
 #[cfg(test)]

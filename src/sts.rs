@@ -120,7 +120,7 @@ impl StsClient<'_> {
         let result = root.child("GetCallerIdentityResult").ok_or_else(|| {
             Error::Other(format!(
                 "Unable to parse response for the {operation} operation: missing GetCallerIdentityResult"
-            ))
+            ).into())
         })?;
         Ok(CallerIdentity {
             user_id: result.text_of("UserId"),
@@ -154,9 +154,12 @@ impl StsClient<'_> {
         let creds = result.and_then(|r| r.child("Credentials"));
         let field = |name: &str| creds.and_then(|c| c.text_of(name));
         let missing = || {
-            Error::Other(format!(
-                "Unable to parse response for the {operation} operation: missing Credentials"
-            ))
+            Error::Other(
+                format!(
+                    "Unable to parse response for the {operation} operation: missing Credentials"
+                )
+                .into(),
+            )
         };
         let expiration = field("Expiration").ok_or_else(missing)?;
         let user = result.and_then(|r| r.child("AssumedRoleUser"));
@@ -167,7 +170,7 @@ impl StsClient<'_> {
             expiration: Timestamp::parse(&expiration).ok_or_else(|| {
                 Error::Other(format!(
                     "Unable to parse response for the {operation} operation: invalid timestamp {expiration:?}"
-                ))
+                ).into())
             })?,
             assumed_role_id: user.and_then(|u| u.text_of("AssumedRoleId")),
             arn: user.and_then(|u| u.text_of("Arn")),
@@ -234,8 +237,9 @@ pub fn sign(
     };
     use aws_sigv4::sign::v4;
 
-    let signing_error =
-        |e: &dyn std::fmt::Display| Error::Other(format!("Unable to sign the STS request: {e}"));
+    let signing_error = |e: &dyn std::fmt::Display| {
+        Error::Other(format!("Unable to sign the STS request: {e}").into())
+    };
     let identity = aws_credential_types::Credentials::new(
         credentials.access_key_id.clone(),
         credentials.secret_access_key.expose_secret().to_owned(),
@@ -319,7 +323,7 @@ fn unparseable(operation: &str, response: &HttpResponse, reason: &str) -> Error 
     Error::Other(format!(
         "Unable to parse response for the {operation} operation (HTTP {}): invalid XML received: {reason}",
         response.status
-    ))
+    ).into())
 }
 
 /// A parsed XML element: its local name, text, and child elements in order.

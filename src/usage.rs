@@ -125,7 +125,7 @@ fn report(ctx: &Context, error: Error) -> Parsed {
 /// An argparse `error()`: the message, a blank line, the usage block, as one
 /// ParamValidation report.
 fn argparse_error(message: &str) -> Error {
-    Error::ParamValidation(format!("{message}\n\n{USAGE}"))
+    Error::ParamValidation(format!("{message}\n\n{USAGE}").into())
 }
 
 /// v2 answers `help` as the only argument after a command path (`aws sso login help`,
@@ -150,7 +150,7 @@ fn first_pass_error(words: &[String]) -> Option<Error> {
         if word == "--profile" && iter.peek().is_none_or(|next| looks_like_option(next)) {
             return Some(Error::ParamValidation(
                 "argument --profile: expected one argument\n\nusage: awsso [--profile PROFILE] [--debug]\n"
-                    .to_owned(),
+                    .to_owned().into(),
             ));
         }
     }
@@ -355,7 +355,7 @@ fn usage_error(top: &Command, words: &[String], e: &clap::Error) -> Error {
                 remaining.extend(context_string(e, ContextKind::InvalidArg));
             }
             if is_customised(&walk.path) {
-                Error::ParamValidation(format!("Unknown options: {}", remaining.join(",")))
+                Error::ParamValidation(format!("Unknown options: {}", remaining.join(",")).into())
             } else {
                 Error::Usage {
                     message: format!("Unknown options: {}", remaining.join(", ")),

@@ -68,7 +68,7 @@ pub fn role_config(
     match (&role.credential_source, &role.source_profile) {
         (Some(_), Some(_)) => Err(Error::InvalidConfig(format!(
             "The profile \"{name}\" contains both source_profile and credential_source."
-        ))),
+        ).into())),
         (None, None) => Err(Error::Other(
             "Partial credentials found in assume-role, missing: source_profile or credential_source"
                 .into(),
@@ -80,7 +80,7 @@ pub fn role_config(
             ) {
                 return Err(Error::InvalidConfig(format!(
                     "The credential source \"{source}\" referenced in profile \"{name}\" is not valid."
-                )));
+                ).into()));
             }
             Ok(role)
         }
@@ -98,9 +98,12 @@ fn validate_source_profile(
     visited: &[String],
 ) -> Result<()> {
     let Some(source_props) = config.profile(source) else {
-        return Err(Error::InvalidConfig(format!(
+        return Err(Error::InvalidConfig(
+            format!(
             "The source_profile \"{source}\" referenced in the profile \"{parent}\" does not exist."
-        )));
+        )
+            .into(),
+        ));
     };
     if !visited.iter().any(|v| v == source) {
         return Ok(());
@@ -111,7 +114,7 @@ fn validate_source_profile(
         return Err(Error::InvalidConfig(format!(
             "Infinite loop in credential configuration detected. Attempting to load from profile {source} which has already been visited. Visited profiles: [{}]",
             list.join(", ")
-        )));
+        ).into()));
     }
     Ok(())
 }
@@ -192,7 +195,7 @@ fn prompt_mfa(serial: &str) -> Result<Secret> {
     term.write_str(&format!("Enter MFA code for {serial}: "))
         .and_then(|()| term.read_secure_line())
         .map(Secret::new)
-        .map_err(|e| Error::Other(format!("Unable to read the MFA code: {e}")))
+        .map_err(|e| Error::Other(format!("Unable to read the MFA code: {e}").into()))
 }
 
 /// The account of an ARN (`arn:partition:service:region:account:resource`).

@@ -23,9 +23,7 @@ pub fn environment(ctx: &Context) -> Result<Option<Credentials>> {
     let expiration = match ctx.env.get("AWS_CREDENTIAL_EXPIRATION") {
         None => None,
         Some(raw) => Some(Timestamp::parse(raw).ok_or_else(|| {
-            Error::Other(format!(
-                "Unable to parse AWS_CREDENTIAL_EXPIRATION: \"{raw}\""
-            ))
+            Error::Other(format!("Unable to parse AWS_CREDENTIAL_EXPIRATION: \"{raw}\"").into())
         })?),
     };
     Ok(Some(

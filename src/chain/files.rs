@@ -15,10 +15,13 @@ pub fn static_keys(props: Option<&Props>, source: Source) -> Result<Option<Crede
         return Ok(None);
     };
     let secret = props.get("aws_secret_access_key").ok_or_else(|| {
-        Error::Other(format!(
-            "Partial credentials found in {}, missing: aws_secret_access_key",
-            source.method()
-        ))
+        Error::Other(
+            format!(
+                "Partial credentials found in {}, missing: aws_secret_access_key",
+                source.method()
+            )
+            .into(),
+        )
     })?;
     let token = ["aws_security_token", "aws_session_token"]
         .iter()

@@ -106,7 +106,7 @@ impl<'s, 'a> Resolver<'s, 'a> {
         {
             return Err(load_phase(Error::InvalidConfig(format!(
                 "awsso does not support web identity credentials (web_identity_token_file) used by the profile \"{name}\"; use the AWS CLI for it"
-            ))));
+            ).into())));
         }
         if let Some(sso) = sso::sso_config(&files.merged, name, props).map_err(load_phase)? {
             // Hints name the profile that needs a login when the user named one.
@@ -126,7 +126,7 @@ impl<'s, 'a> Resolver<'s, 'a> {
         if config::get(props, "login_session").is_some() {
             return Err(load_phase(Error::InvalidConfig(format!(
                 "awsso does not support aws login sessions (login_session) used by the profile \"{name}\"; use the AWS CLI for it"
-            ))));
+            ).into())));
         }
         if let Some(command) = config::get(props, "credential_process") {
             return process::credential_process(ctx, command, props, &self.process_env).map(Some);
@@ -175,11 +175,11 @@ impl<'s, 'a> Resolver<'s, 'a> {
                     Some(creds) => Ok(creds),
                     None => Err(load_phase(Error::Other(format!(
                         "Error when retrieving credentials from {source}: No credentials found in credential_source referenced in profile {name}"
-                    )))),
+                    ).into()))),
                 },
                 other => Err(load_phase(Error::InvalidConfig(format!(
                     "awsso does not support credential_source = {other} (profile \"{name}\"): it never calls the container or instance metadata services; use source_profile or the AWS CLI"
-                )))),
+                ).into()))),
             };
         }
         let source = role.source_profile.clone().unwrap_or_default();
@@ -188,9 +188,9 @@ impl<'s, 'a> Resolver<'s, 'a> {
         if files::has_static_keys(props) || !assume_role::has_assume_role_vars(props) {
             return match self.profile_providers(&source, false, false)? {
                 Some(creds) => Ok(creds),
-                None => Err(load_phase(Error::InvalidConfig(format!(
-                    "The source profile \"{source}\" must have credentials."
-                )))),
+                None => Err(load_phase(Error::InvalidConfig(
+                    format!("The source profile \"{source}\" must have credentials.").into(),
+                ))),
             };
         }
         self.assume_role(&source)

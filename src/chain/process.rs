@@ -46,9 +46,9 @@ fn run(
     extra_env: &[(String, String)],
 ) -> Result<Credentials> {
     let provider_error = |message: String| {
-        Error::Other(format!(
-            "Error when retrieving credentials from custom-process: {message}"
-        ))
+        Error::Other(
+            format!("Error when retrieving credentials from custom-process: {message}").into(),
+        )
     };
     let argv =
         parse::shlex_split(command).ok_or_else(|| Error::Other("No closing quotation".into()))?;
@@ -62,10 +62,9 @@ fn run(
         .stdin(std::process::Stdio::inherit())
         .output()
         .map_err(|e| {
-            Error::Other(format!(
-                "[Errno {}] {e}: '{program}'",
-                e.raw_os_error().unwrap_or(2)
-            ))
+            Error::Other(
+                format!("[Errno {}] {e}: '{program}'", e.raw_os_error().unwrap_or(2)).into(),
+            )
         })?;
     if !output.status.success() {
         return Err(provider_error(

@@ -72,9 +72,9 @@ pub fn sso_config(config: &AwsConfig, name: &str, profile: &Props) -> Result<Opt
         Some(value) => {
             let session_name = value.as_str().unwrap_or_default().to_owned();
             let Some(session) = config.sso_session(&session_name) else {
-                return Err(Error::InvalidConfig(format!(
-                    "The specified sso-session does not exist: \"{session_name}\""
-                )));
+                return Err(Error::InvalidConfig(
+                    format!("The specified sso-session does not exist: \"{session_name}\"").into(),
+                ));
             };
             for (key, value) in session {
                 if let Some(existing) = resolved.get(key) {
@@ -83,7 +83,7 @@ pub fn sso_config(config: &AwsConfig, name: &str, profile: &Props) -> Result<Opt
                             "The value for {key} is inconsistent between profile ({}) and sso-session ({}).",
                             display_value(existing),
                             display_value(value)
-                        )));
+                        ).into()));
                     }
                 }
                 resolved.insert(key.clone(), value.clone());
@@ -109,7 +109,7 @@ pub fn sso_config(config: &AwsConfig, name: &str, profile: &Props) -> Result<Opt
         return Err(Error::InvalidConfig(format!(
             "The profile \"{name}\" is configured to use SSO but is missing required configuration: {}",
             missing.join(", ")
-        )));
+        ).into()));
     }
     let get = |key: &str| config::get(&resolved, key).unwrap_or_default().to_owned();
     Ok(Some(SsoConfig {
@@ -159,10 +159,13 @@ pub fn sso_credentials(
         })
         .map_err(fetch_phase)?;
     let expiration = Timestamp::from_epoch_millis(fetched.expiration).ok_or_else(|| {
-        fetch_phase(Error::Other(format!(
-            "Unable to parse the GetRoleCredentials response: invalid expiration {}",
-            fetched.expiration
-        )))
+        fetch_phase(Error::Other(
+            format!(
+                "Unable to parse the GetRoleCredentials response: invalid expiration {}",
+                fetched.expiration
+            )
+            .into(),
+        ))
     })?;
     let cached = CachedCredentials {
         access_key_id: fetched.access_key_id,

@@ -23,23 +23,25 @@ pub fn run(session: &Session, args: &ExportCredentialsArgs) -> Result<()> {
         return Err(Error::Configuration(format!(
             "Maximum recursive credential process resolution reached ({MAX_RECURSION}).\nProfiles seen: {}",
             seen.join(" -> ")
-        )));
+        ).into()));
     }
     if seen.contains(&choice.name) {
         seen.push(choice.name.clone());
-        return Err(Error::Configuration(format!(
-            "Credential process resolution detected an infinite loop, profile cycle: {}\n",
-            seen.join(" -> ")
-        )));
+        return Err(Error::Configuration(
+            format!(
+                "Credential process resolution detected an infinite loop, profile cycle: {}\n",
+                seen.join(" -> ")
+            )
+            .into(),
+        ));
     }
     seen.push(choice.name.clone());
     let chain = write_csv_row(&seen);
 
     let unable = |e: Error| {
-        Error::Configuration(format!(
-            "Unable to retrieve credentials: {}\n",
-            e.to_string().trim()
-        ))
+        Error::Configuration(
+            format!("Unable to retrieve credentials: {}\n", e.to_string().trim()).into(),
+        )
     };
     // A config that does not parse or a profile that does not exist stops v2's driver before
     // the command runs: not wrapped.

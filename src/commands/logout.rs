@@ -84,9 +84,9 @@ impl SessionTarget {
             (None, None) => unreachable!("a target needs --sso-session or --profile"),
         };
         if config.sso_session(&session).is_none() {
-            return Err(Error::Configuration(format!(
-                "The specified sso-session does not exist: \"{session}\""
-            )));
+            return Err(Error::Configuration(
+                format!("The specified sso-session does not exist: \"{session}\"").into(),
+            ));
         }
         Ok(SessionTarget::Session(session))
     }

@@ -135,11 +135,14 @@ fn check_required(
     }
     if !missing.is_empty() {
         // argparse's `error()` as v2 reports it: message, blank line, usage block.
-        return Err(Error::ParamValidation(format!(
-            "the following arguments are required: {}\n\n{}",
-            missing.join(", "),
-            crate::usage::USAGE
-        )));
+        return Err(Error::ParamValidation(
+            format!(
+                "the following arguments are required: {}\n\n{}",
+                missing.join(", "),
+                crate::usage::USAGE
+            )
+            .into(),
+        ));
     }
     Ok(())
 }

@@ -190,9 +190,10 @@ fn blocks(lines: &[Line<'_>], header: usize) -> (Vec<Block>, usize) {
 /// Rejects `\n` and `\r` in anything written, with v2's wording.
 fn check_no_newlines(what: &str, text: &str) -> Result<()> {
     if text.contains(['\n', '\r']) {
-        return Err(Error::Other(format!(
-            "Invalid {what}: newline characters and carriage returns are not allowed"
-        )));
+        return Err(Error::Other(
+            format!("Invalid {what}: newline characters and carriage returns are not allowed")
+                .into(),
+        ));
     }
     Ok(())
 }

@@ -120,7 +120,7 @@ impl CallbackListener {
 fn bind_error(e: std::io::Error) -> Error {
     Error::Other(format!(
         "Unable to initialize the OAuth 2.0 authorization callback handler: {e} \n You may use --use-device-code to fall back to the device code flow which does not require the callback handler."
-    ))
+    ).into())
 }
 
 /// Reads one request head, answers it, and says what it meant. The answer is fully written

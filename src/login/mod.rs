@@ -103,7 +103,7 @@ fn interrupt_signal() -> Result<impl Future<Output = ()>> {
     {
         use tokio::signal::unix::{signal, SignalKind};
         let mut sigint = signal(SignalKind::interrupt())
-            .map_err(|e| Error::Other(format!("Unable to watch for Ctrl-C: {e}")))?;
+            .map_err(|e| Error::Other(format!("Unable to watch for Ctrl-C: {e}").into()))?;
         Ok(async move {
             sigint.recv().await;
         })

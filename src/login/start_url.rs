@@ -92,9 +92,9 @@ pub fn precheck(start_url: &str) -> Result<Precheck> {
     let url = match parsed {
         Ok(url) if url.host_str().is_some_and(|h| !h.is_empty()) => url,
         _ => {
-            return Err(Error::Configuration(format!(
-                "Invalid sso_start_url: '{start_url}'"
-            )))
+            return Err(Error::Configuration(
+                format!("Invalid sso_start_url: '{start_url}'").into(),
+            ))
         }
     };
     if is_aws_owned(url.host_str().unwrap_or_default()) {
@@ -130,13 +130,14 @@ pub async fn resolve(
                     "Redirect response missing Location header.".into(),
                 ));
             };
-            url.join(location)
-                .map_err(|e| Error::Configuration(format!("Failed to resolve start URL: {e}")))?
+            url.join(location).map_err(|e| {
+                Error::Configuration(format!("Failed to resolve start URL: {e}").into())
+            })?
         }
         status if status >= 400 => {
-            return Err(Error::Configuration(format!(
-                "Failed to resolve start URL: HTTP {status}"
-            )))
+            return Err(Error::Configuration(
+                format!("Failed to resolve start URL: HTTP {status}").into(),
+            ))
         }
         _ => url,
     };
@@ -146,12 +147,12 @@ pub async fn resolve(
     if !is_aws_owned(host) {
         return Err(Error::Configuration(format!(
             "Could not resolve start URL '{start_url}' to an AWS-owned endpoint. Final URL: '{resolved}'"
-        )));
+        ).into()));
     }
     if target.scheme() != "https" {
-        return Err(Error::Configuration(format!(
-            "Resolved URL must use https. Got: '{resolved}'"
-        )));
+        return Err(Error::Configuration(
+            format!("Resolved URL must use https. Got: '{resolved}'").into(),
+        ));
     }
     Ok(ResolvedStartUrl {
         region: region_from_host(host),
@@ -175,7 +176,7 @@ async fn probe(
     // Exactly one request: no retries here.
     http.send_once(ctx, &request).await.map_err(|e| match e {
         Error::Transport(reason) => {
-            Error::Configuration(format!("Failed to resolve start URL: {reason}"))
+            Error::Configuration(format!("Failed to resolve start URL: {reason}").into())
         }
         other => other,
     })

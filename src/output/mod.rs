@@ -57,14 +57,16 @@ impl Query {
     pub fn parse(expr: &str) -> Result<Query> {
         jmespath::Expression::compile(expr)
             .map(|expression| Query { expression })
-            .map_err(|e| Error::ParamValidation(format!("Bad value for --query {expr}: {e}")))
+            .map_err(|e| {
+                Error::ParamValidation(format!("Bad value for --query {expr}: {e}").into())
+            })
     }
 
     /// Searches `value`; errors are v2's general errors (255) with jmespath's message.
     pub fn search(&self, value: &Value) -> Result<Value> {
         self.expression
             .search(value)
-            .map_err(|e| Error::Other(e.to_string()))
+            .map_err(|e| Error::Other(e.to_string().into()))
     }
 }
 

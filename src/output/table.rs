@@ -70,10 +70,13 @@ impl Section {
     fn add_row(&mut self, row: Vec<String>) -> Result<()> {
         let expected = *self.num_cols.get_or_insert(row.len());
         if row.len() != expected {
-            return Err(Error::Other(format!(
-                "Row should have {expected} elements, instead it has {}",
-                row.len()
-            )));
+            return Err(Error::Other(
+                format!(
+                    "Row should have {expected} elements, instead it has {}",
+                    row.len()
+                )
+                .into(),
+            ));
         }
         self.update_max_widths(&row)?;
         self.rows.push(row);
@@ -271,10 +274,9 @@ impl MultiTable {
                 // Only "" and [] get this far (see group_scalar_keys_from_list); Python
                 // calls `.get` on them once per header, then tests `key in element`.
                 if !headers.is_empty() {
-                    return Err(Error::Other(format!(
-                        "'{}' object has no attribute 'get'",
-                        python_type(element)
-                    )));
+                    return Err(Error::Other(
+                        format!("'{}' object has no attribute 'get'", python_type(element)).into(),
+                    ));
                 }
                 self.current().add_row(Vec::new())?;
                 if element.is_string() && more.iter().any(String::is_empty) {
@@ -333,10 +335,13 @@ fn group_scalar_keys_from_list(items: &[Value]) -> Result<(Vec<String>, Vec<Stri
                         Value::Bool(b) => i64::from(*b),
                         Value::Number(n) if !n.is_f64() => n.as_i64().unwrap_or(i64::MAX),
                         other => {
-                            return Err(Error::Other(format!(
-                                "list indices must be integers or slices, not {}",
-                                python_type(other)
-                            )))
+                            return Err(Error::Other(
+                                format!(
+                                    "list indices must be integers or slices, not {}",
+                                    python_type(other)
+                                )
+                                .into(),
+                            ))
                         }
                     };
                     let len = elements.len() as i64;
@@ -350,10 +355,9 @@ fn group_scalar_keys_from_list(items: &[Value]) -> Result<(Vec<String>, Vec<Stri
                 ));
             }
             other => {
-                return Err(Error::Other(format!(
-                    "'{}' object is not iterable",
-                    python_type(other)
-                )))
+                return Err(Error::Other(
+                    format!("'{}' object is not iterable", python_type(other)).into(),
+                ))
             }
         }
     }

@@ -128,10 +128,9 @@ fn all_scalar_keys(items: &[Value]) -> Result<Vec<String>> {
     for item in items {
         let Value::Object(map) = item else {
             // Python calls `.items()` on every element of such a list.
-            return Err(Error::Other(format!(
-                "'{}' object has no attribute 'items'",
-                python_type(item)
-            )));
+            return Err(Error::Other(
+                format!("'{}' object has no attribute 'items'", python_type(item)).into(),
+            ));
         };
         for (key, value) in map {
             if is_scalar(value) && !keys.contains(key) {

@@ -245,9 +245,9 @@ fn query(pairs: &[(&str, Option<&str>)]) -> String {
 
 fn parse<T: serde::de::DeserializeOwned>(response: &HttpResponse, operation: &str) -> Result<T> {
     serde_json::from_slice(&response.body).map_err(|e| {
-        Error::Other(format!(
-            "Unable to parse the {operation} response from the SSO portal: {e}"
-        ))
+        Error::Other(
+            format!("Unable to parse the {operation} response from the SSO portal: {e}").into(),
+        )
     })
 }
 
@@ -269,9 +269,9 @@ fn items<T: serde::de::DeserializeOwned>(
     match body.get(key) {
         None | Some(serde_json::Value::Null) => Ok(Vec::new()),
         Some(list) => serde_json::from_value(list.clone()).map_err(|e| {
-            Error::Other(format!(
-                "Unable to parse the {operation} response from the SSO portal: {e}"
-            ))
+            Error::Other(
+                format!("Unable to parse the {operation} response from the SSO portal: {e}").into(),
+            )
         }),
     }
 }
@@ -289,7 +289,7 @@ impl SeenTokens {
             return Err(Error::Other(format!(
                 "Error during pagination: The same next token was received twice: {{'nextToken': {}}}",
                 crate::python::repr(&serde_json::Value::String(token))
-            )));
+            ).into()));
         }
         Ok(token)
     }

@@ -71,10 +71,13 @@ impl Paging {
             .map(|(name, _)| *name)
             .collect();
             if !used.is_empty() {
-                return Err(Error::ParamValidation(format!(
-                    "Cannot specify --no-paginate along with pagination arguments: {}",
-                    used.join(", ")
-                )));
+                return Err(Error::ParamValidation(
+                    format!(
+                        "Cannot specify --no-paginate along with pagination arguments: {}",
+                        used.join(", ")
+                    )
+                    .into(),
+                ));
             }
         }
         Ok(Paging {
@@ -134,7 +137,7 @@ impl StartingToken {
                 next_token: (*token != "None").then(|| (*token).to_owned()),
                 skip,
             }),
-            _ => Err(Error::Other(format!("Bad starting token: {text}"))),
+            _ => Err(Error::Other(format!("Bad starting token: {text}").into())),
         }
     }
 
@@ -267,7 +270,7 @@ where
             return Err(Error::Other(format!(
                 "Error during pagination: The same next token was received twice: {{'nextToken': {}}}",
                 crate::python::str_repr(&next_token)
-            )));
+            ).into()));
         }
         previous_token = Some(next_token.clone());
         request_token = Some(next_token);

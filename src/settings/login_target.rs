@@ -108,16 +108,19 @@ pub fn resolve(
     match session_name {
         Some(name) => {
             let Some(session) = config.sso_session(name) else {
-                return Err(Error::Configuration(format!(
-                    "The specified sso-session does not exist: \"{name}\""
-                )));
+                return Err(Error::Configuration(
+                    format!("The specified sso-session does not exist: \"{name}\"").into(),
+                ));
             };
             let (start_url, region, missing) = required_keys(session);
             if !missing.is_empty() {
-                return Err(Error::Configuration(format!(
-                    "Missing the following required SSO configuration values: {}. ",
-                    missing.join(", ")
-                )));
+                return Err(Error::Configuration(
+                    format!(
+                        "Missing the following required SSO configuration values: {}. ",
+                        missing.join(", ")
+                    )
+                    .into(),
+                ));
             }
             Ok(LoginTarget {
                 session_name: Some(name.to_owned()),
@@ -133,7 +136,7 @@ pub fn resolve(
                 return Err(Error::Configuration(format!(
                     "Missing the following required SSO configuration values: {}. To make sure this profile is properly configured to use SSO, please run: awsso configure sso",
                     missing.join(", ")
-                )));
+                ).into()));
             }
             Ok(LoginTarget {
                 session_name: None,

@@ -262,7 +262,7 @@ pub fn output_format(
         // v2's formatter lookup raises `ValueError("Unknown output type: X")`, reported by
         // the general handler (255); awsso says so before making any request.
         Some(name) => parse_output_format(name)
-            .ok_or_else(|| Error::Other(format!("Unknown output type: {name}"))),
+            .ok_or_else(|| Error::Other(format!("Unknown output type: {name}").into())),
     }
 }
 

@@ -49,14 +49,17 @@ pub fn check_template(template: &str) -> Result<()> {
 }
 
 fn bad_template(template: &str) -> Error {
-    Error::ParamValidation(format!(
-        "argument --profile-template: invalid template '{template}': use {}",
-        PLACEHOLDERS
-            .iter()
-            .map(|p| format!("{{{p}}}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ))
+    Error::ParamValidation(
+        format!(
+            "argument --profile-template: invalid template '{template}': use {}",
+            PLACEHOLDERS
+                .iter()
+                .map(|p| format!("{{{p}}}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+        .into(),
+    )
 }
 
 fn render(template: &str, account: &AccountInfo, role: &str) -> String {
@@ -157,10 +160,13 @@ pub fn run(
         }
     }
     if entries.is_empty() {
-        return Err(Error::Other(match &args.role_name {
-            Some(role) => format!("The role name \"{role}\" is not available in any account"),
-            None => "No roles are available to you.".into(),
-        }));
+        return Err(Error::Other(
+            match &args.role_name {
+                Some(role) => format!("The role name \"{role}\" is not available in any account"),
+                None => "No roles are available to you.".into(),
+            }
+            .into(),
+        ));
     }
     let names = profile_names(template, &entries);
 

@@ -56,7 +56,7 @@ impl<'a> Answers<'a> {
             line.check
                 .validate(value, line.default)
                 .map_err(|message| {
-                    Error::ParamValidation(format!("argument {flag_name}: {message}"))
+                    Error::ParamValidation(format!("argument {flag_name}: {message}").into())
                 })?;
             return Ok(if value.is_empty() {
                 line.default.map(str::to_owned)

@@ -57,18 +57,22 @@ pub fn run(session: &Session, args: &ConfigureSsoArgs) -> Result<()> {
     let named_profile = choice.named.then(|| choice.name.clone());
     let profile_name_flag = match (&named_profile, &args.profile_name) {
         (Some(named), Some(flag)) if global.profile.is_some() && named != flag => {
-            return Err(Error::ParamValidation(format!(
-                "--profile-name {flag} and --profile {named} name different profiles"
-            )));
+            return Err(Error::ParamValidation(
+                format!("--profile-name {flag} and --profile {named} name different profiles")
+                    .into(),
+            ));
         }
         (_, flag) => flag.clone(),
     };
     if let Some(format) = &args.output_format {
         if !OUTPUT_FORMATS.contains(&format.as_str()) {
-            return Err(Error::ParamValidation(format!(
+            return Err(Error::ParamValidation(
+                format!(
                 "argument --output-format: Found invalid choice '{format}'\nValid choices are: {}",
                 OUTPUT_FORMATS.join(", ")
-            )));
+            )
+                .into(),
+            ));
         }
     }
     // A missing named profile is an empty one here (v2 catches ProfileNotFound).
@@ -441,14 +445,17 @@ impl Wizard<'_> {
             &account_id,
         )))?;
         let role_name = if roles.is_empty() {
-            return Err(Error::Other(format!(
-                "No roles are available for the account {account_id}"
-            )));
+            return Err(Error::Other(
+                format!("No roles are available for the account {account_id}").into(),
+            ));
         } else if let Some(role) = &args.role_name {
             if !roles.iter().any(|r| &r.role_name == role) {
-                return Err(Error::Other(format!(
-                    "The role name \"{role}\" is not available for the account {account_id}"
-                )));
+                return Err(Error::Other(
+                    format!(
+                        "The role name \"{role}\" is not available for the account {account_id}"
+                    )
+                    .into(),
+                ));
             }
             role.clone()
         } else if roles.len() == 1 {
@@ -544,7 +551,7 @@ fn existing_session(name: &str, session: &Props, flags: SessionFlags<'_>) -> Res
             if Some(given.trim()) != have {
                 return Err(Error::ParamValidation(format!(
                     "{flag} {given} does not match {key} of the existing sso-session \"{name}\"; change the session with \"awsso configure sso-session\""
-                )));
+                ).into()));
             }
         }
     }
@@ -554,10 +561,13 @@ fn existing_session(name: &str, session: &Props, flags: SessionFlags<'_>) -> Res
         .map(|(k, _)| *k)
         .collect();
     if !missing.is_empty() {
-        return Err(Error::Configuration(format!(
-            "Missing the following required SSO configuration values: {}. ",
-            missing.join(", ")
-        )));
+        return Err(Error::Configuration(
+            format!(
+                "Missing the following required SSO configuration values: {}. ",
+                missing.join(", ")
+            )
+            .into(),
+        ));
     }
     Ok(Registration {
         session_name: Some(name.to_owned()),
@@ -602,7 +612,7 @@ fn session_prompts(
                     return Err(Error::ParamValidation(format!(
                         "--sso-region {flag} does not match the region of the start URL's access portal {} ({})",
                         portal.url, portal.region
-                    )));
+                    ).into()));
                 }
             }
             values.insert("sso_region".into(), portal.region);

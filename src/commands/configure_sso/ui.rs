@@ -283,7 +283,7 @@ impl<'a> Tty<'a> {
     fn key(&mut self) -> Result<Key> {
         self.keys
             .read()
-            .map_err(|e| Error::Other(format!("Unable to read from the terminal: {e}")))
+            .map_err(|e| Error::Other(format!("Unable to read from the terminal: {e}").into()))
     }
 
     /// Asks one question and returns the stripped answer, or the default for an empty one

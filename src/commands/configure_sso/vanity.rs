@@ -54,7 +54,7 @@ impl<'s, 'a> Resolver<'s, 'a> {
             let region = resolved.region.ok_or_else(|| {
                 Error::Configuration(format!(
                     "Cannot determine region from start URL '{start_url}'. Please provide sso_region in your configuration."
-                ))
+                ).into())
             })?;
             Ok(Portal {
                 url: resolved.url,
@@ -66,7 +66,7 @@ impl<'s, 'a> Resolver<'s, 'a> {
             Err(Error::Interrupted) => Err(Error::Interrupted),
             Err(e) => {
                 let reason = match e {
-                    Error::Configuration(message) => message,
+                    Error::Configuration(message) => message.to_string(),
                     other => other.to_string(),
                 };
                 ctx_debug!(
