@@ -187,13 +187,24 @@ fn blocks(lines: &[Line<'_>], header: usize) -> (Vec<Block>, usize) {
     (blocks, i)
 }
 
-/// Rejects `\n` and `\r` in anything written, with v2's wording.
-fn check_no_newlines(what: &str, text: &str) -> Result<()> {
+/// Why the writer refused an update.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    /// A section name, key or value with `\n` or `\r` (v2's `ConfigFileWriter` check).
+    #[error("Invalid {what}: newline characters and carriage returns are not allowed")]
+    Newline { what: &'static str },
+}
+
+impl From<EditError> for Error {
+    fn from(e: EditError) -> Self {
+        Error::Other(Box::new(e))
+    }
+}
+
+/// Rejects `\n` and `\r` in anything written.
+fn check_no_newlines(what: &'static str, text: &str) -> Result<(), EditError> {
     if text.contains(['\n', '\r']) {
-        return Err(Error::Other(
-            format!("Invalid {what}: newline characters and carriage returns are not allowed")
-                .into(),
-        ));
+        return Err(EditError::Newline { what });
     }
     Ok(())
 }
