@@ -468,7 +468,10 @@ mod tests {
         assert!(!transport.verify_ssl);
         assert_eq!(transport.connect_timeout, None);
         assert_eq!(
-            transport.invalid_timeout.as_deref(),
+            transport
+                .invalid_timeout
+                .map(|t| crate::http::HttpError::InvalidTimeout(t).to_string())
+                .as_deref(),
             Some("Attempted to set read timeout to -1, but the timeout cannot be set to a value less than or equal to 0.")
         );
         // Legacy mode's own default number of attempts.
