@@ -25,7 +25,7 @@ use crate::config::{self, AwsConfig, Props};
 use crate::context::ctx_debug;
 use crate::error::{Error, Result};
 use crate::portal::PortalClient;
-use crate::settings::Session;
+use crate::settings::{Session, SsoConfigError};
 
 /// How many portal Logout calls may be in flight at once.
 pub const MAX_CONCURRENT_LOGOUTS: usize = 8;
@@ -74,9 +74,10 @@ impl SessionTarget {
                         return match config::get(props, "sso_start_url") {
                             Some(url) => Ok(SessionTarget::StartUrl(url.to_owned())),
                             // v2's wording for a profile that is not set up for SSO (sso login).
-                            None => Err(Error::Configuration(
-                                "Missing the following required SSO configuration values: sso_start_url. To make sure this profile is properly configured to use SSO, please run: awsso configure sso".into(),
-                            )),
+                            None => Err(SsoConfigError::ProfileIncomplete {
+                                missing: vec!["sso_start_url"],
+                            }
+                            .into()),
                         };
                     }
                 }
@@ -84,9 +85,7 @@ impl SessionTarget {
             (None, None) => unreachable!("a target needs --sso-session or --profile"),
         };
         if config.sso_session(&session).is_none() {
-            return Err(Error::Configuration(
-                format!("The specified sso-session does not exist: \"{session}\"").into(),
-            ));
+            return Err(SsoConfigError::SessionNotFound { name: session }.into());
         }
         Ok(SessionTarget::Session(session))
     }

@@ -9,6 +9,30 @@ use crate::cache::token;
 use crate::config::{self, AwsConfig, Props};
 use crate::error::{Error, Result};
 
+/// A login target the config does not fully describe: v2's `ConfigurationError`s from
+/// `sso login` (253).
+#[derive(Debug, thiserror::Error)]
+pub enum SsoConfigError {
+    /// `--sso-session` or the profile's `sso_session` names no `[sso-session]` section.
+    #[error("The specified sso-session does not exist: \"{name}\"")]
+    SessionNotFound { name: String },
+    /// The session lacks `sso_start_url` and/or `sso_region`.
+    #[error("Missing the following required SSO configuration values: {}. ", .missing.join(", "))]
+    SessionIncomplete { missing: Vec<&'static str> },
+    /// A profile without a session lacks them: v2 adds how to set it up.
+    #[error(
+        "Missing the following required SSO configuration values: {}. To make sure this profile is properly configured to use SSO, please run: awsso configure sso",
+        .missing.join(", ")
+    )]
+    ProfileIncomplete { missing: Vec<&'static str> },
+}
+
+impl From<SsoConfigError> for Error {
+    fn from(e: SsoConfigError) -> Self {
+        Error::Configuration(Box::new(e))
+    }
+}
+
 /// The scope v2 registers for PKCE clients when the session configures none.
 pub const DEFAULT_SCOPE: &str = "sso:account:access";
 
@@ -108,19 +132,14 @@ pub fn resolve(
     match session_name {
         Some(name) => {
             let Some(session) = config.sso_session(name) else {
-                return Err(Error::Configuration(
-                    format!("The specified sso-session does not exist: \"{name}\"").into(),
-                ));
+                return Err(SsoConfigError::SessionNotFound {
+                    name: name.to_owned(),
+                }
+                .into());
             };
             let (start_url, region, missing) = required_keys(session);
             if !missing.is_empty() {
-                return Err(Error::Configuration(
-                    format!(
-                        "Missing the following required SSO configuration values: {}. ",
-                        missing.join(", ")
-                    )
-                    .into(),
-                ));
+                return Err(SsoConfigError::SessionIncomplete { missing }.into());
             }
             Ok(LoginTarget {
                 session_name: Some(name.to_owned()),
@@ -133,10 +152,7 @@ pub fn resolve(
         None => {
             let (start_url, region, missing) = required_keys(profile);
             if !missing.is_empty() {
-                return Err(Error::Configuration(format!(
-                    "Missing the following required SSO configuration values: {}. To make sure this profile is properly configured to use SSO, please run: awsso configure sso",
-                    missing.join(", ")
-                ).into()));
+                return Err(SsoConfigError::ProfileIncomplete { missing }.into());
             }
             Ok(LoginTarget {
                 session_name: None,
