@@ -153,7 +153,10 @@ pub fn sso_credentials(
         .map_err(fetch_phase)?
         .map_err(|e| match e {
             Error::Service { code, .. } if code == "UnauthorizedException" => {
-                sso_token::session_expired_error(target)
+                sso_token::TokenError::SessionExpired {
+                    login_command: target.login_command(),
+                }
+                .into()
             }
             other => other,
         })
