@@ -15,6 +15,21 @@ use crate::error::{Error, Result};
 use crate::login::{self, start_url};
 use crate::settings::Session;
 
+/// A vanity start URL that led nowhere usable. Only logged with `--debug` (the region is
+/// then asked); its kind, Configuration, is v2's.
+#[derive(Debug, thiserror::Error)]
+pub enum VanityError {
+    /// The portal host names no region: v2's resolver, called without a configured region.
+    #[error("Cannot determine region from start URL '{start_url}'. Please provide sso_region in your configuration.")]
+    NoRegion { start_url: String },
+}
+
+impl From<VanityError> for Error {
+    fn from(e: VanityError) -> Self {
+        Error::Configuration(Box::new(e))
+    }
+}
+
 /// v2's `_DEFAULT_TIMEOUT` for the resolution (`configure sso` passes no timeout).
 const RESOLVE_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -51,10 +66,8 @@ impl<'s, 'a> Resolver<'s, 'a> {
             return Ok(None);
         }
         let outcome = self.resolve(start_url).and_then(|resolved| {
-            let region = resolved.region.ok_or_else(|| {
-                Error::Configuration(format!(
-                    "Cannot determine region from start URL '{start_url}'. Please provide sso_region in your configuration."
-                ).into())
+            let region = resolved.region.ok_or_else(|| VanityError::NoRegion {
+                start_url: start_url.to_owned(),
             })?;
             Ok(Portal {
                 url: resolved.url,
