@@ -5,7 +5,7 @@
 //! The endpoint is the regional `https://sts.{region}.amazonaws.com` or an override
 //! (`--endpoint-url`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, `[services]`); with no region
 //! it is the global `https://sts.amazonaws.com`, signed for us-east-1, as v2 does when IMDS
-//! gives no region (docs/compatibility.md). Requests
+//! gives no region (docs/compatibility.md, "Profiles, regions and endpoints"). Requests
 //! carry `Content-Type: application/x-www-form-urlencoded; charset=utf-8` and sign exactly
 //! `content-type;host;x-amz-date[;x-amz-security-token]`, as botocore does.
 

@@ -7,7 +7,7 @@
 //! - The token: `--access-token` (required in v2) with the client region (`--region`, env,
 //!   profile); without it (awsso) the cached token of `--sso-session` or the profile, through
 //!   the SSO token provider, in the session's `sso_region` unless `--region` is given
-//!   (docs/compatibility.md). With neither a flag nor an SSO profile, v2's
+//!   (docs/compatibility.md, "Portal commands"). With neither a flag nor an SSO profile, v2's
 //!   `the following arguments are required: --access-token`.
 
 use crate::cli::{

@@ -1,7 +1,7 @@
 //! The byte-preserving writer for `~/.aws/config` (used by `configure sso`): sets or deletes
 //! keys in a profile or sso-session section, creating the section or the file where missing,
-//! and keeps every other byte as it was. Rules: CONTRACT.md "Config writes", then v2's
-//! `ConfigFileWriter` (`awscli/customizations/configure/writer.py`).
+//! and keeps every other byte as it was. Rules: docs/compatibility.md, "Config writes", then
+//! v2's `ConfigFileWriter` (`awscli/customizations/configure/writer.py`).
 //!
 //! Our own line editor rather than an INI crate: rust-ini and friends parse into a map and
 //! serialise it back, dropping comments, blank lines, key spelling and botocore's indented
@@ -10,7 +10,7 @@
 //! comments), and only the lines of the keys being set are rewritten.
 //!
 //! - A value that does not change keeps its line byte for byte (v2 would rewrite it as
-//!   `key = value`; CONTRACT.md says we don't).
+//!   `key = value`; awsso does not: docs/compatibility.md, "Config writes").
 //! - A changed value is rewritten in place as `key = value`, keeping the line's indentation
 //!   and line ending; continuation/sub-property lines of the old value go with it.
 //! - New keys go right after the section's last key line and its indented sub-lines, not

@@ -1,9 +1,9 @@
-//! The loopback listener of the PKCE login (CONTRACT.md, Login): bound to 127.0.0.1 only (v2
-//! binds every interface; we don't) on a random port before the browser opens. A GET of
-//! `/oauth/callback` with `code` and the right `state` ends the wait with the code; a wrong
-//! `state` or an `error` parameter ends it with v2's errors; any other path gets 404 and the
-//! wait goes on. Each connection is served on its own task, so an idle browser pre-connect
-//! cannot stall the real redirect.
+//! The loopback listener of the PKCE login (docs/compatibility.md, "Login"): bound to
+//! 127.0.0.1 only (v2 binds every interface; we don't) on a random port before the browser
+//! opens. A GET of `/oauth/callback` with `code` and the right `state` ends the wait with
+//! the code; a wrong `state` or an `error` parameter ends it with v2's errors; any other
+//! path gets 404 and the wait goes on. Each connection is served on its own task, so an
+//! idle browser pre-connect cannot stall the real redirect.
 
 use std::time::Duration;
 

@@ -190,7 +190,7 @@ struct Flow<'a> {
 }
 
 impl Flow<'_> {
-    /// Authorization code + PKCE (reference §2.4).
+    /// Authorization code + PKCE (botocore/utils.py `SSOTokenFetcherAuth`).
     async fn authorization_code(&self) -> Result<CachedToken> {
         let ctx = self.ctx;
         // Bound before any OIDC call and before the browser opens.
@@ -239,7 +239,8 @@ impl Flow<'_> {
         Ok(self.token(&registration, response))
     }
 
-    /// Device code (reference §2.5), with a client-side stop at `expiresIn` as well.
+    /// Device code (botocore/utils.py `SSOTokenFetcher`), with a client-side stop at
+    /// `expiresIn` as well.
     async fn device_code(&self) -> Result<CachedToken> {
         let ctx = self.ctx;
         let registration = self.registration(false).await?;
@@ -379,7 +380,8 @@ impl Flow<'_> {
         Ok(registration)
     }
 
-    /// The cache entry for a CreateToken answer (reference §3.2).
+    /// The cache entry for a CreateToken answer, with the fields botocore/utils.py
+    /// `SSOTokenFetcher` caches.
     fn token(&self, registration: &ClientRegistration, response: TokenResponse) -> CachedToken {
         CachedToken {
             start_url: Some(self.target.start_url.clone()),

@@ -1,8 +1,8 @@
 //! The start-URL check v2 runs before every login (2.35.13 and later,
-//! `customizations/sso/resolve.py`, reference §2.3): https only; AWS-owned hosts are used as
-//! they are with no network call; any other host gets exactly one HEAD (GET after 405/501),
-//! redirects not followed, and must redirect to an AWS-owned https URL, from whose host the
-//! SSO region may be read.
+//! `awscli/customizations/sso/resolve.py`; docs/compatibility.md, "Login"): https only;
+//! AWS-owned hosts are used as they are with no network call; any other host gets exactly
+//! one HEAD (GET after 405/501), redirects not followed, and must redirect to an AWS-owned
+//! https URL, from whose host the SSO region may be read.
 
 use crate::context::ctx_debug;
 use crate::context::Context;

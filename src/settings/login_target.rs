@@ -117,9 +117,10 @@ pub fn parse_scopes(raw: &str) -> Vec<String> {
         .collect()
 }
 
-/// v2's `BaseSSOCommand._get_sso_config` for `sso login` (reference §2.2): `--sso-session`
-/// wins, then the profile's `sso_session`, else the legacy keys of the profile. `profile`
-/// is the selected profile's keys (`settings::scoped_profile`, which already failed with
+/// v2's `BaseSSOCommand._get_sso_config` (`awscli/customizations/sso/utils.py`) for
+/// `sso login` (`awscli/customizations/sso/login.py`): `--sso-session` wins, then the
+/// profile's `sso_session`, else the legacy keys of the profile. `profile` is the selected
+/// profile's keys (`settings::scoped_profile`, which already failed with
 /// `The config profile (NAME) could not be found` for a missing named profile).
 pub fn resolve(
     config: &AwsConfig,

@@ -211,7 +211,9 @@ pub fn run(session: &Session, args: &ConfigureSsoArgs) -> Result<()> {
     Ok(())
 }
 
-/// `configure sso-session` (v2 §1.8): the session's three prompts and a write; no login.
+/// `configure sso-session` (v2's `ConfigureSSOSessionCommand` in
+/// `awscli/customizations/configure/sso_commands.py`): the session's three prompts and a
+/// write; no login.
 pub fn run_session(session_settings: &Session, args: &ConfigureSsoSessionArgs) -> Result<()> {
     let ctx = session_settings.ctx;
     let config = session_settings.config()?;

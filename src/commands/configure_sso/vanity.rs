@@ -1,12 +1,13 @@
-//! Vanity start URLs in the session prompts (v2 ≥2.35.13, `_prompt_for_sso_start_url_and_sso_region`
-//! in `sso_commands.py`, reference §1.3 step 3 and §1.8 step 3): a start URL whose host AWS
-//! does not own is resolved as soon as it is known, with `sso login`'s resolver
-//! ([`crate::login::start_url`]: one HEAD, redirects not followed). When it leads to an
-//! access portal whose host names the region, that region is the session's and the region
-//! prompt is skipped; the portal URL is what the sign-in then uses (no second request). Any
-//! failure, including a portal host that names no region (v2 calls the resolver without a
-//! configured region, so that is its `Cannot determine region` error), is only logged with
-//! `--debug` and the region prompt appears as usual.
+//! Vanity start URLs in the session prompts of `configure sso` and `configure sso-session`
+//! (v2 ≥2.35.13, `_prompt_for_sso_start_url_and_sso_region` in
+//! `awscli/customizations/configure/sso_commands.py`; docs/compatibility.md,
+//! "configure sso"): a start URL whose host AWS does not own is resolved as soon as it is
+//! known, with `sso login`'s resolver ([`crate::login::start_url`]: one HEAD, redirects not
+//! followed). When it leads to an access portal whose host names the region, that region is
+//! the session's and the region prompt is skipped; the portal URL is what the sign-in then
+//! uses (no second request). Any failure, including a portal host that names no region (v2
+//! calls the resolver without a configured region, so that is its `Cannot determine region`
+//! error), is only logged with `--debug` and the region prompt appears as usual.
 
 use std::time::Duration;
 
