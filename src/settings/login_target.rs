@@ -4,7 +4,6 @@
 //! the configured `sso_region`: `--region` is the client region and never changes where a
 //! login goes.
 
-use super::ProfileChoice;
 use crate::cache::token;
 use crate::config::{self, AwsConfig, Props};
 use crate::error::{Error, Result};
@@ -121,15 +120,19 @@ pub fn parse_scopes(raw: &str) -> Vec<String> {
 /// `sso login` (`awscli/customizations/sso/login.py`): `--sso-session` wins, then the
 /// profile's `sso_session`, else the legacy keys of the profile. `profile` is the selected
 /// profile's keys (`settings::scoped_profile`, which already failed with
-/// `The config profile (NAME) could not be found` for a missing named profile).
+/// `The config profile (NAME) could not be found` for a missing named profile);
+/// `named_profile` its name when the user named it (`--profile`, `AWS_PROFILE`...), for
+/// hints.
 pub fn resolve(
     config: &AwsConfig,
-    choice: &ProfileChoice,
+    named_profile: Option<&str>,
     profile: &Props,
     sso_session_flag: Option<&str>,
 ) -> Result<LoginTarget> {
     let session_name = sso_session_flag.or_else(|| config::get(profile, "sso_session"));
-    let profile_name = (sso_session_flag.is_none() && choice.named).then(|| choice.name.clone());
+    let profile_name = named_profile
+        .filter(|_| sso_session_flag.is_none())
+        .map(str::to_owned);
     match session_name {
         Some(name) => {
             let Some(session) = config.sso_session(name) else {
@@ -186,19 +189,10 @@ fn required_keys(props: &Props) -> (String, String, Vec<&'static str>) {
 mod tests {
     use super::*;
 
-    fn choice(name: &str, named: bool) -> ProfileChoice {
-        ProfileChoice {
-            name: name.into(),
-            explicit_flag: named,
-            named,
-        }
-    }
-
     fn resolve(text: &str, profile: &str, named: bool, flag: Option<&str>) -> Result<LoginTarget> {
         let config = AwsConfig::from_config_text(text).unwrap();
-        let choice = choice(profile, named);
         let props = config.profile(profile).cloned().unwrap_or_default();
-        super::resolve(&config, &choice, &props, flag)
+        super::resolve(&config, named.then_some(profile), &props, flag)
     }
 
     const CONFIG: &str = "[profile dev]\nsso_session = corp\nsso_account_id = 1\n[profile old]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = eu-west-1\n[profile half]\nsso_region = eu-west-1\n[profile lost]\nsso_session = nope\n[sso-session corp]\nsso_start_url = https://d-2.awsapps.com/start\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access, ,x\n[sso-session bare]\nsso_region = us-east-1\n";

@@ -205,7 +205,7 @@ impl<'a> Session<'a> {
     pub fn login_target(&self, sso_session_flag: Option<&str>) -> Result<LoginTarget> {
         login_target::resolve(
             self.config()?,
-            &self.profile,
+            self.profile.named.then_some(self.profile.name.as_str()),
             self.profile_props()?,
             sso_session_flag,
         )
