@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use indexmap::IndexMap;
 
+use super::login::Registration;
 use super::portal_lists::{self, EmptyList, Lists};
-use super::Registration;
 use crate::cli::ConfigureSsoArgs;
 use crate::config::edit::{self, SectionRef};
 use crate::context::Context;

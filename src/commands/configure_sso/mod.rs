@@ -32,6 +32,7 @@ use crate::secret::Secret;
 use crate::settings::{Session, SsoConfigError};
 
 use answers::Answers;
+use login::Registration;
 use portal_lists::EmptyList;
 use ui::{Check, Completion, Line};
 
@@ -266,23 +267,6 @@ pub fn run_session(session_settings: &Session, args: &ConfigureSsoSessionArgs) -
         "\nCompleted configuring SSO session: {session}\nRun the following to login and refresh access token for this session:\n\nawsso sso login --sso-session {session}\n"
     ));
     Ok(())
-}
-
-/// What the sign-in needs, as the prompts settled it (v2's `sso_registration_args`).
-#[derive(Clone, Debug)]
-pub struct Registration {
-    /// `None` on the legacy path (no sso-session).
-    pub session_name: Option<String>,
-    pub start_url: String,
-    pub sso_region: String,
-    /// Parsed scopes; `None` when the session has none configured (an existing session
-    /// without `sso_registration_scopes`, or the legacy path).
-    pub scopes: Option<Vec<String>>,
-    /// A new session always signs in anew; an existing one may reuse its cached token.
-    pub force_refresh: bool,
-    /// The access portal a vanity start URL led to at its prompt (v2's
-    /// `resolved_start_url`): where the sign-in goes instead of `start_url`.
-    pub issuer_url: Option<String>,
 }
 
 /// The flags answering the session prompts.
