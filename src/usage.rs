@@ -361,10 +361,10 @@ fn subcommand_choices(cmd: &Command, path: &[String]) -> Vec<String> {
 
 /// Turns clap's complaint about `words` into v2's error.
 fn usage_error(top: &Command, words: &[String], e: &clap::Error) -> Error {
-    let missing_positional = |walk: &Walk<'_>| UsageError::Required {
+    let walk = walk(top, words);
+    let missing_positional = || UsageError::Required {
         names: vec![positional_dest(&walk.path).to_owned()],
     };
-    let walk = walk(top, words);
     let command_incomplete = walk.command.get_subcommands().next().is_some();
     match e.kind() {
         ErrorKind::InvalidSubcommand => {
@@ -389,7 +389,7 @@ fn usage_error(top: &Command, words: &[String], e: &clap::Error) -> Error {
                 )
                 .into();
             }
-            missing_positional(&walk).into()
+            missing_positional().into()
         }
         ErrorKind::UnknownArgument => {
             let mut remaining = walk.remaining.clone();
@@ -406,7 +406,7 @@ fn usage_error(top: &Command, words: &[String], e: &clap::Error) -> Error {
             }
         }
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            missing_positional(&walk).into()
+            missing_positional().into()
         }
         ErrorKind::InvalidValue => {
             let arg = option_name(&context_string(e, ContextKind::InvalidArg).unwrap_or_default());
