@@ -2,8 +2,23 @@
 //! [`Source`] that found them. The secret parts are [`Secret`]s.
 
 use crate::cache::role::CachedCredentials;
+use crate::error::Error;
 use crate::secret::Secret;
 use crate::timestamp::Timestamp;
+
+/// Credentials that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum CredentialsError {
+    /// botocore's `RuntimeError` after a refresh that returned expired credentials (255).
+    #[error("Credentials were refreshed, but the refreshed credentials are still expired.")]
+    StillExpired,
+}
+
+impl From<CredentialsError> for Error {
+    fn from(e: CredentialsError) -> Self {
+        Error::Other(Box::new(e))
+    }
+}
 
 /// Which provider found the credentials (botocore's `METHOD` names).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,16 +81,13 @@ impl Credentials {
     }
 
     /// Temporary credentials already past their expiry: botocore refreshes them, gets the
-    /// same ones back and gives up with this message.
+    /// same ones back and gives up ([`CredentialsError::StillExpired`]).
     pub fn check_not_expired(self, now: std::time::SystemTime) -> crate::error::Result<Self> {
         match self.expiration {
             Some(exp)
                 if exp.seconds_after(now) < 0 || exp.remaining(now) < chrono::TimeDelta::zero() =>
             {
-                Err(crate::error::Error::Other(
-                    "Credentials were refreshed, but the refreshed credentials are still expired."
-                        .into(),
-                ))
+                Err(CredentialsError::StillExpired.into())
             }
             _ => Ok(self),
         }

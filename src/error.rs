@@ -3,9 +3,24 @@
 //! Exit codes are AWS CLI v2's (`awscli/constants.py`): 252 usage, 253 configuration,
 //! 254 service error, 255 anything else, 130 interrupted. The mapping lives in
 //! [`Error::exit_code`] and nowhere else. Messages are v2's text with awsso's name
-//! (CONTRACT.md, Text); none of them may carry a secret.
+//! (docs/compatibility.md, "Messages and exit codes"); none of them may carry a secret.
+//!
+//! Messages live where they arise. A module that can fail defines its own `thiserror`
+//! enum of conditions, each variant holding v2's text in its `#[error(...)]`
+//! (`sso_token::TokenError`, `http::HttpError`, `portal::paginate::PaginationError`...),
+//! and implements `From<ThatError> for Error`. That `From` impl picks the kind, one of the
+//! variants below that carry a [`Detail`] (`ParamValidation`, `Configuration`,
+//! `InvalidConfig`, `Token`, `Transport`, `Other`), per variant of the module's enum when
+//! they differ; the kind decides the exit code in [`Error::exit_code`] and the prefix
+//! (`An error occurred (Configuration): `) in `Display`. The module raises its errors with
+//! `?` or `.into()` at the condition itself.
 
 use std::path::PathBuf;
+
+/// What a message-carrying kind holds: the module's own error, whose `Display` is v2's
+/// text. `"text".into()` builds one from a plain message. The kind shows it in its own
+/// message, so it is not also returned by `source()`.
+pub type Detail = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Every way an awsso command can fail.
 #[derive(Debug, thiserror::Error)]
@@ -21,10 +36,10 @@ pub enum Error {
     /// Parameter validation: bad `--query`, missing required parameters, unknown options
     /// of customised commands.
     #[error("An error occurred (ParamValidation): {0}")]
-    ParamValidation(String),
+    ParamValidation(Detail),
     /// A configuration problem v2 raises as `ConfigurationError` (253).
     #[error("An error occurred (Configuration): {0}")]
-    Configuration(String),
+    Configuration(Detail),
     /// No provider in the chain found credentials (253).
     #[error("An error occurred (NoCredentials): Unable to locate credentials. You can configure credentials by running \"awsso login\".")]
     NoCredentials,
@@ -44,10 +59,10 @@ pub enum Error {
     /// botocore's `InvalidConfigError` and its SSO relatives raised while resolving
     /// credentials (255), e.g. a profile and its sso-session disagreeing.
     #[error("{0}")]
-    InvalidConfig(String),
+    InvalidConfig(Detail),
     /// SSO token problems: missing, expired, refresh failed, PKCE callback errors (255).
     #[error("{0}")]
-    Token(String),
+    Token(Detail),
     /// A service answered with an error (254).
     #[error(
         "An error occurred ({code}) when calling the {operation} operation{}: {message}{}",
@@ -66,7 +81,7 @@ pub enum Error {
     },
     /// The request did not get an answer: connection refused, DNS, TLS, timeout (255).
     #[error("{0}")]
-    Transport(String),
+    Transport(Detail),
     /// A file could not be read or written.
     #[error("Unable to {what} {}: {source}", path.display())]
     Io {
@@ -80,7 +95,7 @@ pub enum Error {
     Interrupted,
     /// Anything else v2 reports through its general handler (255).
     #[error("{0}")]
-    Other(String),
+    Other(Detail),
 }
 
 fn render_retries(retries: Option<u32>) -> String {

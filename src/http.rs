@@ -16,6 +16,66 @@ use crate::context::ctx_debug;
 use crate::context::Context;
 use crate::error::{Error, Result};
 
+/// Why a request could not be made or got no answer, in botocore's words. The unanswered
+/// requests are [`Error::Transport`] (retried by [`HttpClient::send`]); the rest are
+/// v2's general errors.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    /// botocore's `EndpointConnectionError`: refused, unreachable, DNS.
+    #[error("Could not connect to the endpoint URL: \"{url}\"")]
+    Connect { url: String },
+    /// `ConnectTimeoutError`.
+    #[error("Connect timeout on endpoint URL: \"{url}\"")]
+    ConnectTimeout { url: String },
+    /// `ReadTimeoutError`.
+    #[error("Read timeout on endpoint URL: \"{url}\"")]
+    ReadTimeout { url: String },
+    /// botocore's `SSLError` (`SSL validation failed for {endpoint_url} {error}`), with the
+    /// TLS library's reason.
+    #[error("{}", format!("SSL validation failed for {url} {reason}").trim_end())]
+    Tls { url: String, reason: String },
+    /// botocore's `ValueError` for an endpoint URL that is not `http(s)://host...`.
+    #[error("Invalid endpoint: {url}")]
+    InvalidEndpoint { url: String },
+    /// botocore's `InvalidRegionError`.
+    #[error("Provided region_name '{region}' doesn't match a supported format.")]
+    InvalidRegion { region: String },
+    /// urllib3's `ValueError` for a negative timeout, raised when the client is created.
+    #[error(
+        "Attempted to set {} timeout to {}, but the timeout cannot be set to a value less than or equal to 0.",
+        .0.which,
+        .0.seconds
+    )]
+    InvalidTimeout(NegativeTimeout),
+    /// `--ca-bundle` / `AWS_CA_BUNDLE` / `ca_bundle` that holds no usable certificate.
+    #[error("Unable to load the CA bundle {}: {reason}", path.display())]
+    CaBundle {
+        path: PathBuf,
+        reason: reqwest::Error,
+    },
+    #[error("Unable to create an HTTP client: {0}")]
+    ClientBuild(reqwest::Error),
+    #[error("Unable to start the async runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+impl From<HttpError> for Error {
+    fn from(e: HttpError) -> Self {
+        match e {
+            HttpError::Connect { .. }
+            | HttpError::ConnectTimeout { .. }
+            | HttpError::ReadTimeout { .. }
+            | HttpError::Tls { .. } => Error::Transport(Box::new(e)),
+            HttpError::InvalidEndpoint { .. }
+            | HttpError::InvalidRegion { .. }
+            | HttpError::InvalidTimeout(_)
+            | HttpError::CaBundle { .. }
+            | HttpError::ClientBuild(_)
+            | HttpError::Runtime(_) => Error::Other(Box::new(e)),
+        }
+    }
+}
+
 /// The three services awsso speaks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Service {
@@ -70,9 +130,18 @@ pub struct TransportConfig {
     pub read_timeout: Option<Duration>,
     /// A negative `--cli-connect-timeout` / `--cli-read-timeout`: v2 passes it on to
     /// urllib3, which refuses it when the HTTP client is created. The first request reports
-    /// it the same way, so commands that make no request are not affected.
-    pub invalid_timeout: Option<String>,
+    /// it the same way ([`HttpError::InvalidTimeout`]), so commands that make no request
+    /// are not affected.
+    pub invalid_timeout: Option<NegativeTimeout>,
     pub retry: RetryConfig,
+}
+
+/// A timeout flag given a negative number of seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NegativeTimeout {
+    /// `connect` or `read`.
+    pub which: &'static str,
+    pub seconds: i64,
 }
 
 impl Default for TransportConfig {
@@ -161,7 +230,7 @@ fn checked(configured: Option<&str>, service: Service, region: &str) -> Result<S
     let valid = url::Url::parse(&url)
         .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
     if !valid {
-        return Err(Error::Other(format!("Invalid endpoint: {url}")));
+        return Err(HttpError::InvalidEndpoint { url }.into());
     }
     Ok(url)
 }
@@ -189,9 +258,10 @@ pub fn validate_region(region: &str) -> Result<()> {
     if valid {
         return Ok(());
     }
-    Err(Error::Other(format!(
-        "Provided region_name '{region}' doesn't match a supported format."
-    )))
+    Err(HttpError::InvalidRegion {
+        region: region.to_owned(),
+    }
+    .into())
 }
 
 /// `https://{prefix}.{region}.{dnsSuffix}` with the partition's DNS suffix.
@@ -385,8 +455,8 @@ impl HttpClient {
 }
 
 fn build_client(settings: &TransportConfig) -> Result<reqwest::Client> {
-    if let Some(message) = &settings.invalid_timeout {
-        return Err(Error::Other(message.clone()));
+    if let Some(timeout) = settings.invalid_timeout {
+        return Err(HttpError::InvalidTimeout(timeout).into());
     }
     let mut builder = reqwest::Client::builder()
         .user_agent(concat!("awsso/", env!("CARGO_PKG_VERSION")))
@@ -404,21 +474,18 @@ fn build_client(settings: &TransportConfig) -> Result<reqwest::Client> {
     }
     if let Some(path) = &settings.ca_bundle {
         let pem = std::fs::read(path).map_err(|e| Error::io("read the CA bundle", path, e))?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-            Error::Other(format!(
-                "Unable to load the CA bundle {}: {e}",
-                path.display()
-            ))
-        })?;
+        let certs =
+            reqwest::Certificate::from_pem_bundle(&pem).map_err(|reason| HttpError::CaBundle {
+                path: path.clone(),
+                reason,
+            })?;
         // botocore's `verify=<path>` trusts only that bundle.
         builder = builder.tls_built_in_root_certs(false);
         for cert in certs {
             builder = builder.add_root_certificate(cert);
         }
     }
-    builder
-        .build()
-        .map_err(|e| Error::Other(format!("Unable to create an HTTP client: {e}")))
+    Ok(builder.build().map_err(HttpError::ClientBuild)?)
 }
 
 fn is_retryable_response(response: &HttpResponse) -> bool {
@@ -455,24 +522,19 @@ fn xml_error_code(body: &[u8]) -> Option<String> {
     Some(text[start..end].trim().to_owned())
 }
 
-/// botocore's wording for requests that got no answer.
-fn transport_error(url: &str, e: reqwest::Error) -> Error {
+/// What a request that got no answer failed on.
+fn transport_error(url: &str, e: reqwest::Error) -> HttpError {
     let url = redact_url(url);
     if e.is_timeout() {
         if e.is_connect() {
-            return Error::Transport(format!("Connect timeout on endpoint URL: \"{url}\""));
+            return HttpError::ConnectTimeout { url };
         }
-        return Error::Transport(format!("Read timeout on endpoint URL: \"{url}\""));
+        return HttpError::ReadTimeout { url };
     }
     if let Some(reason) = tls_failure(&e) {
-        // botocore's `SSLError`: `SSL validation failed for {endpoint_url} {error}`.
-        return Error::Transport(
-            format!("SSL validation failed for {url} {reason}")
-                .trim_end()
-                .to_owned(),
-        );
+        return HttpError::Tls { url, reason };
     }
-    Error::Transport(format!("Could not connect to the endpoint URL: \"{url}\""))
+    HttpError::Connect { url }
 }
 
 /// The TLS library's own words when `e` failed in the TLS handshake: a certificate that is
@@ -686,10 +748,10 @@ fn redact_xml_element(xml: &str, name: &str) -> String {
 /// A current-thread runtime for commands that talk to the network (built by
 /// `settings::Session` on first need, never for commands that make no request).
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
+    Ok(tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Other(format!("Unable to start the async runtime: {e}")))
+        .map_err(HttpError::Runtime)?)
 }
 
 #[cfg(test)]
@@ -726,6 +788,26 @@ mod tests {
             );
             assert_eq!(err.exit_code(), 255);
         }
+    }
+
+    #[test]
+    fn unanswered_requests_are_transport_errors() {
+        let tls = HttpError::Tls {
+            url: "https://h/".into(),
+            reason: String::new(),
+        };
+        // botocore's format leaves a trailing space when the reason is empty; it is trimmed.
+        assert_eq!(tls.to_string(), "SSL validation failed for https://h/");
+        // Only these are retried by `send`.
+        assert!(matches!(Error::from(tls), Error::Transport(_)));
+        let refused = HttpError::Connect {
+            url: "http://h".into(),
+        };
+        assert!(matches!(Error::from(refused), Error::Transport(_)));
+        let region = HttpError::InvalidRegion {
+            region: "x y".into(),
+        };
+        assert!(matches!(Error::from(region), Error::Other(_)));
     }
 
     #[test]

@@ -64,10 +64,10 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, mut ctx:
 fn dispatch(session: &Session, cli: &Cli) -> Result<()> {
     let Some(command) = &cli.command else {
         // usage::parse reports a missing command; nothing reaches here without one.
-        return Err(Error::ParamValidation(format!(
-            "the following arguments are required: command\n\n{}",
-            usage::USAGE
-        )));
+        return Err(usage::UsageError::Required {
+            names: vec!["command".to_owned()],
+        }
+        .into());
     };
     match command {
         Command::Configure { command } => match command {

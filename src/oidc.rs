@@ -19,6 +19,23 @@ use crate::error::{Error, Result};
 use crate::http::{json_error, HttpClient, HttpRequest, HttpResponse, Service};
 use crate::secret::Secret;
 
+/// An OIDC answer awsso cannot read (a general error, 255).
+#[derive(Debug, thiserror::Error)]
+pub enum OidcError {
+    /// A body that is not the operation's JSON.
+    #[error("Unable to parse the {operation} response from SSO OIDC: {reason}")]
+    Unparseable {
+        operation: String,
+        reason: serde_json::Error,
+    },
+}
+
+impl From<OidcError> for Error {
+    fn from(e: OidcError) -> Self {
+        Error::Other(Box::new(e))
+    }
+}
+
 /// The device-code grant type of RFC 8628.
 pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
@@ -265,11 +282,12 @@ impl OidcClient<'_> {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(response: &HttpResponse, operation: &str) -> Result<T> {
-    serde_json::from_slice(&response.body).map_err(|e| {
-        Error::Other(format!(
-            "Unable to parse the {operation} response from SSO OIDC: {e}"
-        ))
-    })
+    Ok(
+        serde_json::from_slice(&response.body).map_err(|reason| OidcError::Unparseable {
+            operation: operation.to_owned(),
+            reason,
+        })?,
+    )
 }
 
 /// The service error code of an error, if it is one (`AuthorizationPendingException`...).

@@ -12,6 +12,33 @@ use crate::oidc::{Grant, OidcClient};
 use crate::settings::{LoginTarget, Session};
 use crate::timestamp::Timestamp;
 
+/// Why no usable SSO token is at hand (botocore's token errors, 255), each naming what to
+/// log in again where v2 does.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    /// No cache file: `name` is the sso-session, else the legacy start URL.
+    #[error("Error loading SSO Token: Token for {name} does not exist")]
+    Missing { name: String },
+    /// A cache file without `accessToken`/`expiresAt`, or unreadable.
+    #[error("Error loading SSO Token: Token for {start_url} is invalid")]
+    Invalid { start_url: String },
+    /// An sso-session token that expired and could not be refreshed (v2's
+    /// `TokenRetrievalError`), with the command that fixes it.
+    #[error("Error when retrieving token from sso: Token has expired and refresh failed. To refresh this SSO session run: {login_command}")]
+    RefreshFailed { login_command: String },
+    /// v2's `UnauthorizedSSOTokenError` (an expired legacy token, or the portal answering
+    /// UnauthorizedException), naming the exact command instead of "the corresponding
+    /// profile".
+    #[error("The SSO session associated with this profile has expired or is otherwise invalid. To refresh this SSO session run {login_command}")]
+    SessionExpired { login_command: String },
+}
+
+impl From<TokenError> for Error {
+    fn from(e: TokenError) -> Self {
+        Error::Token(Box::new(e))
+    }
+}
+
 /// The cached token of `target`, exactly as on disk (no expiry judgement, no network).
 pub fn cached_token(ctx: &Context, target: &LoginTarget) -> Loaded<CachedToken> {
     token::load_token(&ctx.paths.sso_cache_dir, &target.token_key())
@@ -40,22 +67,26 @@ pub fn sso_token(session: &Session, target: &LoginTarget) -> Result<CachedToken>
         Loaded::Found(token) => token,
         Loaded::Missing => {
             let name = target.session_name.as_deref().unwrap_or(&target.start_url);
-            return Err(Error::Token(format!(
-                "Error loading SSO Token: Token for {name} does not exist"
-            )));
+            return Err(TokenError::Missing {
+                name: name.to_owned(),
+            }
+            .into());
         }
         Loaded::Invalid(reason) => {
             ctx_debug!(ctx, "Unusable SSO token cache file: {reason}");
-            return Err(Error::Token(format!(
-                "Error loading SSO Token: Token for {} is invalid",
-                target.start_url
-            )));
+            return Err(TokenError::Invalid {
+                start_url: target.start_url.clone(),
+            }
+            .into());
         }
     };
     let now = ctx.now();
     if target.is_legacy() {
         if token.is_expired(now) {
-            return Err(session_expired_error(target));
+            return Err(TokenError::SessionExpired {
+                login_command: target.login_command(),
+            }
+            .into());
         }
         return Ok(token);
     }
@@ -97,7 +128,10 @@ pub fn sso_token(session: &Session, target: &LoginTarget) -> Result<CachedToken>
         }
     }
     if token.is_expired(now) {
-        return Err(refresh_failed_error(target));
+        return Err(TokenError::RefreshFailed {
+            login_command: target.login_command(),
+        }
+        .into());
     }
     Ok(token)
 }
@@ -174,7 +208,10 @@ pub async fn refresh_token(
         token.client_secret.as_ref(),
         token.refresh_token.as_ref(),
     ) else {
-        return Err(refresh_failed_error(target));
+        return Err(TokenError::RefreshFailed {
+            login_command: target.login_command(),
+        }
+        .into());
     };
     let response = oidc
         .create_token(
@@ -204,24 +241,6 @@ pub async fn refresh_token(
     })
 }
 
-/// An sso-session token that expired and could not be refreshed (v2's TokenRetrievalError),
-/// with the command that fixes it.
-pub fn refresh_failed_error(target: &LoginTarget) -> Error {
-    Error::Token(format!(
-        "Error when retrieving token from sso: Token has expired and refresh failed. To refresh this SSO session run: {}",
-        target.login_command()
-    ))
-}
-
-/// v2's `UnauthorizedSSOTokenError` (an expired legacy token, or the portal answering
-/// UnauthorizedException), naming the exact command instead of "the corresponding profile".
-pub fn session_expired_error(target: &LoginTarget) -> Error {
-    Error::Token(format!(
-        "The SSO session associated with this profile has expired or is otherwise invalid. To refresh this SSO session run {}",
-        target.login_command()
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,8 +254,12 @@ mod tests {
             scopes: None,
             profile_name: None,
         };
+        let err = Error::from(TokenError::RefreshFailed {
+            login_command: target.login_command(),
+        });
+        assert_eq!(err.exit_code(), 255);
         assert_eq!(
-            refresh_failed_error(&target).to_string(),
+            err.to_string(),
             "Error when retrieving token from sso: Token has expired and refresh failed. To refresh this SSO session run: awsso sso login --sso-session 'my session'"
         );
     }

@@ -5,7 +5,7 @@
 //! The endpoint is the regional `https://sts.{region}.amazonaws.com` or an override
 //! (`--endpoint-url`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, `[services]`); with no region
 //! it is the global `https://sts.amazonaws.com`, signed for us-east-1, as v2 does when IMDS
-//! gives no region (docs/compatibility.md). Requests
+//! gives no region (docs/compatibility.md, "Profiles, regions and endpoints"). Requests
 //! carry `Content-Type: application/x-www-form-urlencoded; charset=utf-8` and sign exactly
 //! `content-type;host;x-amz-date[;x-amz-security-token]`, as botocore does.
 
@@ -102,6 +102,38 @@ pub struct AssumeRoleOutput {
     pub request_id: Option<String>,
 }
 
+/// An STS answer awsso cannot read, or a request it cannot sign (general errors, 255).
+#[derive(Debug, thiserror::Error)]
+pub enum StsError {
+    /// A 2xx document without the member the operation needs (botocore fails with a
+    /// `KeyError`; a success with nothing to print would mislead scripts).
+    #[error("Unable to parse response for the {operation} operation: missing {member}")]
+    MissingMember {
+        operation: &'static str,
+        member: &'static str,
+    },
+    #[error("Unable to parse response for the {operation} operation: invalid timestamp {value:?}")]
+    InvalidTimestamp {
+        operation: &'static str,
+        value: String,
+    },
+    /// botocore's `ResponseParserError` wording, without the body (it may hold secrets).
+    #[error("Unable to parse response for the {operation} operation (HTTP {status}): invalid XML received: {reason}")]
+    InvalidXml {
+        operation: &'static str,
+        status: u16,
+        reason: String,
+    },
+    #[error("Unable to sign the STS request: {reason}")]
+    Signing { reason: String },
+}
+
+impl From<StsError> for Error {
+    fn from(e: StsError) -> Self {
+        Error::Other(Box::new(e))
+    }
+}
+
 pub struct StsClient<'a> {
     pub http: &'a HttpClient,
     pub endpoint: StsEndpoint,
@@ -117,11 +149,12 @@ impl StsClient<'_> {
         let root = self.call(ctx, operation, credentials, &[]).await?;
         // botocore fails on a document without the result wrapper (a KeyError); a success
         // with nothing to print would mislead scripts that test the exit code.
-        let result = root.child("GetCallerIdentityResult").ok_or_else(|| {
-            Error::Other(format!(
-                "Unable to parse response for the {operation} operation: missing GetCallerIdentityResult"
-            ))
-        })?;
+        let result = root
+            .child("GetCallerIdentityResult")
+            .ok_or(StsError::MissingMember {
+                operation,
+                member: "GetCallerIdentityResult",
+            })?;
         Ok(CallerIdentity {
             user_id: result.text_of("UserId"),
             account: result.text_of("Account"),
@@ -153,10 +186,9 @@ impl StsClient<'_> {
         let result = root.child("AssumeRoleResult");
         let creds = result.and_then(|r| r.child("Credentials"));
         let field = |name: &str| creds.and_then(|c| c.text_of(name));
-        let missing = || {
-            Error::Other(format!(
-                "Unable to parse response for the {operation} operation: missing Credentials"
-            ))
+        let missing = || StsError::MissingMember {
+            operation,
+            member: "Credentials",
         };
         let expiration = field("Expiration").ok_or_else(missing)?;
         let user = result.and_then(|r| r.child("AssumedRoleUser"));
@@ -165,9 +197,10 @@ impl StsClient<'_> {
             secret_access_key: Secret::new(field("SecretAccessKey").ok_or_else(missing)?),
             session_token: Secret::new(field("SessionToken").ok_or_else(missing)?),
             expiration: Timestamp::parse(&expiration).ok_or_else(|| {
-                Error::Other(format!(
-                    "Unable to parse response for the {operation} operation: invalid timestamp {expiration:?}"
-                ))
+                StsError::InvalidTimestamp {
+                    operation,
+                    value: expiration.clone(),
+                }
             })?,
             assumed_role_id: user.and_then(|u| u.text_of("AssumedRoleId")),
             arn: user.and_then(|u| u.text_of("Arn")),
@@ -234,8 +267,9 @@ pub fn sign(
     };
     use aws_sigv4::sign::v4;
 
-    let signing_error =
-        |e: &dyn std::fmt::Display| Error::Other(format!("Unable to sign the STS request: {e}"));
+    let signing_error = |e: &dyn std::fmt::Display| StsError::Signing {
+        reason: e.to_string(),
+    };
     let identity = aws_credential_types::Credentials::new(
         credentials.access_key_id.clone(),
         credentials.secret_access_key.expose_secret().to_owned(),
@@ -314,12 +348,13 @@ fn xml_error(operation: &'static str, response: &HttpResponse) -> Error {
     }
 }
 
-/// botocore's `ResponseParserError` wording, without the body (it may hold secrets).
-fn unparseable(operation: &str, response: &HttpResponse, reason: &str) -> Error {
-    Error::Other(format!(
-        "Unable to parse response for the {operation} operation (HTTP {}): invalid XML received: {reason}",
-        response.status
-    ))
+fn unparseable(operation: &'static str, response: &HttpResponse, reason: &str) -> Error {
+    StsError::InvalidXml {
+        operation,
+        status: response.status,
+        reason: reason.to_owned(),
+    }
+    .into()
 }
 
 /// A parsed XML element: its local name, text, and child elements in order.

@@ -43,6 +43,61 @@ pub fn version_line() -> String {
 /// v2's `USAGE` (argparser.py), with awsso's name.
 pub const USAGE: &str = "usage: awsso [options] <command> <subcommand> [<subcommand> ...] [parameters]\nTo see help text, you can run:\n\n  awsso help\n  awsso <command> help\n  awsso <command> <subcommand> help\n";
 
+/// The argument errors v2 reports as `ParamValidation` (252). argparse's own errors
+/// (`error()`) end with a blank line and [`USAGE`], inside the same `[ERROR]` report.
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    /// Missing positionals or required options (argparse's `error()`).
+    #[error("the following arguments are required: {}\n\n{}", .names.join(", "), USAGE)]
+    Required { names: Vec<String> },
+    /// A word that is not one of the choices, with difflib's close matches
+    /// (v2's `CLIArgParser._check_value`).
+    #[error("{}\n\n{}", invalid_choice_message(dest, value, close), USAGE)]
+    InvalidChoice {
+        dest: String,
+        value: String,
+        close: Vec<String>,
+    },
+    #[error("argument {arg}: expected one argument\n\n{}", USAGE)]
+    ExpectedOneArgument { arg: String },
+    #[error("argument {arg}: invalid int value: '{value}'\n\n{}", USAGE)]
+    InvalidInt { arg: String, value: String },
+    #[error("argument {arg}: not allowed with argument {prior}\n\n{}", USAGE)]
+    NotAllowedWith { arg: String, prior: String },
+    /// Anything else clap rejects: the first line of its message.
+    #[error("{message}\n\n{}", USAGE)]
+    Other { message: String },
+    /// `--profile` with no value, caught by v2's first pass (`FirstPassGlobalArgParser`),
+    /// with that parser's generated usage line.
+    #[error(
+        "argument --profile: expected one argument\n\nusage: awsso [--profile PROFILE] [--debug]\n"
+    )]
+    ProfileWithoutValue,
+    /// An unknown option of a command v2 customises (`sso login`, `configure ...`): no
+    /// usage block, leftovers joined with `","`.
+    #[error("Unknown options: {}", .options.join(","))]
+    UnknownOptions { options: Vec<String> },
+}
+
+impl From<UsageError> for Error {
+    fn from(e: UsageError) -> Self {
+        Error::ParamValidation(Box::new(e))
+    }
+}
+
+/// argparse's invalid-choice line, then `Maybe you meant:` and the close matches, if any.
+fn invalid_choice_message(dest: &str, value: &str, close: &[String]) -> String {
+    let mut message = format!("argument {dest}: Found invalid choice '{value}'\n");
+    if !close.is_empty() {
+        message.push_str("\nMaybe you meant:\n");
+        for word in close {
+            message.push_str("\n  * ");
+            message.push_str(word);
+        }
+    }
+    message
+}
+
 /// The usage block v2 prints before `Unknown options` of service commands
 /// (`UnknownArgumentErrorHandler`): a blank line, `USAGE`, and a blank line; the error
 /// line's own leading newline follows ([`Error::stderr_text`]).
@@ -97,10 +152,10 @@ pub fn parse(ctx: &Context, args: &[OsString]) -> Parsed {
     {
         Ok(cli) => {
             if cli.command.is_none() && !cli.global.version {
-                return report(
-                    ctx,
-                    argparse_error("the following arguments are required: command"),
-                );
+                let missing = UsageError::Required {
+                    names: vec!["command".to_owned()],
+                };
+                return report(ctx, missing.into());
             }
             Parsed::Run(Box::new(cli))
         }
@@ -120,12 +175,6 @@ pub fn parse(ctx: &Context, args: &[OsString]) -> Parsed {
 fn report(ctx: &Context, error: Error) -> Parsed {
     ctx.err(&error.stderr_text());
     Parsed::Exit(error.exit_code())
-}
-
-/// An argparse `error()`: the message, a blank line, the usage block, as one
-/// ParamValidation report.
-fn argparse_error(message: &str) -> Error {
-    Error::ParamValidation(format!("{message}\n\n{USAGE}"))
 }
 
 /// v2 answers `help` as the only argument after a command path (`aws sso login help`,
@@ -148,10 +197,7 @@ fn first_pass_error(words: &[String]) -> Option<Error> {
     let mut iter = words.iter().skip(1).take_while(|w| *w != "--").peekable();
     while let Some(word) = iter.next() {
         if word == "--profile" && iter.peek().is_none_or(|next| looks_like_option(next)) {
-            return Some(Error::ParamValidation(
-                "argument --profile: expected one argument\n\nusage: awsso [--profile PROFILE] [--debug]\n"
-                    .to_owned(),
-            ));
+            return Some(UsageError::ProfileWithoutValue.into());
         }
     }
     None
@@ -273,19 +319,13 @@ fn is_customised(path: &[String]) -> bool {
     }
 }
 
-/// argparse's invalid-choice report (v2's `CLIArgParser._check_value`), with the close
-/// matches difflib finds.
-fn invalid_choice(dest: &str, value: &str, choices: &[String]) -> Error {
-    let mut message = format!("argument {dest}: Found invalid choice '{value}'\n");
-    let close = close_matches(value, choices);
-    if !close.is_empty() {
-        message.push_str("\nMaybe you meant:\n");
-        for word in close {
-            message.push_str("\n  * ");
-            message.push_str(&word);
-        }
+/// argparse's invalid-choice report, with the close matches difflib finds.
+fn invalid_choice(dest: &str, value: &str, choices: &[String]) -> UsageError {
+    UsageError::InvalidChoice {
+        dest: dest.to_owned(),
+        value: value.to_owned(),
+        close: close_matches(value, choices),
     }
-    argparse_error(&message)
 }
 
 fn context_string(e: &clap::Error, kind: ContextKind) -> Option<String> {
@@ -322,6 +362,9 @@ fn subcommand_choices(cmd: &Command, path: &[String]) -> Vec<String> {
 /// Turns clap's complaint about `words` into v2's error.
 fn usage_error(top: &Command, words: &[String], e: &clap::Error) -> Error {
     let walk = walk(top, words);
+    let missing_positional = || UsageError::Required {
+        names: vec![positional_dest(&walk.path).to_owned()],
+    };
     let command_incomplete = walk.command.get_subcommands().next().is_some();
     match e.kind() {
         ErrorKind::InvalidSubcommand => {
@@ -335,6 +378,7 @@ fn usage_error(top: &Command, words: &[String], e: &clap::Error) -> Error {
                 &value,
                 &subcommand_choices(walk.command, &walk.path),
             )
+            .into()
         }
         ErrorKind::UnknownArgument if command_incomplete => {
             if let Some(value) = &walk.bad_subcommand {
@@ -342,12 +386,10 @@ fn usage_error(top: &Command, words: &[String], e: &clap::Error) -> Error {
                     positional_dest(&walk.path),
                     value,
                     &subcommand_choices(walk.command, &walk.path),
-                );
+                )
+                .into();
             }
-            argparse_error(&format!(
-                "the following arguments are required: {}",
-                positional_dest(&walk.path)
-            ))
+            missing_positional().into()
         }
         ErrorKind::UnknownArgument => {
             let mut remaining = walk.remaining.clone();
@@ -355,7 +397,7 @@ fn usage_error(top: &Command, words: &[String], e: &clap::Error) -> Error {
                 remaining.extend(context_string(e, ContextKind::InvalidArg));
             }
             if is_customised(&walk.path) {
-                Error::ParamValidation(format!("Unknown options: {}", remaining.join(",")))
+                UsageError::UnknownOptions { options: remaining }.into()
             } else {
                 Error::Usage {
                     message: format!("Unknown options: {}", remaining.join(", ")),
@@ -364,10 +406,7 @@ fn usage_error(top: &Command, words: &[String], e: &clap::Error) -> Error {
             }
         }
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            argparse_error(&format!(
-                "the following arguments are required: {}",
-                positional_dest(&walk.path)
-            ))
+            missing_positional().into()
         }
         ErrorKind::InvalidValue => {
             let arg = option_name(&context_string(e, ContextKind::InvalidArg).unwrap_or_default());
@@ -377,33 +416,28 @@ fn usage_error(top: &Command, words: &[String], e: &clap::Error) -> Error {
                 _ => Vec::new(),
             };
             if value.is_empty() {
-                argparse_error(&format!("argument {arg}: expected one argument"))
+                UsageError::ExpectedOneArgument { arg }.into()
             } else {
-                invalid_choice(&arg, &value, &choices)
+                invalid_choice(&arg, &value, &choices).into()
             }
         }
         ErrorKind::ValueValidation => {
             let arg = option_name(&context_string(e, ContextKind::InvalidArg).unwrap_or_default());
             let value = context_string(e, ContextKind::InvalidValue).unwrap_or_default();
-            argparse_error(&format!("argument {arg}: invalid int value: '{value}'"))
+            UsageError::InvalidInt { arg, value }.into()
         }
         ErrorKind::ArgumentConflict => {
             let arg = option_name(&context_string(e, ContextKind::InvalidArg).unwrap_or_default());
             let prior = option_name(&context_string(e, ContextKind::PriorArg).unwrap_or_default());
-            argparse_error(&format!(
-                "argument {arg}: not allowed with argument {prior}"
-            ))
+            UsageError::NotAllowedWith { arg, prior }.into()
         }
         ErrorKind::MissingRequiredArgument => {
-            let missing: Vec<String> = match e.get(ContextKind::InvalidArg) {
+            let names: Vec<String> = match e.get(ContextKind::InvalidArg) {
                 Some(ContextValue::Strings(v)) => v.iter().map(|a| option_name(a)).collect(),
                 Some(ContextValue::String(s)) => vec![option_name(s)],
                 _ => Vec::new(),
             };
-            argparse_error(&format!(
-                "the following arguments are required: {}",
-                missing.join(", ")
-            ))
+            UsageError::Required { names }.into()
         }
         _ => {
             let rendered = e.render().to_string();
@@ -413,7 +447,7 @@ fn usage_error(top: &Command, words: &[String], e: &clap::Error) -> Error {
                 .unwrap_or_default()
                 .trim_start_matches("error: ")
                 .to_owned();
-            argparse_error(&first)
+            UsageError::Other { message: first }.into()
         }
     }
 }
@@ -492,6 +526,32 @@ mod tests {
         // difflib: ratio("sso", "ss") = 0.8, ratio("sts", "ss") = 0.8; ties by name, greater first.
         assert_eq!(close_matches("ss", &commands), ["sts", "sso"]);
         assert_eq!(close_matches("loggin", &commands), ["login"]);
+    }
+
+    #[test]
+    fn argparse_errors_end_with_the_usage_block() {
+        let err = Error::from(UsageError::Required {
+            names: strings(&["--account-id", "--access-token"]),
+        });
+        assert_eq!(
+            err.to_string(),
+            format!("An error occurred (ParamValidation): the following arguments are required: --account-id, --access-token\n\n{USAGE}")
+        );
+        assert_eq!(err.exit_code(), 252);
+        let choice = invalid_choice("--output", "jsn", &strings(&["json", "text"]));
+        assert_eq!(
+            choice.to_string(),
+            format!("argument --output: Found invalid choice 'jsn'\n\nMaybe you meant:\n\n  * json\n\n{USAGE}")
+        );
+        let choice = invalid_choice("command", "zzz", &strings(&["sso"]));
+        assert_eq!(
+            choice.to_string(),
+            format!("argument command: Found invalid choice 'zzz'\n\n\n{USAGE}")
+        );
+        let unknown = UsageError::UnknownOptions {
+            options: strings(&["--x", "y"]),
+        };
+        assert_eq!(unknown.to_string(), "Unknown options: --x,y");
     }
 
     #[test]

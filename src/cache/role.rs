@@ -1,5 +1,7 @@
 //! The role-credentials cache `~/.aws/cli/cache/<sha1>.json`, shared with the AWS CLI
-//! (reference §4): SSO role credentials (`ProviderType: sso`) and assumed-role credentials.
+//! (botocore/credentials.py `SSOCredentialFetcher` and `AssumeRoleCredentialFetcher`, through
+//! botocore/utils.py `JSONFileCache`; docs/compatibility.md, "Caches and timestamps"): SSO
+//! role credentials (`ProviderType: sso`) and assumed-role credentials.
 //!
 //! Keys are botocore's: SSO hashes compact sorted JSON of account, role and session name (or
 //! start URL); AssumeRole hashes `json.dumps(args, sort_keys=True)` with default separators

@@ -1,6 +1,7 @@
 //! The SSO token cache `~/.aws/sso/cache/<sha1>.json` and the OIDC client-registration cache
-//! beside it, read and written exactly as AWS CLI v2 / botocore do
-//! (reference §3: keys, field order, timestamps).
+//! beside it, read and written exactly as AWS CLI v2 / botocore do: keys, field order and
+//! timestamps of botocore/utils.py `SSOTokenLoader` and `SSOTokenFetcher` and
+//! botocore/tokens.py `SSOTokenProvider` (docs/compatibility.md, "Caches and timestamps").
 //!
 //! Parsing is pure ([`CachedToken::parse`], [`ClientRegistration::parse`]) and tested without
 //! a filesystem; [`load_token`] / [`save_token`] and friends do the I/O. Writes are atomic

@@ -16,6 +16,54 @@ use crate::secret::Secret;
 use crate::settings::Session;
 use crate::sts::{AssumeRoleParams, StsClient, StsEndpoint};
 
+/// An assume-role profile v2 refuses: botocore's `InvalidConfigError`s (255), and its
+/// `PartialCredentialsError` for a role with no source (255).
+#[derive(Debug, thiserror::Error)]
+pub enum AssumeRoleError {
+    #[error("The profile \"{profile}\" contains both source_profile and credential_source.")]
+    BothSources { profile: String },
+    #[error(
+        "Partial credentials found in assume-role, missing: source_profile or credential_source"
+    )]
+    NoSource,
+    #[error("The credential source \"{credential_source}\" referenced in profile \"{profile}\" is not valid.")]
+    InvalidCredentialSource {
+        credential_source: String,
+        profile: String,
+    },
+    #[error("The source_profile \"{source_profile}\" referenced in the profile \"{profile}\" does not exist.")]
+    SourceProfileNotFound {
+        source_profile: String,
+        profile: String,
+    },
+    /// `visited` in the order the chain went through them, shown as Python's list repr.
+    #[error(
+        "Infinite loop in credential configuration detected. Attempting to load from profile {source_profile} which has already been visited. Visited profiles: [{}]",
+        .visited.iter().map(|v| crate::python::str_repr(v)).collect::<Vec<_>>().join(", ")
+    )]
+    InfiniteLoop {
+        source_profile: String,
+        visited: Vec<String>,
+    },
+    /// The terminal could not be read for the MFA code (a general error).
+    #[error("Unable to read the MFA code: {0}")]
+    MfaUnreadable(std::io::Error),
+}
+
+impl From<AssumeRoleError> for Error {
+    fn from(e: AssumeRoleError) -> Self {
+        match e {
+            AssumeRoleError::NoSource | AssumeRoleError::MfaUnreadable(_) => {
+                Error::Other(Box::new(e))
+            }
+            AssumeRoleError::BothSources { .. }
+            | AssumeRoleError::InvalidCredentialSource { .. }
+            | AssumeRoleError::SourceProfileNotFound { .. }
+            | AssumeRoleError::InfiniteLoop { .. } => Error::InvalidConfig(Box::new(e)),
+        }
+    }
+}
+
 /// A profile's assume-role settings.
 #[derive(Clone, Debug)]
 pub struct RoleConfig {
@@ -66,21 +114,21 @@ pub fn role_config(
         duration_seconds: get("duration_seconds").and_then(|d| d.trim().parse().ok()),
     };
     match (&role.credential_source, &role.source_profile) {
-        (Some(_), Some(_)) => Err(Error::InvalidConfig(format!(
-            "The profile \"{name}\" contains both source_profile and credential_source."
-        ))),
-        (None, None) => Err(Error::Other(
-            "Partial credentials found in assume-role, missing: source_profile or credential_source"
-                .into(),
-        )),
+        (Some(_), Some(_)) => Err(AssumeRoleError::BothSources {
+            profile: name.to_owned(),
+        }
+        .into()),
+        (None, None) => Err(AssumeRoleError::NoSource.into()),
         (Some(source), None) => {
             if !matches!(
                 source.as_str(),
                 "Environment" | "EcsContainer" | "Ec2InstanceMetadata"
             ) {
-                return Err(Error::InvalidConfig(format!(
-                    "The credential source \"{source}\" referenced in profile \"{name}\" is not valid."
-                )));
+                return Err(AssumeRoleError::InvalidCredentialSource {
+                    credential_source: source.clone(),
+                    profile: name.to_owned(),
+                }
+                .into());
             }
             Ok(role)
         }
@@ -98,20 +146,22 @@ fn validate_source_profile(
     visited: &[String],
 ) -> Result<()> {
     let Some(source_props) = config.profile(source) else {
-        return Err(Error::InvalidConfig(format!(
-            "The source_profile \"{source}\" referenced in the profile \"{parent}\" does not exist."
-        )));
+        return Err(AssumeRoleError::SourceProfileNotFound {
+            source_profile: source.to_owned(),
+            profile: parent.to_owned(),
+        }
+        .into());
     };
     if !visited.iter().any(|v| v == source) {
         return Ok(());
     }
     // A profile may source itself for static keys kept beside its role_arn.
     if source != parent || !has_static_keys(source_props) {
-        let list: Vec<String> = visited.iter().map(|v| crate::python::str_repr(v)).collect();
-        return Err(Error::InvalidConfig(format!(
-            "Infinite loop in credential configuration detected. Attempting to load from profile {source} which has already been visited. Visited profiles: [{}]",
-            list.join(", ")
-        )));
+        return Err(AssumeRoleError::InfiniteLoop {
+            source_profile: source.to_owned(),
+            visited: visited.to_vec(),
+        }
+        .into());
     }
     Ok(())
 }
@@ -192,7 +242,7 @@ fn prompt_mfa(serial: &str) -> Result<Secret> {
     term.write_str(&format!("Enter MFA code for {serial}: "))
         .and_then(|()| term.read_secure_line())
         .map(Secret::new)
-        .map_err(|e| Error::Other(format!("Unable to read the MFA code: {e}")))
+        .map_err(|e| AssumeRoleError::MfaUnreadable(e).into())
 }
 
 /// The account of an ARN (`arn:partition:service:region:account:resource`).

@@ -7,14 +7,31 @@ use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::timestamp::Timestamp;
 
+/// Environment credentials that cannot be used (general errors, 255).
+#[derive(Debug, thiserror::Error)]
+pub enum EnvironmentError {
+    /// botocore's `PartialCredentialsError`.
+    #[error("Partial credentials found in env, missing: AWS_SECRET_ACCESS_KEY")]
+    MissingSecretKey,
+    #[error("Unable to parse AWS_CREDENTIAL_EXPIRATION: \"{value}\"")]
+    BadExpiration { value: String },
+}
+
+impl From<EnvironmentError> for Error {
+    fn from(e: EnvironmentError) -> Self {
+        Error::Other(Box::new(e))
+    }
+}
+
 /// The environment's credentials, if `AWS_ACCESS_KEY_ID` is set.
 pub fn environment(ctx: &Context) -> Result<Option<Credentials>> {
     let Some(access_key) = ctx.env.get("AWS_ACCESS_KEY_ID") else {
         return Ok(None);
     };
-    let secret = ctx.env.get("AWS_SECRET_ACCESS_KEY").ok_or_else(|| {
-        Error::Other("Partial credentials found in env, missing: AWS_SECRET_ACCESS_KEY".into())
-    })?;
+    let secret = ctx
+        .env
+        .get("AWS_SECRET_ACCESS_KEY")
+        .ok_or(EnvironmentError::MissingSecretKey)?;
     let token = ctx
         .env
         .get("AWS_SECURITY_TOKEN")
@@ -22,11 +39,13 @@ pub fn environment(ctx: &Context) -> Result<Option<Credentials>> {
         .map(Secret::new);
     let expiration = match ctx.env.get("AWS_CREDENTIAL_EXPIRATION") {
         None => None,
-        Some(raw) => Some(Timestamp::parse(raw).ok_or_else(|| {
-            Error::Other(format!(
-                "Unable to parse AWS_CREDENTIAL_EXPIRATION: \"{raw}\""
-            ))
-        })?),
+        Some(raw) => {
+            Some(
+                Timestamp::parse(raw).ok_or_else(|| EnvironmentError::BadExpiration {
+                    value: raw.to_owned(),
+                })?,
+            )
+        }
     };
     Ok(Some(
         Credentials::new(access_key, secret, token, expiration, Source::Environment)

@@ -6,6 +6,20 @@ use crate::credentials::{Credentials, Source};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
+/// Static keys that cannot be used (a general error, 255).
+#[derive(Debug, thiserror::Error)]
+pub enum StaticKeysError {
+    /// botocore's `PartialCredentialsError`; `method` names the file's provider.
+    #[error("Partial credentials found in {method}, missing: aws_secret_access_key")]
+    MissingSecretKey { method: &'static str },
+}
+
+impl From<StaticKeysError> for Error {
+    fn from(e: StaticKeysError) -> Self {
+        Error::Other(Box::new(e))
+    }
+}
+
 /// The keys of `props` (one file's section of the profile), if it has an access key id.
 pub fn static_keys(props: Option<&Props>, source: Source) -> Result<Option<Credentials>> {
     let Some(props) = props else {
@@ -14,12 +28,11 @@ pub fn static_keys(props: Option<&Props>, source: Source) -> Result<Option<Crede
     let Some(access_key) = props.get("aws_access_key_id") else {
         return Ok(None);
     };
-    let secret = props.get("aws_secret_access_key").ok_or_else(|| {
-        Error::Other(format!(
-            "Partial credentials found in {}, missing: aws_secret_access_key",
-            source.method()
-        ))
-    })?;
+    let secret = props
+        .get("aws_secret_access_key")
+        .ok_or(StaticKeysError::MissingSecretKey {
+            method: source.method(),
+        })?;
     let token = ["aws_security_token", "aws_session_token"]
         .iter()
         .find_map(|k| props.get(*k))

@@ -33,6 +33,44 @@ use crate::settings::Session;
 use error::{fetch_phase, load_phase};
 pub use error::{ChainError, ChainResult};
 
+/// A profile whose credentials the chain cannot resolve. The unsupported providers are
+/// awsso's own texts (docs/compatibility.md, "Not supported"); the others are botocore's.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error("awsso does not support web identity credentials (web_identity_token_file) used by the profile \"{profile}\"; use the AWS CLI for it")]
+    WebIdentity { profile: String },
+    #[error("awsso does not support aws login sessions (login_session) used by the profile \"{profile}\"; use the AWS CLI for it")]
+    LoginSession { profile: String },
+    /// `credential_source = EcsContainer | Ec2InstanceMetadata`.
+    #[error("awsso does not support credential_source = {credential_source} (profile \"{profile}\"): it never calls the container or instance metadata services; use source_profile or the AWS CLI")]
+    MetadataCredentialSource {
+        credential_source: String,
+        profile: String,
+    },
+    /// botocore's `CredentialRetrievalError`: `credential_source = Environment` with no
+    /// keys in the environment.
+    #[error("Error when retrieving credentials from {credential_source}: No credentials found in credential_source referenced in profile {profile}")]
+    CredentialSourceEmpty {
+        credential_source: String,
+        profile: String,
+    },
+    /// botocore's `InvalidConfigError` for a `source_profile` that has nothing.
+    #[error("The source profile \"{source_profile}\" must have credentials.")]
+    SourceWithoutCredentials { source_profile: String },
+}
+
+impl From<ProfileError> for Error {
+    fn from(e: ProfileError) -> Self {
+        match e {
+            ProfileError::CredentialSourceEmpty { .. } => Error::Other(Box::new(e)),
+            ProfileError::WebIdentity { .. }
+            | ProfileError::LoginSession { .. }
+            | ProfileError::MetadataCredentialSource { .. }
+            | ProfileError::SourceWithoutCredentials { .. } => Error::InvalidConfig(Box::new(e)),
+        }
+    }
+}
+
 /// Resolves the credentials of the session's profile, making requests only when a link
 /// needs them.
 pub struct Resolver<'s, 'a> {
@@ -104,9 +142,9 @@ impl<'s, 'a> Resolver<'s, 'a> {
         if config::get(props, "web_identity_token_file").is_some()
             || (env_allowed && ctx.env.get("AWS_WEB_IDENTITY_TOKEN_FILE").is_some())
         {
-            return Err(load_phase(Error::InvalidConfig(format!(
-                "awsso does not support web identity credentials (web_identity_token_file) used by the profile \"{name}\"; use the AWS CLI for it"
-            ))));
+            return Err(load_phase(ProfileError::WebIdentity {
+                profile: name.to_owned(),
+            }));
         }
         if let Some(sso) = sso::sso_config(&files.merged, name, props).map_err(load_phase)? {
             // Hints name the profile that needs a login when the user named one.
@@ -124,9 +162,9 @@ impl<'s, 'a> Resolver<'s, 'a> {
             return Ok(Some(creds));
         }
         if config::get(props, "login_session").is_some() {
-            return Err(load_phase(Error::InvalidConfig(format!(
-                "awsso does not support aws login sessions (login_session) used by the profile \"{name}\"; use the AWS CLI for it"
-            ))));
+            return Err(load_phase(ProfileError::LoginSession {
+                profile: name.to_owned(),
+            }));
         }
         if let Some(command) = config::get(props, "credential_process") {
             return process::credential_process(ctx, command, props, &self.process_env).map(Some);
@@ -169,17 +207,19 @@ impl<'s, 'a> Resolver<'s, 'a> {
     ) -> ChainResult<Credentials> {
         if let Some(source) = &role.credential_source {
             return match source.as_str() {
-                "Environment" => match environment::environment(self.session.ctx)
-                    .map_err(load_phase)?
-                {
-                    Some(creds) => Ok(creds),
-                    None => Err(load_phase(Error::Other(format!(
-                        "Error when retrieving credentials from {source}: No credentials found in credential_source referenced in profile {name}"
-                    )))),
-                },
-                other => Err(load_phase(Error::InvalidConfig(format!(
-                    "awsso does not support credential_source = {other} (profile \"{name}\"): it never calls the container or instance metadata services; use source_profile or the AWS CLI"
-                )))),
+                "Environment" => {
+                    match environment::environment(self.session.ctx).map_err(load_phase)? {
+                        Some(creds) => Ok(creds),
+                        None => Err(load_phase(ProfileError::CredentialSourceEmpty {
+                            credential_source: source.clone(),
+                            profile: name.to_owned(),
+                        })),
+                    }
+                }
+                other => Err(load_phase(ProfileError::MetadataCredentialSource {
+                    credential_source: other.to_owned(),
+                    profile: name.to_owned(),
+                })),
             };
         }
         let source = role.source_profile.clone().unwrap_or_default();
@@ -188,9 +228,9 @@ impl<'s, 'a> Resolver<'s, 'a> {
         if files::has_static_keys(props) || !assume_role::has_assume_role_vars(props) {
             return match self.profile_providers(&source, false, false)? {
                 Some(creds) => Ok(creds),
-                None => Err(load_phase(Error::InvalidConfig(format!(
-                    "The source profile \"{source}\" must have credentials."
-                )))),
+                None => Err(load_phase(ProfileError::SourceWithoutCredentials {
+                    source_profile: source,
+                })),
             };
         }
         self.assume_role(&source)

@@ -6,9 +6,44 @@ use crate::config::{self, parse, Props};
 use crate::context::ctx_debug;
 use crate::context::Context;
 use crate::credentials::{Credentials, Source};
-use crate::error::{Error, Result};
+use crate::error::Error;
 use crate::secret::Secret;
 use crate::timestamp::Timestamp;
+
+/// Why `credential_process` gave no credentials (general errors, 255). Those after the
+/// process ran are botocore's `CredentialRetrievalError` for the `custom-process` provider.
+#[derive(Debug, thiserror::Error)]
+pub enum ProcessError {
+    /// shlex's `ValueError` for an unbalanced quote in the command line.
+    #[error("No closing quotation")]
+    NoClosingQuotation,
+    /// Python's `OSError` when the program cannot be started (`ENOENT` when the system
+    /// gives no number).
+    #[error("[Errno {}] {error}: '{program}'", .error.raw_os_error().unwrap_or(2))]
+    Spawn {
+        program: String,
+        error: std::io::Error,
+    },
+    #[error("Error when retrieving credentials from custom-process: credential_process is empty")]
+    Empty,
+    /// A non-zero exit: the process's stderr, as v2 shows it.
+    #[error("Error when retrieving credentials from custom-process: {stderr}")]
+    Failed { stderr: String },
+    #[error("Error when retrieving credentials from custom-process: the process did not print valid JSON: {0}")]
+    NotJson(serde_json::Error),
+    #[error("Error when retrieving credentials from custom-process: Unsupported version '{version}' for credential process provider, supported versions: 1")]
+    UnsupportedVersion { version: String },
+    #[error("Error when retrieving credentials from custom-process: Missing required key in response: '{key}'")]
+    MissingKey { key: &'static str },
+    #[error("Error when retrieving credentials from custom-process: Unable to parse the Expiration \"{value}\"")]
+    BadExpiration { value: String },
+}
+
+impl From<ProcessError> for Error {
+    fn from(e: ProcessError) -> Self {
+        Error::Other(Box::new(e))
+    }
+}
 
 /// botocore's refresh windows: a refresh is attempted with less than 15 minutes left and
 /// must succeed with less than 10.
@@ -44,16 +79,10 @@ fn run(
     command: &str,
     props: &Props,
     extra_env: &[(String, String)],
-) -> Result<Credentials> {
-    let provider_error = |message: String| {
-        Error::Other(format!(
-            "Error when retrieving credentials from custom-process: {message}"
-        ))
-    };
-    let argv =
-        parse::shlex_split(command).ok_or_else(|| Error::Other("No closing quotation".into()))?;
+) -> Result<Credentials, ProcessError> {
+    let argv = parse::shlex_split(command).ok_or(ProcessError::NoClosingQuotation)?;
     let Some((program, args)) = argv.split_first() else {
-        return Err(provider_error("credential_process is empty".into()));
+        return Err(ProcessError::Empty);
     };
     ctx_debug!(ctx, "Running credential_process {program}");
     let output = std::process::Command::new(program)
@@ -61,30 +90,26 @@ fn run(
         .envs(extra_env.iter().map(|(k, v)| (k, v)))
         .stdin(std::process::Stdio::inherit())
         .output()
-        .map_err(|e| {
-            Error::Other(format!(
-                "[Errno {}] {e}: '{program}'",
-                e.raw_os_error().unwrap_or(2)
-            ))
+        .map_err(|error| ProcessError::Spawn {
+            program: program.clone(),
+            error,
         })?;
     if !output.status.success() {
-        return Err(provider_error(
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        ));
+        return Err(ProcessError::Failed {
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        });
     }
-    let parsed: serde_json::Value = serde_json::from_slice(&output.stdout)
-        .map_err(|e| provider_error(format!("the process did not print valid JSON: {e}")))?;
+    let parsed: serde_json::Value =
+        serde_json::from_slice(&output.stdout).map_err(ProcessError::NotJson)?;
     let version = parsed.get("Version");
     let version_ok = matches!(version, Some(serde_json::Value::Bool(true)))
         || version.and_then(serde_json::Value::as_f64) == Some(1.0);
     if !version_ok {
-        let shown = version.map_or_else(
+        let version = version.map_or_else(
             || "<Version key not provided>".to_owned(),
             crate::python::str,
         );
-        return Err(provider_error(format!(
-            "Unsupported version '{shown}' for credential process provider, supported versions: 1"
-        )));
+        return Err(ProcessError::UnsupportedVersion { version });
     }
     let text = |key: &str| -> Option<String> {
         match parsed.get(key) {
@@ -93,23 +118,16 @@ fn run(
             Some(other) => Some(other.to_string()),
         }
     };
-    let required = |key: &str| -> Result<String> {
-        match parsed.get(key) {
-            Some(_) => Ok(text(key).unwrap_or_default()),
-            None => Err(provider_error(format!(
-                "Missing required key in response: '{key}'"
-            ))),
-        }
+    let required = |key: &'static str| match parsed.get(key) {
+        Some(_) => Ok(text(key).unwrap_or_default()),
+        None => Err(ProcessError::MissingKey { key }),
     };
     let access_key = required("AccessKeyId")?;
     let secret_key = required("SecretAccessKey")?;
-    let expiration =
-        match text("Expiration") {
-            None => None,
-            Some(raw) => Some(Timestamp::parse(&raw).ok_or_else(|| {
-                provider_error(format!("Unable to parse the Expiration \"{raw}\""))
-            })?),
-        };
+    let expiration = match text("Expiration") {
+        None => None,
+        Some(value) => Some(Timestamp::parse(&value).ok_or(ProcessError::BadExpiration { value })?),
+    };
     let account =
         text("AccountId").or_else(|| config::get(props, "aws_account_id").map(str::to_owned));
     Ok(Credentials::new(

@@ -15,6 +15,43 @@ use crate::settings::{parse_scopes, LoginTarget, Session};
 use crate::sso_token;
 use crate::timestamp::Timestamp;
 
+/// Why an SSO profile gives no credentials: botocore's `InvalidConfigError`s for its
+/// settings (255), and a role-credentials answer that cannot be used (255).
+#[derive(Debug, thiserror::Error)]
+pub enum SsoProviderError {
+    #[error("The specified sso-session does not exist: \"{name}\"")]
+    SessionNotFound { name: String },
+    /// A key set in both the profile and its session, to different values (each shown as
+    /// botocore hands it on).
+    #[error("The value for {key} is inconsistent between profile ({profile_value}) and sso-session ({session_value}).")]
+    Inconsistent {
+        key: String,
+        profile_value: String,
+        session_value: String,
+    },
+    #[error(
+        "The profile \"{profile}\" is configured to use SSO but is missing required configuration: {}",
+        .missing.join(", ")
+    )]
+    MissingConfig {
+        profile: String,
+        missing: Vec<&'static str>,
+    },
+    #[error("Unable to parse the GetRoleCredentials response: invalid expiration {expiration}")]
+    InvalidExpiration { expiration: i64 },
+}
+
+impl From<SsoProviderError> for Error {
+    fn from(e: SsoProviderError) -> Self {
+        match e {
+            SsoProviderError::SessionNotFound { .. }
+            | SsoProviderError::Inconsistent { .. }
+            | SsoProviderError::MissingConfig { .. } => Error::InvalidConfig(Box::new(e)),
+            SsoProviderError::InvalidExpiration { .. } => Error::Other(Box::new(e)),
+        }
+    }
+}
+
 /// The SSO settings of a profile, session keys merged in.
 #[derive(Clone, Debug)]
 pub struct SsoConfig {
@@ -72,18 +109,17 @@ pub fn sso_config(config: &AwsConfig, name: &str, profile: &Props) -> Result<Opt
         Some(value) => {
             let session_name = value.as_str().unwrap_or_default().to_owned();
             let Some(session) = config.sso_session(&session_name) else {
-                return Err(Error::InvalidConfig(format!(
-                    "The specified sso-session does not exist: \"{session_name}\""
-                )));
+                return Err(SsoProviderError::SessionNotFound { name: session_name }.into());
             };
             for (key, value) in session {
                 if let Some(existing) = resolved.get(key) {
                     if existing != value {
-                        return Err(Error::InvalidConfig(format!(
-                            "The value for {key} is inconsistent between profile ({}) and sso-session ({}).",
-                            display_value(existing),
-                            display_value(value)
-                        )));
+                        return Err(SsoProviderError::Inconsistent {
+                            key: key.clone(),
+                            profile_value: display_value(existing),
+                            session_value: display_value(value),
+                        }
+                        .into());
                     }
                 }
                 resolved.insert(key.clone(), value.clone());
@@ -100,16 +136,17 @@ pub fn sso_config(config: &AwsConfig, name: &str, profile: &Props) -> Result<Opt
     if session_name.is_some() {
         required.push("sso_session");
     }
-    let missing: Vec<&str> = required
+    let missing: Vec<&'static str> = required
         .iter()
         .copied()
         .filter(|key| !resolved.contains_key(*key))
         .collect();
     if !missing.is_empty() {
-        return Err(Error::InvalidConfig(format!(
-            "The profile \"{name}\" is configured to use SSO but is missing required configuration: {}",
-            missing.join(", ")
-        )));
+        return Err(SsoProviderError::MissingConfig {
+            profile: name.to_owned(),
+            missing,
+        }
+        .into());
     }
     let get = |key: &str| config::get(&resolved, key).unwrap_or_default().to_owned();
     Ok(Some(SsoConfig {
@@ -153,16 +190,18 @@ pub fn sso_credentials(
         .map_err(fetch_phase)?
         .map_err(|e| match e {
             Error::Service { code, .. } if code == "UnauthorizedException" => {
-                sso_token::session_expired_error(target)
+                sso_token::TokenError::SessionExpired {
+                    login_command: target.login_command(),
+                }
+                .into()
             }
             other => other,
         })
         .map_err(fetch_phase)?;
     let expiration = Timestamp::from_epoch_millis(fetched.expiration).ok_or_else(|| {
-        fetch_phase(Error::Other(format!(
-            "Unable to parse the GetRoleCredentials response: invalid expiration {}",
-            fetched.expiration
-        )))
+        fetch_phase(SsoProviderError::InvalidExpiration {
+            expiration: fetched.expiration,
+        })
     })?;
     let cached = CachedCredentials {
         access_key_id: fetched.access_key_id,

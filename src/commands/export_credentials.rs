@@ -10,6 +10,35 @@ use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::settings::Session;
 
+/// Why there is nothing to export: v2's `ConfigurationError`s (253).
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// Too many nested exports up the process tree (`seen` from [`RECURSION_VAR`]).
+    #[error(
+        "Maximum recursive credential process resolution reached ({}).\nProfiles seen: {}",
+        MAX_RECURSION,
+        .seen.join(" -> ")
+    )]
+    RecursionLimit { seen: Vec<String> },
+    /// The profile is already being exported up the process tree.
+    #[error(
+        "Credential process resolution detected an infinite loop, profile cycle: {}\n",
+        .cycle.join(" -> ")
+    )]
+    Loop { cycle: Vec<String> },
+    /// The chain failed while loading its providers: that error's text, wrapped.
+    #[error("Unable to retrieve credentials: {}\n", .0.to_string().trim())]
+    Unretrievable(Error),
+    #[error("Unable to retrieve credentials: no credentials found")]
+    NoCredentials,
+}
+
+impl From<ExportError> for Error {
+    fn from(e: ExportError) -> Self {
+        Error::Configuration(Box::new(e))
+    }
+}
+
 /// v2's `_RECURSION_VAR`: the profiles already being exported up the process tree, as CSV.
 pub const RECURSION_VAR: &str = "_AWS_CLI_PROFILE_CHAIN";
 /// v2's `_MAX_RECURSION`.
@@ -20,27 +49,15 @@ pub fn run(session: &Session, args: &ExportCredentialsArgs) -> Result<()> {
     let choice = &session.profile;
     let mut seen = parse_csv_row(ctx.env.get(RECURSION_VAR).unwrap_or(""));
     if seen.len() >= MAX_RECURSION {
-        return Err(Error::Configuration(format!(
-            "Maximum recursive credential process resolution reached ({MAX_RECURSION}).\nProfiles seen: {}",
-            seen.join(" -> ")
-        )));
+        return Err(ExportError::RecursionLimit { seen }.into());
     }
     if seen.contains(&choice.name) {
         seen.push(choice.name.clone());
-        return Err(Error::Configuration(format!(
-            "Credential process resolution detected an infinite loop, profile cycle: {}\n",
-            seen.join(" -> ")
-        )));
+        return Err(ExportError::Loop { cycle: seen }.into());
     }
     seen.push(choice.name.clone());
     let chain = write_csv_row(&seen);
 
-    let unable = |e: Error| {
-        Error::Configuration(format!(
-            "Unable to retrieve credentials: {}\n",
-            e.to_string().trim()
-        ))
-    };
     // A config that does not parse or a profile that does not exist stops v2's driver before
     // the command runs: not wrapped.
     session.profile_props()?;
@@ -49,15 +66,11 @@ pub fn run(session: &Session, args: &ExportCredentialsArgs) -> Result<()> {
         .resolve();
     let credentials = match resolved {
         Ok(Some(credentials)) => credentials,
-        Ok(None) => {
-            return Err(Error::Configuration(
-                "Unable to retrieve credentials: no credentials found".into(),
-            ))
-        }
+        Ok(None) => return Err(ExportError::NoCredentials.into()),
         // v2 wraps what `session.get_credentials()` raises; SSO and AssumeRole fetches
         // happen later, when the credentials are frozen, and surface as they are.
         Err(e) if e.deferred => return Err(e.error),
-        Err(e) => return Err(unable(e.error)),
+        Err(e) => return Err(ExportError::Unretrievable(e.error).into()),
     };
     ctx.out(&render(&credentials, args.format));
     Ok(())

@@ -1,6 +1,6 @@
 //! `awsso sso login` (alias `awsso login`): v2's login (`awscli/customizations/sso/login.py`),
 //! plus `--if-needed` (skip or silently refresh a token that is still good) and `--force`
-//! (sign the cached token out at the portal first). docs/compatibility.md, Login.
+//! (sign the cached token out at the portal first); docs/compatibility.md, "Login".
 
 use crate::cache::token::{self, CachedToken, REFRESH_WINDOW};
 use crate::cli::LoginArgs;

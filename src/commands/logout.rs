@@ -2,20 +2,21 @@
 //! (`awscli/customizations/sso/logout.py`), plus awsso's sign-out of one session.
 //!
 //! Without options, as v2: every top-level file of `~/.aws/sso/cache` that parses as a JSON
-//! object with `accessToken` is signed out at the portal in its `region` (`POST /logout`) and
-//! deleted; then every JSON file of `~/.aws/cli/cache` with `"ProviderType": "sso"` is deleted.
-//! Client registrations, unparsable files and other tools' credentials stay. Nothing is printed
-//! and the exit code is 0, also when there is nothing to do. The portal calls run concurrently
-//! (at most [`MAX_CONCURRENT_LOGOUTS`] at once). A portal error answer (the token was already
-//! expired or revoked) is only debug-logged, as v2 does; a portal that cannot be reached does
-//! not stop the local clean-up either (CONTRACT.md, Logout): one warning line on stderr, exit 0.
+//! object with `accessToken` is signed out at the portal in its `region` (`POST /logout`)
+//! and deleted; then every JSON file of `~/.aws/cli/cache` with `"ProviderType": "sso"` is
+//! deleted. Client registrations, unparsable files and other tools' credentials stay.
+//! Nothing is printed and the exit code is 0, also when there is nothing to do. The portal
+//! calls run concurrently (at most [`MAX_CONCURRENT_LOGOUTS`] at once). A portal error
+//! answer (the token was already expired or revoked) is only debug-logged, as v2 does; a
+//! portal that cannot be reached does not stop the local clean-up either
+//! (docs/compatibility.md, "Logout"): one warning line on stderr, exit 0.
 //!
-//! `--sso-session S`, or an explicit `--profile P` (the flag only: an `AWS_PROFILE` left in the
-//! shell keeps v2's sign-out-of-everything meaning), signs out of that one session: its token
-//! file (`sha1(session name)`, or `sha1(start URL)` for a legacy profile), its portal Logout,
-//! and the role-credential files whose keys derive from the profiles using that session
-//! (reference §4). Other sessions stay signed in. `--sso-session` wins over `--profile`, as in
-//! `sso login`.
+//! `--sso-session S`, or an explicit `--profile P` (the flag only: an `AWS_PROFILE` left in
+//! the shell keeps v2's sign-out-of-everything meaning), signs out of that one session: its
+//! token file (`sha1(session name)`, or `sha1(start URL)` for a legacy profile), its portal
+//! Logout, and the role-credential files whose keys derive from the profiles using that
+//! session (botocore/credentials.py `SSOCredentialFetcher._create_cache_key`). Other
+//! sessions stay signed in. `--sso-session` wins over `--profile`, as in `sso login`.
 
 use crate::cache::role::{self, SsoKey};
 use crate::cache::sweep::{Sweep, TokenFile};
@@ -25,7 +26,7 @@ use crate::config::{self, AwsConfig, Props};
 use crate::context::ctx_debug;
 use crate::error::{Error, Result};
 use crate::portal::PortalClient;
-use crate::settings::Session;
+use crate::settings::{Session, SsoConfigError};
 
 /// How many portal Logout calls may be in flight at once.
 pub const MAX_CONCURRENT_LOGOUTS: usize = 8;
@@ -74,9 +75,10 @@ impl SessionTarget {
                         return match config::get(props, "sso_start_url") {
                             Some(url) => Ok(SessionTarget::StartUrl(url.to_owned())),
                             // v2's wording for a profile that is not set up for SSO (sso login).
-                            None => Err(Error::Configuration(
-                                "Missing the following required SSO configuration values: sso_start_url. To make sure this profile is properly configured to use SSO, please run: awsso configure sso".into(),
-                            )),
+                            None => Err(SsoConfigError::ProfileIncomplete {
+                                missing: vec!["sso_start_url"],
+                            }
+                            .into()),
                         };
                     }
                 }
@@ -84,9 +86,7 @@ impl SessionTarget {
             (None, None) => unreachable!("a target needs --sso-session or --profile"),
         };
         if config.sso_session(&session).is_none() {
-            return Err(Error::Configuration(format!(
-                "The specified sso-session does not exist: \"{session}\""
-            )));
+            return Err(SsoConfigError::SessionNotFound { name: session }.into());
         }
         Ok(SessionTarget::Session(session))
     }
@@ -108,7 +108,8 @@ impl SessionTarget {
     }
 
     /// The role-credential cache key of `props` when that profile gets its credentials from
-    /// this session (reference §4); `None` for every other profile.
+    /// this session (botocore/credentials.py `SSOCredentialFetcher._create_cache_key`);
+    /// `None` for every other profile.
     fn role_cache_key(&self, props: &Props) -> Option<String> {
         let account_id = config::get(props, "sso_account_id")?;
         let role_name = config::get(props, "sso_role_name")?;

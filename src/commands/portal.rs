@@ -7,14 +7,14 @@
 //! - The token: `--access-token` (required in v2) with the client region (`--region`, env,
 //!   profile); without it (awsso) the cached token of `--sso-session` or the profile, through
 //!   the SSO token provider, in the session's `sso_region` unless `--region` is given
-//!   (docs/compatibility.md). With neither a flag nor an SSO profile, v2's
+//!   (docs/compatibility.md, "Portal commands"). With neither a flag nor an SSO profile, v2's
 //!   `the following arguments are required: --access-token`.
 
 use crate::cli::{
     GetRoleCredentialsArgs, ListAccountRolesArgs, ListAccountsArgs, PaginationArgs, PortalTokenArgs,
 };
 use crate::config;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::output::Query;
 use crate::portal::model::role_credentials_response;
 use crate::portal::paginate::{paginate, Paging, Response, LIST_ACCOUNTS, LIST_ACCOUNT_ROLES};
@@ -22,6 +22,7 @@ use crate::portal::PortalClient;
 use crate::secret::Secret;
 use crate::settings::{LoginTarget, Session};
 use crate::sso_token;
+use crate::usage::UsageError;
 
 pub fn list_accounts(session: &Session, args: &ListAccountsArgs) -> Result<()> {
     check_required(session, &args.token, Vec::new())?;
@@ -135,11 +136,10 @@ fn check_required(
     }
     if !missing.is_empty() {
         // argparse's `error()` as v2 reports it: message, blank line, usage block.
-        return Err(Error::ParamValidation(format!(
-            "the following arguments are required: {}\n\n{}",
-            missing.join(", "),
-            crate::usage::USAGE
-        )));
+        return Err(UsageError::Required {
+            names: missing.iter().map(|name| (*name).to_owned()).collect(),
+        }
+        .into());
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The byte-preserving writer for `~/.aws/config` (used by `configure sso`): sets or deletes
 //! keys in a profile or sso-session section, creating the section or the file where missing,
-//! and keeps every other byte as it was. Rules: CONTRACT.md "Config writes", then v2's
-//! `ConfigFileWriter` (`awscli/customizations/configure/writer.py`).
+//! and keeps every other byte as it was. Rules: docs/compatibility.md, "Config writes", then
+//! v2's `ConfigFileWriter` (`awscli/customizations/configure/writer.py`).
 //!
 //! Our own line editor rather than an INI crate: rust-ini and friends parse into a map and
 //! serialise it back, dropping comments, blank lines, key spelling and botocore's indented
@@ -10,7 +10,7 @@
 //! comments), and only the lines of the keys being set are rewritten.
 //!
 //! - A value that does not change keeps its line byte for byte (v2 would rewrite it as
-//!   `key = value`; CONTRACT.md says we don't).
+//!   `key = value`; awsso does not: docs/compatibility.md, "Config writes").
 //! - A changed value is rewritten in place as `key = value`, keeping the line's indentation
 //!   and line ending; continuation/sub-property lines of the old value go with it.
 //! - New keys go right after the section's last key line and its indented sub-lines, not
@@ -187,12 +187,24 @@ fn blocks(lines: &[Line<'_>], header: usize) -> (Vec<Block>, usize) {
     (blocks, i)
 }
 
-/// Rejects `\n` and `\r` in anything written, with v2's wording.
-fn check_no_newlines(what: &str, text: &str) -> Result<()> {
+/// Why the writer refused an update.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    /// A section name, key or value with `\n` or `\r` (v2's `ConfigFileWriter` check).
+    #[error("Invalid {what}: newline characters and carriage returns are not allowed")]
+    Newline { what: &'static str },
+}
+
+impl From<EditError> for Error {
+    fn from(e: EditError) -> Self {
+        Error::Other(Box::new(e))
+    }
+}
+
+/// Rejects `\n` and `\r` in anything written.
+fn check_no_newlines(what: &'static str, text: &str) -> Result<(), EditError> {
     if text.contains(['\n', '\r']) {
-        return Err(Error::Other(format!(
-            "Invalid {what}: newline characters and carriage returns are not allowed"
-        )));
+        return Err(EditError::Newline { what });
     }
     Ok(())
 }

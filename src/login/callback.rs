@@ -1,9 +1,9 @@
-//! The loopback listener of the PKCE login (CONTRACT.md, Login): bound to 127.0.0.1 only (v2
-//! binds every interface; we don't) on a random port before the browser opens. A GET of
-//! `/oauth/callback` with `code` and the right `state` ends the wait with the code; a wrong
-//! `state` or an `error` parameter ends it with v2's errors; any other path gets 404 and the
-//! wait goes on. Each connection is served on its own task, so an idle browser pre-connect
-//! cannot stall the real redirect.
+//! The loopback listener of the PKCE login (docs/compatibility.md, "Login"): bound to
+//! 127.0.0.1 only (v2 binds every interface; we don't) on a random port before the browser
+//! opens. A GET of `/oauth/callback` with `code` and the right `state` ends the wait with
+//! the code; a wrong `state` or an `error` parameter ends it with v2's errors; any other
+//! path gets 404 and the wait goes on. Each connection is served on its own task, so an
+//! idle browser pre-connect cannot stall the real redirect.
 
 use std::time::Duration;
 
@@ -11,7 +11,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
-use crate::error::{Error, Result};
+use crate::error::Error;
 use crate::secret::Secret;
 
 /// How long one connection may take to send its request (v2's per-request timeout).
@@ -20,10 +20,30 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Larger request heads are refused.
 const MAX_REQUEST_HEAD: usize = 16 * 1024;
 
-pub const STATE_MISMATCH: &str =
-    "Error loading authorization code: State parameter does not match expected value.";
-pub const NO_CODE: &str =
-    "Error loading authorization code: Failed to retrieve an authorization code.";
+/// Why the wait for the browser's redirect ended without a code.
+#[derive(Debug, thiserror::Error)]
+pub enum CallbackError {
+    /// The listener could not be set up (a general error, 255).
+    #[error("Unable to initialize the OAuth 2.0 authorization callback handler: {0} \n You may use --use-device-code to fall back to the device code flow which does not require the callback handler.")]
+    Unavailable(std::io::Error),
+    /// A redirect whose `state` is not this login's (v2's `AuthCodeFetcherError`, 255).
+    #[error("Error loading authorization code: State parameter does not match expected value.")]
+    StateMismatch,
+    /// A redirect with an `error` parameter: the user denied access, or the portal failed.
+    #[error("Error loading authorization code: Failed to retrieve an authorization code.")]
+    NoCode,
+}
+
+impl From<CallbackError> for Error {
+    fn from(e: CallbackError) -> Self {
+        match e {
+            CallbackError::Unavailable(_) => Error::Other(Box::new(e)),
+            CallbackError::StateMismatch | CallbackError::NoCode => Error::Token(Box::new(e)),
+        }
+    }
+}
+
+type Result<T, E = CallbackError> = std::result::Result<T, E>;
 
 /// What one request to the listener means for the login.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,8 +98,11 @@ impl CallbackListener {
     pub async fn bind() -> Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", 0))
             .await
-            .map_err(bind_error)?;
-        let port = listener.local_addr().map_err(bind_error)?.port();
+            .map_err(CallbackError::Unavailable)?;
+        let port = listener
+            .local_addr()
+            .map_err(CallbackError::Unavailable)?
+            .port();
         Ok(CallbackListener { listener, port })
     }
 
@@ -108,19 +131,13 @@ impl CallbackListener {
                 }
                 Some(outcome) = rx.recv() => match outcome {
                     Callback::Code(code) => return Ok(code),
-                    Callback::StateMismatch => return Err(Error::Token(STATE_MISMATCH.into())),
-                    Callback::Denied => return Err(Error::Token(NO_CODE.into())),
+                    Callback::StateMismatch => return Err(CallbackError::StateMismatch),
+                    Callback::Denied => return Err(CallbackError::NoCode),
                     Callback::Incomplete | Callback::NotFound => {}
                 },
             }
         }
     }
-}
-
-fn bind_error(e: std::io::Error) -> Error {
-    Error::Other(format!(
-        "Unable to initialize the OAuth 2.0 authorization callback handler: {e} \n You may use --use-device-code to fall back to the device code flow which does not require the callback handler."
-    ))
 }
 
 /// Reads one request head, answers it, and says what it meant. The answer is fully written

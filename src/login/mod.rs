@@ -34,7 +34,26 @@ const SLOW_DOWN_DELAY: u64 = 5;
 /// The polling interval when StartDeviceAuthorization names none.
 const DEFAULT_INTERVAL: u64 = 5;
 
-pub const PENDING_EXPIRED: &str = "The pending authorization to retrieve an SSO token has expired. The login flow to retrieve an SSO token must be restarted.";
+/// Why a login flow stopped (the listener's own errors are [`callback::CallbackError`]).
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    /// v2's `PendingAuthorizationExpiredError` (255): the device code or the wait for the
+    /// browser ran out, or CreateToken answered `ExpiredTokenException`.
+    #[error("The pending authorization to retrieve an SSO token has expired. The login flow to retrieve an SSO token must be restarted.")]
+    PendingAuthorizationExpired,
+    /// The SIGINT handler could not be installed (a general error, 255).
+    #[error("Unable to watch for Ctrl-C: {0}")]
+    InterruptUnwatchable(std::io::Error),
+}
+
+impl From<LoginError> for Error {
+    fn from(e: LoginError) -> Self {
+        match e {
+            LoginError::PendingAuthorizationExpired => Error::Token(Box::new(e)),
+            LoginError::InterruptUnwatchable(_) => Error::Other(Box::new(e)),
+        }
+    }
+}
 
 /// How the user wants to sign in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -102,8 +121,8 @@ fn interrupt_signal() -> Result<impl Future<Output = ()>> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        let mut sigint = signal(SignalKind::interrupt())
-            .map_err(|e| Error::Other(format!("Unable to watch for Ctrl-C: {e}")))?;
+        let mut sigint =
+            signal(SignalKind::interrupt()).map_err(LoginError::InterruptUnwatchable)?;
         Ok(async move {
             sigint.recv().await;
         })
@@ -171,7 +190,7 @@ struct Flow<'a> {
 }
 
 impl Flow<'_> {
-    /// Authorization code + PKCE (reference §2.4).
+    /// Authorization code + PKCE (botocore/utils.py `SSOTokenFetcherAuth`).
     async fn authorization_code(&self) -> Result<CachedToken> {
         let ctx = self.ctx;
         // Bound before any OIDC call and before the browser opens.
@@ -201,7 +220,7 @@ impl Flow<'_> {
         let wait = tokio::time::timeout(CALLBACK_TIMEOUT, listener.wait_for_code(&state));
         let code = match with_spinner(ctx, wait).await {
             Ok(code) => code?,
-            Err(_elapsed) => return Err(Error::Token(PENDING_EXPIRED.into())),
+            Err(_elapsed) => return Err(LoginError::PendingAuthorizationExpired.into()),
         };
         let response = self
             .oidc
@@ -220,7 +239,8 @@ impl Flow<'_> {
         Ok(self.token(&registration, response))
     }
 
-    /// Device code (reference §2.5), with a client-side stop at `expiresIn` as well.
+    /// Device code (botocore/utils.py `SSOTokenFetcher`), with a client-side stop at
+    /// `expiresIn` as well.
     async fn device_code(&self) -> Result<CachedToken> {
         let ctx = self.ctx;
         let registration = self.registration(false).await?;
@@ -267,7 +287,7 @@ impl Flow<'_> {
                 }
                 let now = tokio::time::Instant::now();
                 if now >= deadline {
-                    return Err(Error::Token(PENDING_EXPIRED.into()));
+                    return Err(Error::from(LoginError::PendingAuthorizationExpired));
                 }
                 let pause = Duration::from_secs(interval).min(deadline - now);
                 tokio::time::sleep(pause).await;
@@ -360,7 +380,8 @@ impl Flow<'_> {
         Ok(registration)
     }
 
-    /// The cache entry for a CreateToken answer (reference §3.2).
+    /// The cache entry for a CreateToken answer, with the fields botocore/utils.py
+    /// `SSOTokenFetcher` caches.
     fn token(&self, registration: &ClientRegistration, response: TokenResponse) -> CachedToken {
         CachedToken {
             start_url: Some(self.target.start_url.clone()),
@@ -378,7 +399,7 @@ impl Flow<'_> {
 /// `ExpiredTokenException` from CreateToken is v2's PendingAuthorizationExpiredError (255).
 fn expired_as_pending(e: Error) -> Error {
     if oidc::service_code(&e) == Some("ExpiredTokenException") {
-        Error::Token(PENDING_EXPIRED.into())
+        LoginError::PendingAuthorizationExpired.into()
     } else {
         e
     }

@@ -1,13 +1,45 @@
 //! The start-URL check v2 runs before every login (2.35.13 and later,
-//! `customizations/sso/resolve.py`, reference §2.3): https only; AWS-owned hosts are used as
-//! they are with no network call; any other host gets exactly one HEAD (GET after 405/501),
-//! redirects not followed, and must redirect to an AWS-owned https URL, from whose host the
-//! SSO region may be read.
+//! `awscli/customizations/sso/resolve.py`; docs/compatibility.md, "Login"): https only;
+//! AWS-owned hosts are used as they are with no network call; any other host gets exactly
+//! one HEAD (GET after 405/501), redirects not followed, and must redirect to an AWS-owned
+//! https URL, from whose host the SSO region may be read.
 
 use crate::context::ctx_debug;
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::error::{Detail, Error, Result};
 use crate::http::{HttpClient, HttpRequest};
+
+/// Why a start URL cannot be logged in to: v2's `ConfigurationError`s from the check
+/// (253).
+#[derive(Debug, thiserror::Error)]
+pub enum StartUrlError {
+    #[error("The sso_start_url must use the https scheme.")]
+    NotHttps,
+    /// An https URL without a host.
+    #[error("Invalid sso_start_url: '{start_url}'")]
+    Invalid { start_url: String },
+    #[error("Redirect response missing Location header.")]
+    RedirectWithoutLocation,
+    /// A `Location` that does not resolve against the start URL.
+    #[error("Failed to resolve start URL: {0}")]
+    BadLocation(url::ParseError),
+    /// The one request got an error status.
+    #[error("Failed to resolve start URL: HTTP {status}")]
+    HttpStatus { status: u16 },
+    /// The one request got no answer: the transport's own message.
+    #[error("Failed to resolve start URL: {0}")]
+    Unreachable(Detail),
+    #[error("Could not resolve start URL '{start_url}' to an AWS-owned endpoint. Final URL: '{resolved}'")]
+    NotAwsOwned { start_url: String, resolved: String },
+    #[error("Resolved URL must use https. Got: '{resolved}'")]
+    ResolvedNotHttps { resolved: String },
+}
+
+impl From<StartUrlError> for Error {
+    fn from(e: StartUrlError) -> Self {
+        Error::Configuration(Box::new(e))
+    }
+}
 
 /// Where a login really goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,16 +117,15 @@ pub fn precheck(start_url: &str) -> Result<Precheck> {
             .to_ascii_lowercase()
             .starts_with("https://");
     if !scheme_ok {
-        return Err(Error::Configuration(
-            "The sso_start_url must use the https scheme.".into(),
-        ));
+        return Err(StartUrlError::NotHttps.into());
     }
     let url = match parsed {
         Ok(url) if url.host_str().is_some_and(|h| !h.is_empty()) => url,
         _ => {
-            return Err(Error::Configuration(format!(
-                "Invalid sso_start_url: '{start_url}'"
-            )))
+            return Err(StartUrlError::Invalid {
+                start_url: start_url.to_owned(),
+            }
+            .into())
         }
     };
     if is_aws_owned(url.host_str().unwrap_or_default()) {
@@ -126,32 +157,25 @@ pub async fn resolve(
     let target = match response.status {
         301 | 302 | 303 | 307 | 308 => {
             let Some(location) = response.header("location") else {
-                return Err(Error::Configuration(
-                    "Redirect response missing Location header.".into(),
-                ));
+                return Err(StartUrlError::RedirectWithoutLocation.into());
             };
-            url.join(location)
-                .map_err(|e| Error::Configuration(format!("Failed to resolve start URL: {e}")))?
+            url.join(location).map_err(StartUrlError::BadLocation)?
         }
-        status if status >= 400 => {
-            return Err(Error::Configuration(format!(
-                "Failed to resolve start URL: HTTP {status}"
-            )))
-        }
+        status if status >= 400 => return Err(StartUrlError::HttpStatus { status }.into()),
         _ => url,
     };
     let resolved = normalise(&target);
     ctx_debug!(ctx, "Resolved start URL {start_url} to {resolved}");
     let host = target.host_str().unwrap_or_default();
     if !is_aws_owned(host) {
-        return Err(Error::Configuration(format!(
-            "Could not resolve start URL '{start_url}' to an AWS-owned endpoint. Final URL: '{resolved}'"
-        )));
+        return Err(StartUrlError::NotAwsOwned {
+            start_url: start_url.to_owned(),
+            resolved,
+        }
+        .into());
     }
     if target.scheme() != "https" {
-        return Err(Error::Configuration(format!(
-            "Resolved URL must use https. Got: '{resolved}'"
-        )));
+        return Err(StartUrlError::ResolvedNotHttps { resolved }.into());
     }
     Ok(ResolvedStartUrl {
         region: region_from_host(host),
@@ -174,9 +198,7 @@ async fn probe(
     };
     // Exactly one request: no retries here.
     http.send_once(ctx, &request).await.map_err(|e| match e {
-        Error::Transport(reason) => {
-            Error::Configuration(format!("Failed to resolve start URL: {reason}"))
-        }
+        Error::Transport(reason) => StartUrlError::Unreachable(reason).into(),
         other => other,
     })
 }

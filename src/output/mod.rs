@@ -44,6 +44,30 @@ use crate::cli::OutputFormat;
 use crate::context::Context;
 use crate::error::{Error, Result};
 
+/// Why a `--query` failed.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    /// An expression that does not compile: v2's `ParamValidation` (252).
+    #[error("Bad value for --query {expr}: {reason}")]
+    BadValue {
+        expr: String,
+        reason: jmespath::JmesError,
+    },
+    /// An error while searching (unknown function, wrong types): v2's general error (255)
+    /// with jmespath's message.
+    #[error("{0}")]
+    Search(jmespath::JmesError),
+}
+
+impl From<QueryError> for Error {
+    fn from(e: QueryError) -> Self {
+        match e {
+            QueryError::BadValue { .. } => Error::ParamValidation(Box::new(e)),
+            QueryError::Search(_) => Error::Other(Box::new(e)),
+        }
+    }
+}
+
 /// A compiled `--query` expression.
 #[derive(Clone, Debug)]
 pub struct Query {
@@ -55,16 +79,17 @@ impl Query {
     /// `An error occurred (ParamValidation): Bad value for --query EXPR: <jmespath error>`
     /// (exit 252).
     pub fn parse(expr: &str) -> Result<Query> {
-        jmespath::Expression::compile(expr)
-            .map(|expression| Query { expression })
-            .map_err(|e| Error::ParamValidation(format!("Bad value for --query {expr}: {e}")))
+        let expression =
+            jmespath::Expression::compile(expr).map_err(|reason| QueryError::BadValue {
+                expr: expr.to_owned(),
+                reason,
+            })?;
+        Ok(Query { expression })
     }
 
     /// Searches `value`; errors are v2's general errors (255) with jmespath's message.
     pub fn search(&self, value: &Value) -> Result<Value> {
-        self.expression
-            .search(value)
-            .map_err(|e| Error::Other(e.to_string()))
+        Ok(self.expression.search(value).map_err(QueryError::Search)?)
     }
 }
 
@@ -146,7 +171,7 @@ impl Formatter {
             OutputFormat::Off => Ok(()),
             OutputFormat::Text => self
                 .apply_query(response)
-                .and_then(|result| text::format(&result, &mut out)),
+                .and_then(|result| Ok(text::format(&result, &mut out)?)),
             OutputFormat::YamlStream => self.apply_query(response).map(|result| {
                 if !is_empty_object(&result) {
                     out.push_str(&yaml::dump(&Value::Array(vec![result])));

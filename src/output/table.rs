@@ -15,7 +15,41 @@
 use serde_json::Value;
 
 use super::text::python_type;
-use crate::error::{Error, Result};
+/// The Python errors v2's `TableFormatter` raises on shapes it cannot lay out (general
+/// errors, 255), word for word.
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    /// `table.py`'s `ValueError` for a row that does not fit its section's columns.
+    #[error("Row should have {expected} elements, instead it has {got}")]
+    RowLength { expected: usize, got: usize },
+    /// `IndexError`: a header wider than the rows already added, or a list indexed past
+    /// its end.
+    #[error("list index out of range")]
+    IndexOutOfRange,
+    /// `AttributeError`: `.get` called on a list element that is not a dict.
+    #[error("'{type_name}' object has no attribute 'get'")]
+    NoGet { type_name: &'static str },
+    /// `TypeError`: a string indexed with a string key.
+    #[error("string indices must be integers, not 'str'")]
+    StringIndices,
+    /// `TypeError`: a list indexed with something other than an integer.
+    #[error("list indices must be integers or slices, not {type_name}")]
+    ListIndices { type_name: &'static str },
+    /// `TypeError`: integer keys sorted together with string keys.
+    #[error("'<' not supported between instances of 'int' and 'str'")]
+    IntStrComparison,
+    /// `TypeError`: a list element Python cannot iterate.
+    #[error("'{type_name}' object is not iterable")]
+    NotIterable { type_name: &'static str },
+}
+
+impl From<TableError> for crate::error::Error {
+    fn from(e: TableError) -> Self {
+        crate::error::Error::Other(Box::new(e))
+    }
+}
+
+type Result<T, E = TableError> = std::result::Result<T, E>;
 use crate::python;
 use crate::python::unicode_tables::is_double_width;
 
@@ -70,10 +104,10 @@ impl Section {
     fn add_row(&mut self, row: Vec<String>) -> Result<()> {
         let expected = *self.num_cols.get_or_insert(row.len());
         if row.len() != expected {
-            return Err(Error::Other(format!(
-                "Row should have {expected} elements, instead it has {}",
-                row.len()
-            )));
+            return Err(TableError::RowLength {
+                expected,
+                got: row.len(),
+            });
         }
         self.update_max_widths(&row)?;
         self.rows.push(row);
@@ -85,8 +119,8 @@ impl Section {
             self.max_widths = row.iter().map(|c| text_length(c)).collect();
         } else {
             if row.len() > self.max_widths.len() {
-                // A header wider than the rows already added (Python's IndexError).
-                return Err(Error::Other("list index out of range".into()));
+                // A header wider than the rows already added.
+                return Err(TableError::IndexOutOfRange);
             }
             for (width, cell) in self.max_widths.iter_mut().zip(row) {
                 *width = (*width).max(text_length(cell));
@@ -271,16 +305,13 @@ impl MultiTable {
                 // Only "" and [] get this far (see group_scalar_keys_from_list); Python
                 // calls `.get` on them once per header, then tests `key in element`.
                 if !headers.is_empty() {
-                    return Err(Error::Other(format!(
-                        "'{}' object has no attribute 'get'",
-                        python_type(element)
-                    )));
+                    return Err(TableError::NoGet {
+                        type_name: python_type(element),
+                    });
                 }
                 self.current().add_row(Vec::new())?;
                 if element.is_string() && more.iter().any(String::is_empty) {
-                    return Err(Error::Other(
-                        "string indices must be integers, not 'str'".into(),
-                    ));
+                    return Err(TableError::StringIndices);
                 }
                 continue;
             };
@@ -321,11 +352,7 @@ fn group_scalar_keys_from_list(items: &[Value]) -> Result<(Vec<String>, Vec<Stri
             }
             Value::String(s) if s.is_empty() => {}
             Value::Array(a) if a.is_empty() => {}
-            Value::String(_) => {
-                return Err(Error::Other(
-                    "string indices must be integers, not 'str'".into(),
-                ))
-            }
+            Value::String(_) => return Err(TableError::StringIndices),
             // Python iterates the list and indexes it with each element.
             Value::Array(elements) => {
                 for element in elements {
@@ -333,27 +360,23 @@ fn group_scalar_keys_from_list(items: &[Value]) -> Result<(Vec<String>, Vec<Stri
                         Value::Bool(b) => i64::from(*b),
                         Value::Number(n) if !n.is_f64() => n.as_i64().unwrap_or(i64::MAX),
                         other => {
-                            return Err(Error::Other(format!(
-                                "list indices must be integers or slices, not {}",
-                                python_type(other)
-                            )))
+                            return Err(TableError::ListIndices {
+                                type_name: python_type(other),
+                            })
                         }
                     };
                     let len = elements.len() as i64;
                     if index >= len || index < -len {
-                        return Err(Error::Other("list index out of range".into()));
+                        return Err(TableError::IndexOutOfRange);
                     }
                 }
                 // Integer keys then meet the string keys in sort().
-                return Err(Error::Other(
-                    "'<' not supported between instances of 'int' and 'str'".into(),
-                ));
+                return Err(TableError::IntStrComparison);
             }
             other => {
-                return Err(Error::Other(format!(
-                    "'{}' object is not iterable",
-                    python_type(other)
-                )))
+                return Err(TableError::NotIterable {
+                    type_name: python_type(other),
+                })
             }
         }
     }

@@ -5,7 +5,23 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Result};
+/// The Python error v2's `TextFormatter` raises on a shape it cannot print (a general
+/// error, 255).
+#[derive(Debug, thiserror::Error)]
+pub enum TextError {
+    /// An `AttributeError`: Python calls `.items()` on every element of a list whose first
+    /// element is a dict.
+    #[error("'{type_name}' object has no attribute 'items'")]
+    NotADict { type_name: &'static str },
+}
+
+impl From<TextError> for crate::error::Error {
+    fn from(e: TextError) -> Self {
+        crate::error::Error::Other(Box::new(e))
+    }
+}
+
+type Result<T, E = TextError> = std::result::Result<T, E>;
 use crate::python;
 
 /// `format_text(data, stream)`.
@@ -127,11 +143,9 @@ fn all_scalar_keys(items: &[Value]) -> Result<Vec<String>> {
     let mut keys: Vec<String> = Vec::new();
     for item in items {
         let Value::Object(map) = item else {
-            // Python calls `.items()` on every element of such a list.
-            return Err(Error::Other(format!(
-                "'{}' object has no attribute 'items'",
-                python_type(item)
-            )));
+            return Err(TextError::NotADict {
+                type_name: python_type(item),
+            });
         };
         for (key, value) in map {
             if is_scalar(value) && !keys.contains(key) {

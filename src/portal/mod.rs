@@ -18,6 +18,33 @@ use crate::secret::Secret;
 pub use model::RoleCredentials;
 pub use paginate::Page;
 
+use paginate::PaginationError;
+
+/// A portal answer awsso cannot read (a general error, 255).
+#[derive(Debug, thiserror::Error)]
+pub enum PortalError {
+    /// A body that is not the operation's JSON.
+    #[error("Unable to parse the {operation} response from the SSO portal: {reason}")]
+    Unparseable {
+        operation: String,
+        reason: serde_json::Error,
+    },
+}
+
+impl From<PortalError> for Error {
+    fn from(e: PortalError) -> Self {
+        Error::Other(Box::new(e))
+    }
+}
+
+/// For `map_err`: `operation`'s answer did not read as its model.
+fn unparseable(operation: &str) -> impl FnOnce(serde_json::Error) -> PortalError + '_ {
+    move |reason| PortalError::Unparseable {
+        operation: operation.to_owned(),
+        reason,
+    }
+}
+
 const TOKEN_HEADER: &str = "x-amz-sso_bearer_token";
 
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
@@ -244,11 +271,7 @@ fn query(pairs: &[(&str, Option<&str>)]) -> String {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(response: &HttpResponse, operation: &str) -> Result<T> {
-    serde_json::from_slice(&response.body).map_err(|e| {
-        Error::Other(format!(
-            "Unable to parse the {operation} response from the SSO portal: {e}"
-        ))
-    })
+    Ok(serde_json::from_slice(&response.body).map_err(unparseable(operation))?)
 }
 
 fn page(response: &HttpResponse, operation: &str) -> Result<Page> {
@@ -268,11 +291,7 @@ fn items<T: serde::de::DeserializeOwned>(
 ) -> Result<Vec<T>> {
     match body.get(key) {
         None | Some(serde_json::Value::Null) => Ok(Vec::new()),
-        Some(list) => serde_json::from_value(list.clone()).map_err(|e| {
-            Error::Other(format!(
-                "Unable to parse the {operation} response from the SSO portal: {e}"
-            ))
-        }),
+        Some(list) => Ok(serde_json::from_value(list.clone()).map_err(unparseable(operation))?),
     }
 }
 
@@ -286,10 +305,7 @@ struct SeenTokens(std::collections::HashSet<String>);
 impl SeenTokens {
     fn check(&mut self, token: String) -> Result<String> {
         if !self.0.insert(token.clone()) {
-            return Err(Error::Other(format!(
-                "Error during pagination: The same next token was received twice: {{'nextToken': {}}}",
-                crate::python::repr(&serde_json::Value::String(token))
-            )));
+            return Err(PaginationError::RepeatedNextToken { token }.into());
         }
         Ok(token)
     }

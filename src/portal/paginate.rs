@@ -10,6 +10,37 @@ use base64::Engine as _;
 use super::model::{normalize, Shape, LIST_ACCOUNTS_OUTPUT, LIST_ACCOUNT_ROLES_OUTPUT};
 use crate::error::{Error, Result};
 
+/// Why paging stopped or could not start, in v2's words.
+#[derive(Debug, thiserror::Error)]
+pub enum PaginationError {
+    /// `ensure_paging_params_not_set` (`ParamValidation`).
+    #[error("Cannot specify --no-paginate along with pagination arguments: {}", .used.join(", "))]
+    PagingWithNoPaginate { used: Vec<&'static str> },
+    /// botocore's parameter validation of `maxResults` (min 1) (`ParamValidation`).
+    #[error("Parameter validation failed:\nInvalid value for parameter maxResults, value: {value}, valid min value: 1")]
+    MaxResultsBelowMinimum { value: u32 },
+    /// A `--starting-token` that is neither botocore's encoding nor `TOKEN___INDEX`.
+    #[error("Bad starting token: {token}")]
+    BadStartingToken { token: String },
+    /// botocore's `PaginationError`: the service handed back a token it gave before.
+    #[error(
+        "Error during pagination: The same next token was received twice: {{'nextToken': {}}}",
+        crate::python::str_repr(.token)
+    )]
+    RepeatedNextToken { token: String },
+}
+
+impl From<PaginationError> for Error {
+    fn from(e: PaginationError) -> Self {
+        match e {
+            PaginationError::PagingWithNoPaginate { .. }
+            | PaginationError::MaxResultsBelowMinimum { .. } => Error::ParamValidation(Box::new(e)),
+            PaginationError::BadStartingToken { .. }
+            | PaginationError::RepeatedNextToken { .. } => Error::Other(Box::new(e)),
+        }
+    }
+}
+
 /// One page of a list operation: the raw JSON body (for output, which must show exactly what
 /// the service sent, in its order) and its `nextToken`.
 #[derive(Clone, Debug)]
@@ -71,10 +102,7 @@ impl Paging {
             .map(|(name, _)| *name)
             .collect();
             if !used.is_empty() {
-                return Err(Error::ParamValidation(format!(
-                    "Cannot specify --no-paginate along with pagination arguments: {}",
-                    used.join(", ")
-                )));
+                return Err(PaginationError::PagingWithNoPaginate { used }.into());
             }
         }
         Ok(Paging {
@@ -98,9 +126,7 @@ impl Paging {
     /// minimum of 1.
     pub fn validate(&self) -> Result<()> {
         match self.page_size {
-            Some(0) => Err(Error::ParamValidation(
-                "Parameter validation failed:\nInvalid value for parameter maxResults, value: 0, valid min value: 1".into(),
-            )),
+            Some(value @ 0) => Err(PaginationError::MaxResultsBelowMinimum { value }.into()),
             _ => Ok(()),
         }
     }
@@ -134,7 +160,10 @@ impl StartingToken {
                 next_token: (*token != "None").then(|| (*token).to_owned()),
                 skip,
             }),
-            _ => Err(Error::Other(format!("Bad starting token: {text}"))),
+            _ => Err(PaginationError::BadStartingToken {
+                token: text.to_owned(),
+            }
+            .into()),
         }
     }
 
@@ -264,10 +293,7 @@ where
             break;
         }
         if previous_token.as_deref() == Some(next_token.as_str()) {
-            return Err(Error::Other(format!(
-                "Error during pagination: The same next token was received twice: {{'nextToken': {}}}",
-                crate::python::str_repr(&next_token)
-            )));
+            return Err(PaginationError::RepeatedNextToken { token: next_token }.into());
         }
         previous_token = Some(next_token.clone());
         request_token = Some(next_token);

@@ -4,10 +4,33 @@
 //! the configured `sso_region`: `--region` is the client region and never changes where a
 //! login goes.
 
-use super::ProfileChoice;
 use crate::cache::token;
 use crate::config::{self, AwsConfig, Props};
 use crate::error::{Error, Result};
+
+/// A login target the config does not fully describe: v2's `ConfigurationError`s from
+/// `sso login` (253).
+#[derive(Debug, thiserror::Error)]
+pub enum SsoConfigError {
+    /// `--sso-session` or the profile's `sso_session` names no `[sso-session]` section.
+    #[error("The specified sso-session does not exist: \"{name}\"")]
+    SessionNotFound { name: String },
+    /// The session lacks `sso_start_url` and/or `sso_region`.
+    #[error("Missing the following required SSO configuration values: {}. ", .missing.join(", "))]
+    SessionIncomplete { missing: Vec<&'static str> },
+    /// A profile without a session lacks them: v2 adds how to set it up.
+    #[error(
+        "Missing the following required SSO configuration values: {}. To make sure this profile is properly configured to use SSO, please run: awsso configure sso",
+        .missing.join(", ")
+    )]
+    ProfileIncomplete { missing: Vec<&'static str> },
+}
+
+impl From<SsoConfigError> for Error {
+    fn from(e: SsoConfigError) -> Self {
+        Error::Configuration(Box::new(e))
+    }
+}
 
 /// The scope v2 registers for PKCE clients when the session configures none.
 pub const DEFAULT_SCOPE: &str = "sso:account:access";
@@ -93,31 +116,34 @@ pub fn parse_scopes(raw: &str) -> Vec<String> {
         .collect()
 }
 
-/// v2's `BaseSSOCommand._get_sso_config` for `sso login` (reference §2.2): `--sso-session`
-/// wins, then the profile's `sso_session`, else the legacy keys of the profile. `profile`
-/// is the selected profile's keys (`settings::scoped_profile`, which already failed with
-/// `The config profile (NAME) could not be found` for a missing named profile).
+/// v2's `BaseSSOCommand._get_sso_config` (`awscli/customizations/sso/utils.py`) for
+/// `sso login` (`awscli/customizations/sso/login.py`): `--sso-session` wins, then the
+/// profile's `sso_session`, else the legacy keys of the profile. `profile` is the selected
+/// profile's keys (`settings::scoped_profile`, which already failed with
+/// `The config profile (NAME) could not be found` for a missing named profile);
+/// `named_profile` its name when the user named it (`--profile`, `AWS_PROFILE`...), for
+/// hints.
 pub fn resolve(
     config: &AwsConfig,
-    choice: &ProfileChoice,
+    named_profile: Option<&str>,
     profile: &Props,
     sso_session_flag: Option<&str>,
 ) -> Result<LoginTarget> {
     let session_name = sso_session_flag.or_else(|| config::get(profile, "sso_session"));
-    let profile_name = (sso_session_flag.is_none() && choice.named).then(|| choice.name.clone());
+    let profile_name = named_profile
+        .filter(|_| sso_session_flag.is_none())
+        .map(str::to_owned);
     match session_name {
         Some(name) => {
             let Some(session) = config.sso_session(name) else {
-                return Err(Error::Configuration(format!(
-                    "The specified sso-session does not exist: \"{name}\""
-                )));
+                return Err(SsoConfigError::SessionNotFound {
+                    name: name.to_owned(),
+                }
+                .into());
             };
             let (start_url, region, missing) = required_keys(session);
             if !missing.is_empty() {
-                return Err(Error::Configuration(format!(
-                    "Missing the following required SSO configuration values: {}. ",
-                    missing.join(", ")
-                )));
+                return Err(SsoConfigError::SessionIncomplete { missing }.into());
             }
             Ok(LoginTarget {
                 session_name: Some(name.to_owned()),
@@ -130,10 +156,7 @@ pub fn resolve(
         None => {
             let (start_url, region, missing) = required_keys(profile);
             if !missing.is_empty() {
-                return Err(Error::Configuration(format!(
-                    "Missing the following required SSO configuration values: {}. To make sure this profile is properly configured to use SSO, please run: awsso configure sso",
-                    missing.join(", ")
-                )));
+                return Err(SsoConfigError::ProfileIncomplete { missing }.into());
             }
             Ok(LoginTarget {
                 session_name: None,
@@ -166,19 +189,10 @@ fn required_keys(props: &Props) -> (String, String, Vec<&'static str>) {
 mod tests {
     use super::*;
 
-    fn choice(name: &str, named: bool) -> ProfileChoice {
-        ProfileChoice {
-            name: name.into(),
-            explicit_flag: named,
-            named,
-        }
-    }
-
     fn resolve(text: &str, profile: &str, named: bool, flag: Option<&str>) -> Result<LoginTarget> {
         let config = AwsConfig::from_config_text(text).unwrap();
-        let choice = choice(profile, named);
         let props = config.profile(profile).cloned().unwrap_or_default();
-        super::resolve(&config, &choice, &props, flag)
+        super::resolve(&config, named.then_some(profile), &props, flag)
     }
 
     const CONFIG: &str = "[profile dev]\nsso_session = corp\nsso_account_id = 1\n[profile old]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = eu-west-1\n[profile half]\nsso_region = eu-west-1\n[profile lost]\nsso_session = nope\n[sso-session corp]\nsso_start_url = https://d-2.awsapps.com/start\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access, ,x\n[sso-session bare]\nsso_region = us-east-1\n";

@@ -22,7 +22,22 @@ use crate::error::{Error, Result};
 use crate::http::{HttpClient, Service, Transport, TransportConfig};
 use crate::output::{Formatter, Query};
 
-pub use login_target::{parse_scopes, LoginTarget, DEFAULT_SCOPE};
+pub use login_target::{parse_scopes, LoginTarget, SsoConfigError, DEFAULT_SCOPE};
+
+/// A setting no command can run with.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// An `output` (`AWS_DEFAULT_OUTPUT`, the profile's key) that is no format: v2's
+    /// formatter lookup raises `ValueError`, reported by the general handler (255).
+    #[error("Unknown output type: {name}")]
+    UnknownOutputType { name: String },
+}
+
+impl From<SettingsError> for Error {
+    fn from(e: SettingsError) -> Self {
+        Error::Other(Box::new(e))
+    }
+}
 
 /// The profile a command runs as, and whether the user named it with `--profile`
 /// (the environment credential provider is skipped only then).
@@ -190,7 +205,7 @@ impl<'a> Session<'a> {
     pub fn login_target(&self, sso_session_flag: Option<&str>) -> Result<LoginTarget> {
         login_target::resolve(
             self.config()?,
-            &self.profile,
+            self.profile.named.then_some(self.profile.name.as_str()),
             self.profile_props()?,
             sso_session_flag,
         )
@@ -259,10 +274,14 @@ pub fn output_format(
         .or_else(|| config::get(profile, "output"));
     match configured {
         None => Ok(OutputFormat::Json),
-        // v2's formatter lookup raises `ValueError("Unknown output type: X")`, reported by
-        // the general handler (255); awsso says so before making any request.
-        Some(name) => parse_output_format(name)
-            .ok_or_else(|| Error::Other(format!("Unknown output type: {name}"))),
+        // awsso says so before making any request.
+        Some(name) => {
+            Ok(
+                parse_output_format(name).ok_or_else(|| SettingsError::UnknownOutputType {
+                    name: name.to_owned(),
+                })?,
+            )
+        }
     }
 }
 
@@ -468,7 +487,10 @@ mod tests {
         assert!(!transport.verify_ssl);
         assert_eq!(transport.connect_timeout, None);
         assert_eq!(
-            transport.invalid_timeout.as_deref(),
+            transport
+                .invalid_timeout
+                .map(|t| crate::http::HttpError::InvalidTimeout(t).to_string())
+                .as_deref(),
             Some("Attempted to set read timeout to -1, but the timeout cannot be set to a value less than or equal to 0.")
         );
         // Legacy mode's own default number of attempts.

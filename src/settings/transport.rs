@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::cli::GlobalArgs;
 use crate::config::{self, AwsConfig, Props};
 use crate::context::Context;
-use crate::http::{Endpoints, RetryConfig, RetryMode, Service, TransportConfig};
+use crate::http::{Endpoints, NegativeTimeout, RetryConfig, RetryMode, Service, TransportConfig};
 
 /// TLS, timeouts and retries.
 ///
@@ -35,10 +35,8 @@ pub fn transport_config(
         ("read", global.cli_read_timeout),
     ]
     .into_iter()
-    .find_map(|(name, value)| match value {
-        Some(v) if v < 0 => Some(format!(
-            "Attempted to set {name} timeout to {v}, but the timeout cannot be set to a value less than or equal to 0."
-        )),
+    .find_map(|(which, value)| match value {
+        Some(seconds) if seconds < 0 => Some(NegativeTimeout { which, seconds }),
         _ => None,
     });
     let profile_value = |key: &str| profile.and_then(|p| config::get(p, key));

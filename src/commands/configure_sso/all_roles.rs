@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use indexmap::IndexMap;
 
-use super::portal_lists::{self, Lists};
-use super::Registration;
+use super::login::Registration;
+use super::portal_lists::{self, EmptyList, Lists};
 use crate::cli::ConfigureSsoArgs;
 use crate::config::edit::{self, SectionRef};
 use crate::context::Context;
@@ -20,6 +20,34 @@ use crate::error::{Error, Result};
 use crate::portal::{AccountInfo, RoleInfo};
 use crate::secret::Secret;
 use crate::settings::Session;
+
+/// What `--all-roles` cannot do.
+#[derive(Debug, thiserror::Error)]
+pub enum AllRolesError {
+    /// A `--profile-template` with an unknown or unclosed placeholder (252).
+    #[error(
+        "argument --profile-template: invalid template '{template}': use {}",
+        PLACEHOLDERS.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join(", ")
+    )]
+    BadTemplate { template: String },
+    /// The profiles need a session to share (252).
+    #[error("--all-roles needs an SSO session (--sso-session NAME)")]
+    NeedsSession,
+    /// `--role-name` matches no role of any account (255).
+    #[error("The role name \"{role}\" is not available in any account")]
+    RoleNotInAnyAccount { role: String },
+}
+
+impl From<AllRolesError> for Error {
+    fn from(e: AllRolesError) -> Self {
+        match e {
+            AllRolesError::BadTemplate { .. } | AllRolesError::NeedsSession => {
+                Error::ParamValidation(Box::new(e))
+            }
+            AllRolesError::RoleNotInAnyAccount { .. } => Error::Other(Box::new(e)),
+        }
+    }
+}
 
 /// ListAccountRoles calls in flight at once.
 pub const CONCURRENCY: usize = 8;
@@ -32,7 +60,7 @@ pub const DEFAULT_TEMPLATE: &str = "{account_name}-{role_name}";
 const PLACEHOLDERS: &[&str] = &["account_name", "account_id", "role_name", "email_address"];
 
 /// Checks a `--profile-template` before anything is asked or signed in to.
-pub fn check_template(template: &str) -> Result<()> {
+pub fn check_template(template: &str) -> Result<(), AllRolesError> {
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
@@ -48,15 +76,10 @@ pub fn check_template(template: &str) -> Result<()> {
     Ok(())
 }
 
-fn bad_template(template: &str) -> Error {
-    Error::ParamValidation(format!(
-        "argument --profile-template: invalid template '{template}': use {}",
-        PLACEHOLDERS
-            .iter()
-            .map(|p| format!("{{{p}}}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ))
+fn bad_template(template: &str) -> AllRolesError {
+    AllRolesError::BadTemplate {
+        template: template.to_owned(),
+    }
 }
 
 fn render(template: &str, account: &AccountInfo, role: &str) -> String {
@@ -116,9 +139,7 @@ pub fn run(
     let runtime = session_settings.runtime()?;
     let template = args.profile_template.as_deref().unwrap_or(DEFAULT_TEMPLATE);
     let Some(session) = registration.session_name.as_deref() else {
-        return Err(Error::ParamValidation(
-            "--all-roles needs an SSO session (--sso-session NAME)".into(),
-        ));
+        return Err(AllRolesError::NeedsSession.into());
     };
     let signed_in = super::login::sign_in(session_settings, args, registration)?;
     let lists = Lists::new(session_settings, &registration.sso_region)?;
@@ -137,7 +158,7 @@ pub fn run(
         )))?,
     };
     if accounts.is_empty() {
-        return Err(Error::Other("No AWS accounts are available to you.".into()));
+        return Err(EmptyList::Accounts.into());
     }
     portal_lists::sort_accounts(&mut accounts);
     let roles = runtime.block_on(portal_lists::interruptible(all_roles(
@@ -157,10 +178,10 @@ pub fn run(
         }
     }
     if entries.is_empty() {
-        return Err(Error::Other(match &args.role_name {
-            Some(role) => format!("The role name \"{role}\" is not available in any account"),
-            None => "No roles are available to you.".into(),
-        }));
+        return Err(match &args.role_name {
+            Some(role) => AllRolesError::RoleNotInAnyAccount { role: role.clone() }.into(),
+            None => EmptyList::Roles.into(),
+        });
     }
     let names = profile_names(template, &entries);
 

@@ -7,6 +7,29 @@ use super::ui::{Line, TerminalKeys, Tty};
 use crate::context::Context;
 use crate::error::{Error, Result};
 
+/// An answer that cannot be had.
+#[derive(Debug, thiserror::Error)]
+pub enum AnswerError {
+    /// A flag's value that the prompt's own validator refuses (252).
+    #[error("argument {flag_name}: {message}")]
+    InvalidFlag {
+        flag_name: &'static str,
+        message: &'static str,
+    },
+    /// A list to choose from with no terminal (callers check for one first; 255).
+    #[error("no terminal to choose from a list")]
+    NoTerminal,
+}
+
+impl From<AnswerError> for Error {
+    fn from(e: AnswerError) -> Self {
+        match e {
+            AnswerError::InvalidFlag { .. } => Error::ParamValidation(Box::new(e)),
+            AnswerError::NoTerminal => Error::Other(Box::new(e)),
+        }
+    }
+}
+
 pub struct Answers<'a> {
     /// `configure sso` or `configure sso-session`, for the error message.
     command: &'static str,
@@ -55,9 +78,7 @@ impl<'a> Answers<'a> {
             let value = value.trim();
             line.check
                 .validate(value, line.default)
-                .map_err(|message| {
-                    Error::ParamValidation(format!("argument {flag_name}: {message}"))
-                })?;
+                .map_err(|message| AnswerError::InvalidFlag { flag_name, message })?;
             return Ok(if value.is_empty() {
                 line.default.map(str::to_owned)
             } else {
@@ -80,7 +101,7 @@ impl<'a> Answers<'a> {
     pub fn select(&mut self, items: &[String]) -> Result<usize> {
         match &mut self.tty {
             Some(tty) => tty.select(items),
-            None => Err(Error::Other("no terminal to choose from a list".into())),
+            None => Err(AnswerError::NoTerminal.into()),
         }
     }
 

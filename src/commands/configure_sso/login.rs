@@ -6,7 +6,6 @@
 //! resolve the start URL again: it goes to the portal a vanity URL led to at its prompt
 //! ([`super::vanity`]), else to the start URL as configured.
 
-use super::Registration;
 use crate::cli::ConfigureSsoArgs;
 use crate::context::ctx_debug;
 use crate::error::Result;
@@ -15,6 +14,23 @@ use crate::login::{self, FlowOptions};
 use crate::secret::Secret;
 use crate::settings::{LoginTarget, Session};
 use crate::sso_token;
+
+/// What the sign-in needs, as the prompts settled it (v2's `sso_registration_args`).
+#[derive(Clone, Debug)]
+pub struct Registration {
+    /// `None` on the legacy path (no sso-session).
+    pub session_name: Option<String>,
+    pub start_url: String,
+    pub sso_region: String,
+    /// Parsed scopes; `None` when the session has none configured (an existing session
+    /// without `sso_registration_scopes`, or the legacy path).
+    pub scopes: Option<Vec<String>>,
+    /// A new session always signs in anew; an existing one may reuse its cached token.
+    pub force_refresh: bool,
+    /// The access portal a vanity start URL led to at its prompt (v2's
+    /// `resolved_start_url`): where the sign-in goes instead of `start_url`.
+    pub issuer_url: Option<String>,
+}
 
 /// The access token to list accounts with.
 pub struct SignedIn {

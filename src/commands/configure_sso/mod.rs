@@ -29,9 +29,11 @@ use crate::config::{self, AwsConfig, Props};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
-use crate::settings::Session;
+use crate::settings::{Session, SsoConfigError};
 
 use answers::Answers;
+use login::Registration;
+use portal_lists::EmptyList;
 use ui::{Check, Completion, Line};
 
 /// v2's warning for the path without a session: bold (raw ANSI, printed even when stdout is
@@ -48,6 +50,57 @@ const DEFAULT_SCOPE_DESCRIPTION: &str =
 /// v2's output formats, offered by Tab at the output prompt (`CLI_OUTPUT_FORMATS`).
 const OUTPUT_FORMATS: &[&str] = &["json", "text", "table", "yaml", "yaml-stream", "off"];
 
+/// What the wizard refuses: flags that contradict each other or the config (252), and
+/// choices the portal cannot satisfy (255).
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigureSsoError {
+    #[error("--profile-name {flag} and --profile {named} name different profiles")]
+    ProfileNameConflict { flag: String, named: String },
+    /// argparse's invalid choice, with v2's choices listed.
+    #[error(
+        "argument --output-format: Found invalid choice '{format}'\nValid choices are: {}",
+        OUTPUT_FORMATS.join(", ")
+    )]
+    InvalidOutputFormat { format: String },
+    #[error("--sso-registration-scopes needs an SSO session (--sso-session NAME)")]
+    ScopesNeedSession,
+    /// A flag that disagrees with the existing session it would be written beside.
+    #[error("{flag} {given} does not match {key} of the existing sso-session \"{session}\"; change the session with \"awsso configure sso-session\"")]
+    SessionFlagMismatch {
+        flag: &'static str,
+        given: String,
+        key: &'static str,
+        session: String,
+    },
+    /// `--sso-region` that is not the region a vanity start URL's portal names.
+    #[error("--sso-region {flag} does not match the region of the start URL's access portal {portal_url} ({portal_region})")]
+    RegionMismatch {
+        flag: String,
+        portal_url: String,
+        portal_region: String,
+    },
+    /// A required prompt left without an answer.
+    #[error("A value is required")]
+    ValueRequired,
+    #[error("The role name \"{role}\" is not available for the account {account_id}")]
+    RoleNotInAccount { role: String, account_id: String },
+}
+
+impl From<ConfigureSsoError> for Error {
+    fn from(e: ConfigureSsoError) -> Self {
+        match e {
+            ConfigureSsoError::ProfileNameConflict { .. }
+            | ConfigureSsoError::InvalidOutputFormat { .. }
+            | ConfigureSsoError::ScopesNeedSession
+            | ConfigureSsoError::SessionFlagMismatch { .. }
+            | ConfigureSsoError::RegionMismatch { .. } => Error::ParamValidation(Box::new(e)),
+            ConfigureSsoError::ValueRequired | ConfigureSsoError::RoleNotInAccount { .. } => {
+                Error::Other(Box::new(e))
+            }
+        }
+    }
+}
+
 /// `configure sso`.
 pub fn run(session: &Session, args: &ConfigureSsoArgs) -> Result<()> {
     let (ctx, global) = (session.ctx, session.global);
@@ -57,18 +110,20 @@ pub fn run(session: &Session, args: &ConfigureSsoArgs) -> Result<()> {
     let named_profile = choice.named.then(|| choice.name.clone());
     let profile_name_flag = match (&named_profile, &args.profile_name) {
         (Some(named), Some(flag)) if global.profile.is_some() && named != flag => {
-            return Err(Error::ParamValidation(format!(
-                "--profile-name {flag} and --profile {named} name different profiles"
-            )));
+            return Err(ConfigureSsoError::ProfileNameConflict {
+                flag: flag.clone(),
+                named: named.clone(),
+            }
+            .into());
         }
         (_, flag) => flag.clone(),
     };
     if let Some(format) = &args.output_format {
         if !OUTPUT_FORMATS.contains(&format.as_str()) {
-            return Err(Error::ParamValidation(format!(
-                "argument --output-format: Found invalid choice '{format}'\nValid choices are: {}",
-                OUTPUT_FORMATS.join(", ")
-            )));
+            return Err(ConfigureSsoError::InvalidOutputFormat {
+                format: format.clone(),
+            }
+            .into());
         }
     }
     // A missing named profile is an empty one here (v2 catches ProfileNotFound).
@@ -139,7 +194,7 @@ pub fn run(session: &Session, args: &ConfigureSsoArgs) -> Result<()> {
             let line = Line::bracketed("Profile name", default.as_deref(), Check::Required);
             let answer = answers.ask(line, None, "--profile-name")?;
             answers.check_missing()?;
-            answer.ok_or_else(|| Error::Other("A value is required".into()))?
+            answer.ok_or(ConfigureSsoError::ValueRequired)?
         }
     };
 
@@ -157,7 +212,9 @@ pub fn run(session: &Session, args: &ConfigureSsoArgs) -> Result<()> {
     Ok(())
 }
 
-/// `configure sso-session` (v2 §1.8): the session's three prompts and a write; no login.
+/// `configure sso-session` (v2's `ConfigureSSOSessionCommand` in
+/// `awscli/customizations/configure/sso_commands.py`): the session's three prompts and a
+/// write; no login.
 pub fn run_session(session_settings: &Session, args: &ConfigureSsoSessionArgs) -> Result<()> {
     let ctx = session_settings.ctx;
     let config = session_settings.config()?;
@@ -195,7 +252,7 @@ pub fn run_session(session_settings: &Session, args: &ConfigureSsoSessionArgs) -
         true,
     )?;
     answers.check_missing()?;
-    let session = session.ok_or_else(|| Error::Other("A value is required".into()))?;
+    let session = session.ok_or(ConfigureSsoError::ValueRequired)?;
     let keys = ["sso_start_url", "sso_region", "sso_registration_scopes"];
     let updates: Vec<(&str, Option<&str>)> = keys
         .iter()
@@ -210,23 +267,6 @@ pub fn run_session(session_settings: &Session, args: &ConfigureSsoSessionArgs) -
         "\nCompleted configuring SSO session: {session}\nRun the following to login and refresh access token for this session:\n\nawsso sso login --sso-session {session}\n"
     ));
     Ok(())
-}
-
-/// What the sign-in needs, as the prompts settled it (v2's `sso_registration_args`).
-#[derive(Clone, Debug)]
-pub struct Registration {
-    /// `None` on the legacy path (no sso-session).
-    pub session_name: Option<String>,
-    pub start_url: String,
-    pub sso_region: String,
-    /// Parsed scopes; `None` when the session has none configured (an existing session
-    /// without `sso_registration_scopes`, or the legacy path).
-    pub scopes: Option<Vec<String>>,
-    /// A new session always signs in anew; an existing one may reuse its cached token.
-    pub force_refresh: bool,
-    /// The access portal a vanity start URL led to at its prompt (v2's
-    /// `resolved_start_url`): where the sign-in goes instead of `start_url`.
-    pub issuer_url: Option<String>,
 }
 
 /// The flags answering the session prompts.
@@ -303,9 +343,7 @@ impl Wizard<'_> {
                 self.legacy_warning_pending = true;
             }
             if flags.scopes.is_some() {
-                return Err(Error::ParamValidation(
-                    "--sso-registration-scopes needs an SSO session (--sso-session NAME)".into(),
-                ));
+                return Err(ConfigureSsoError::ScopesNeedSession.into());
             }
             // The session prompter writes straight into the profile on this path.
             let mut values = IndexMap::new();
@@ -413,7 +451,7 @@ impl Wizard<'_> {
                 let mut accounts =
                     runtime.block_on(portal_lists::interruptible(lists.accounts(ctx, token)))?;
                 match accounts.len() {
-                    0 => return Err(Error::Other("No AWS accounts are available to you.".into())),
+                    0 => return Err(EmptyList::Accounts.into()),
                     1 => {
                         let id = accounts.remove(0).account_id;
                         ctx.out(&format!("The only AWS account available to you is: {id}\n"));
@@ -441,14 +479,14 @@ impl Wizard<'_> {
             &account_id,
         )))?;
         let role_name = if roles.is_empty() {
-            return Err(Error::Other(format!(
-                "No roles are available for the account {account_id}"
-            )));
+            return Err(EmptyList::AccountRoles { account_id }.into());
         } else if let Some(role) = &args.role_name {
             if !roles.iter().any(|r| &r.role_name == role) {
-                return Err(Error::Other(format!(
-                    "The role name \"{role}\" is not available for the account {account_id}"
-                )));
+                return Err(ConfigureSsoError::RoleNotInAccount {
+                    role: role.clone(),
+                    account_id,
+                }
+                .into());
             }
             role.clone()
         } else if roles.len() == 1 {
@@ -542,22 +580,23 @@ fn existing_session(name: &str, session: &Props, flags: SessionFlags<'_>) -> Res
     ] {
         if let Some(given) = given {
             if Some(given.trim()) != have {
-                return Err(Error::ParamValidation(format!(
-                    "{flag} {given} does not match {key} of the existing sso-session \"{name}\"; change the session with \"awsso configure sso-session\""
-                )));
+                return Err(ConfigureSsoError::SessionFlagMismatch {
+                    flag,
+                    given: given.to_owned(),
+                    key,
+                    session: name.to_owned(),
+                }
+                .into());
             }
         }
     }
-    let missing: Vec<&str> = [("sso_start_url", start_url), ("sso_region", sso_region)]
+    let missing: Vec<&'static str> = [("sso_start_url", start_url), ("sso_region", sso_region)]
         .iter()
         .filter(|(_, v)| v.is_none())
         .map(|(k, _)| *k)
         .collect();
     if !missing.is_empty() {
-        return Err(Error::Configuration(format!(
-            "Missing the following required SSO configuration values: {}. ",
-            missing.join(", ")
-        )));
+        return Err(SsoConfigError::SessionIncomplete { missing }.into());
     }
     Ok(Registration {
         session_name: Some(name.to_owned()),
@@ -599,10 +638,12 @@ fn session_prompts(
         Some(portal) => {
             if let Some(flag) = flags.region.map(str::trim) {
                 if flag != portal.region {
-                    return Err(Error::ParamValidation(format!(
-                        "--sso-region {flag} does not match the region of the start URL's access portal {} ({})",
-                        portal.url, portal.region
-                    )));
+                    return Err(ConfigureSsoError::RegionMismatch {
+                        flag: flag.to_owned(),
+                        portal_url: portal.url,
+                        portal_region: portal.region,
+                    }
+                    .into());
                 }
             }
             values.insert("sso_region".into(), portal.region);

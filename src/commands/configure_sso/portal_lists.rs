@@ -10,6 +10,24 @@ use crate::portal::{AccountInfo, PortalClient, RoleInfo};
 use crate::secret::Secret;
 use crate::settings::Session;
 
+/// The portal listed nothing to choose from (general errors, 255).
+#[derive(Debug, thiserror::Error)]
+pub enum EmptyList {
+    #[error("No AWS accounts are available to you.")]
+    Accounts,
+    #[error("No roles are available for the account {account_id}")]
+    AccountRoles { account_id: String },
+    /// `--all-roles`: no role in any account.
+    #[error("No roles are available to you.")]
+    Roles,
+}
+
+impl From<EmptyList> for Error {
+    fn from(e: EmptyList) -> Self {
+        Error::Other(Box::new(e))
+    }
+}
+
 /// The portal of the session's `sso_region`. v2 builds this client with the profile unset
 /// (`_unset_session_profile`), so only the environment's endpoint overrides apply.
 pub struct Lists<'t> {

@@ -23,6 +23,19 @@ use console::Key;
 use crate::context::Context;
 use crate::error::{Error, Result};
 
+/// The terminal failed the prompt (a general error, 255).
+#[derive(Debug, thiserror::Error)]
+pub enum UiError {
+    #[error("Unable to read from the terminal: {0}")]
+    TerminalUnreadable(std::io::Error),
+}
+
+impl From<UiError> for Error {
+    fn from(e: UiError) -> Self {
+        Error::Other(Box::new(e))
+    }
+}
+
 /// Where keys come from: the terminal, or a script in unit tests.
 pub trait Keys {
     fn read(&mut self) -> std::io::Result<Key>;
@@ -283,7 +296,7 @@ impl<'a> Tty<'a> {
     fn key(&mut self) -> Result<Key> {
         self.keys
             .read()
-            .map_err(|e| Error::Other(format!("Unable to read from the terminal: {e}")))
+            .map_err(|e| UiError::TerminalUnreadable(e).into())
     }
 
     /// Asks one question and returns the stripped answer, or the default for an empty one

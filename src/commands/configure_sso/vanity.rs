@@ -1,12 +1,13 @@
-//! Vanity start URLs in the session prompts (v2 ≥2.35.13, `_prompt_for_sso_start_url_and_sso_region`
-//! in `sso_commands.py`, reference §1.3 step 3 and §1.8 step 3): a start URL whose host AWS
-//! does not own is resolved as soon as it is known, with `sso login`'s resolver
-//! ([`crate::login::start_url`]: one HEAD, redirects not followed). When it leads to an
-//! access portal whose host names the region, that region is the session's and the region
-//! prompt is skipped; the portal URL is what the sign-in then uses (no second request). Any
-//! failure, including a portal host that names no region (v2 calls the resolver without a
-//! configured region, so that is its `Cannot determine region` error), is only logged with
-//! `--debug` and the region prompt appears as usual.
+//! Vanity start URLs in the session prompts of `configure sso` and `configure sso-session`
+//! (v2 ≥2.35.13, `_prompt_for_sso_start_url_and_sso_region` in
+//! `awscli/customizations/configure/sso_commands.py`; docs/compatibility.md,
+//! "configure sso"): a start URL whose host AWS does not own is resolved as soon as it is
+//! known, with `sso login`'s resolver ([`crate::login::start_url`]: one HEAD, redirects not
+//! followed). When it leads to an access portal whose host names the region, that region is
+//! the session's and the region prompt is skipped; the portal URL is what the sign-in then
+//! uses (no second request). Any failure, including a portal host that names no region (v2
+//! calls the resolver without a configured region, so that is its `Cannot determine region`
+//! error), is only logged with `--debug` and the region prompt appears as usual.
 
 use std::time::Duration;
 
@@ -14,6 +15,21 @@ use crate::context::ctx_debug;
 use crate::error::{Error, Result};
 use crate::login::{self, start_url};
 use crate::settings::Session;
+
+/// A vanity start URL that led nowhere usable. Only logged with `--debug` (the region is
+/// then asked); its kind, Configuration, is v2's.
+#[derive(Debug, thiserror::Error)]
+pub enum VanityError {
+    /// The portal host names no region: v2's resolver, called without a configured region.
+    #[error("Cannot determine region from start URL '{start_url}'. Please provide sso_region in your configuration.")]
+    NoRegion { start_url: String },
+}
+
+impl From<VanityError> for Error {
+    fn from(e: VanityError) -> Self {
+        Error::Configuration(Box::new(e))
+    }
+}
 
 /// v2's `_DEFAULT_TIMEOUT` for the resolution (`configure sso` passes no timeout).
 const RESOLVE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -51,10 +67,8 @@ impl<'s, 'a> Resolver<'s, 'a> {
             return Ok(None);
         }
         let outcome = self.resolve(start_url).and_then(|resolved| {
-            let region = resolved.region.ok_or_else(|| {
-                Error::Configuration(format!(
-                    "Cannot determine region from start URL '{start_url}'. Please provide sso_region in your configuration."
-                ))
+            let region = resolved.region.ok_or_else(|| VanityError::NoRegion {
+                start_url: start_url.to_owned(),
             })?;
             Ok(Portal {
                 url: resolved.url,
@@ -66,7 +80,7 @@ impl<'s, 'a> Resolver<'s, 'a> {
             Err(Error::Interrupted) => Err(Error::Interrupted),
             Err(e) => {
                 let reason = match e {
-                    Error::Configuration(message) => message,
+                    Error::Configuration(message) => message.to_string(),
                     other => other.to_string(),
                 };
                 ctx_debug!(
