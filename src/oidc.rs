@@ -40,7 +40,7 @@ impl From<OidcError> for Error {
 pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 /// The scope v2 registers for PKCE clients when the session configures none.
-pub use crate::settings::DEFAULT_SCOPE;
+pub const DEFAULT_SCOPE: &str = "sso:account:access";
 
 /// The redirect URI registered for PKCE clients: no port (the port is only known per login).
 pub const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";

@@ -3,6 +3,12 @@
 //! `Display` (so `format!("{token}")` does not compile), its `Debug` is redacted, and the value
 //! is reached only through [`Secret::expose_secret`], at the few places that send it, write it
 //! to a cache or hand it to the user (`export-credentials`, `get-role-credentials`).
+//!
+//! ```compile_fail
+//! // A secret cannot be formatted for display: this does not compile.
+//! let token = awsso::secret::Secret::new("aoa-secret");
+//! let shown = format!("{token}");
+//! ```
 
 /// A secret string. Deserialises from a JSON string (service answers, cache files); it is not
 /// `Serialize`: writing one out goes through [`Secret::expose_secret`].

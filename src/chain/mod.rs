@@ -449,6 +449,18 @@ mod tests {
         }
     }
 
+    /// Profile names in botocore's messages are Python reprs: a backslash is doubled (an
+    /// earlier hand-written repr here printed it single).
+    #[test]
+    fn loop_messages_quote_names_as_python_repr() {
+        let config = "[profile 'a\\b']\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = it's\n[profile \"it's\"]\nrole_arn = arn:aws:iam::1:role/S\nsource_profile = a\\b\n";
+        let (_home, ctx) = sandbox(config, "", &[]);
+        assert_eq!(
+            message(resolve(&ctx, &choice("a\\b", true))).0,
+            "Infinite loop in credential configuration detected. Attempting to load from profile a\\b which has already been visited. Visited profiles: ['a\\\\b', \"it's\"]"
+        );
+    }
+
     #[test]
     fn cached_assumed_role_credentials_skip_the_source() {
         // The source would fail (no keys): a valid cache entry must be used without it.

@@ -534,6 +534,27 @@ mod tests {
         );
     }
 
+    /// The token in the message is a Python repr: a quote picks the other quote character,
+    /// and a backslash is doubled (one of the two hand-written reprs here got it wrong).
+    #[test]
+    fn a_repeated_token_is_shown_as_python_repr() {
+        let token = "it's\\x";
+        let fetch = |_token: Option<String>, _size| {
+            std::future::ready(Ok(Page {
+                body: json!({"accountList": [], "nextToken": token}),
+                next_token: Some(token.into()),
+            }))
+        };
+        let err = crate::http::runtime()
+            .unwrap()
+            .block_on(paginate(&LIST_ACCOUNTS, &Paging::default(), fetch))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Error during pagination: The same next token was received twice: {'nextToken': \"it's\\\\x\"}"
+        );
+    }
+
     #[test]
     fn pagination_flags_are_checked_like_v2() {
         let err = Paging::new(true, Some("x"), Some(0), Some(2)).unwrap_err();

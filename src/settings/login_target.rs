@@ -7,6 +7,7 @@
 use crate::cache::token;
 use crate::config::{self, AwsConfig, Props};
 use crate::error::{Error, Result};
+use crate::oidc::DEFAULT_SCOPE;
 
 /// A login target the config does not fully describe: v2's `ConfigurationError`s from
 /// `sso login` (253).
@@ -31,9 +32,6 @@ impl From<SsoConfigError> for Error {
         Error::Configuration(Box::new(e))
     }
 }
-
-/// The scope v2 registers for PKCE clients when the session configures none.
-pub const DEFAULT_SCOPE: &str = "sso:account:access";
 
 /// One SSO login: where its token lives and which start URL and region it is for.
 #[derive(Clone, Debug, PartialEq, Eq)]

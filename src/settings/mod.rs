@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::http::{HttpClient, Service, Transport, TransportConfig};
 use crate::output::{Formatter, Query};
 
-pub use login_target::{parse_scopes, LoginTarget, SsoConfigError, DEFAULT_SCOPE};
+pub use login_target::{parse_scopes, LoginTarget, SsoConfigError};
 
 /// A setting no command can run with.
 #[derive(Debug, thiserror::Error)]

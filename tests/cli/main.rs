@@ -3,6 +3,8 @@
 
 mod support;
 
+mod architecture;
+
 mod configure;
 mod foundation;
 mod get_caller_identity;

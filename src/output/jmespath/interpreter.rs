@@ -8,8 +8,8 @@ use std::cmp::Ordering;
 
 use serde_json::{Map, Number, Value};
 
+use super::error::{JmesError, RuntimeKind};
 use super::parser::{Comparator, Node};
-use super::{JmesError, RuntimeKind};
 use crate::python;
 
 type Eval = Result<Value, JmesError>;

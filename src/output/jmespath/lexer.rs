@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{JmesError, LexerError};
+use super::error::{JmesError, LexerError};
 
 /// A token's value, printed with Python's `%s` in parse errors.
 #[derive(Clone, Debug, PartialEq)]

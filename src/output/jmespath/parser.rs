@@ -7,8 +7,8 @@
 
 use serde_json::Value;
 
+use super::error::{JmesError, ParseError};
 use super::lexer::{Token, TokenValue};
-use super::{JmesError, ParseError};
 
 /// The expression tree, in the shape Python's parser builds it.
 #[derive(Clone, Debug, PartialEq)]
