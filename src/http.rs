@@ -1,6 +1,7 @@
-//! The HTTP transport shared by the OIDC, portal and STS clients: the endpoint of each
-//! service ([`Endpoints`]: the URLs `settings` resolved from flags, environment and profile,
-//! else the region's AWS host), one lazily built reqwest client per command with the
+//! The HTTP transport shared by the OIDC, portal, STS and console sign-in clients: the
+//! endpoint of each service ([`Endpoints`]: the URLs `settings` resolved from flags,
+//! environment and profile, else the region's AWS host, or the partition's for the sign-in
+//! endpoint, see [`Partition`]), one lazily built reqwest client per command with the
 //! command's TLS settings ([`HttpClient`]), retries in the AWS CLI's `standard` mode,
 //! `--debug` logging with secrets redacted, and AWS JSON error parsing.
 //!
@@ -76,17 +77,25 @@ impl From<HttpError> for Error {
     }
 }
 
-/// The three services awsso speaks to.
+/// The services awsso speaks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Service {
     SsoOidc,
     Sso,
     Sts,
+    /// The console sign-in federation endpoint (`https://signin.aws.amazon.com/federation`),
+    /// used by `console`.
+    Signin,
 }
 
 impl Service {
     /// Every service, for tables keyed by service.
-    pub const ALL: [Service; 3] = [Service::SsoOidc, Service::Sso, Service::Sts];
+    pub const ALL: [Service; 4] = [
+        Service::SsoOidc,
+        Service::Sso,
+        Service::Sts,
+        Service::Signin,
+    ];
 
     /// The suffix of `AWS_ENDPOINT_URL_<SERVICE>` (the sdkId upper-cased, spaces to `_`).
     pub fn env_suffix(self) -> &'static str {
@@ -94,6 +103,7 @@ impl Service {
             Service::SsoOidc => "SSO_OIDC",
             Service::Sso => "SSO",
             Service::Sts => "STS",
+            Service::Signin => "SIGNIN",
         }
     }
 
@@ -104,14 +114,57 @@ impl Service {
             Service::SsoOidc => &["sso_oidc", "sso-oidc"],
             Service::Sso => &["sso"],
             Service::Sts => &["sts"],
+            Service::Signin => &["signin"],
         }
     }
 
+    /// The first label of the regional host (`oidc.{region}.amazonaws.com`); the sign-in
+    /// endpoint has no regional host ([`Partition::signin_host`]).
     fn host_prefix(self) -> &'static str {
         match self {
             Service::SsoOidc => "oidc",
             Service::Sso => "portal.sso",
             Service::Sts => "sts",
+            Service::Signin => "signin",
+        }
+    }
+}
+
+/// The AWS partitions with a console, chosen from the region as aws-vault and Granted choose
+/// them (`cn-*`, `us-gov-*`, everything else): each has its own sign-in and console hosts
+/// (docs/compatibility.md, "Console").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Partition {
+    Aws,
+    AwsCn,
+    AwsUsGov,
+}
+
+impl Partition {
+    /// The partition of `region`; `aws` when there is no region.
+    pub fn of_region(region: Option<&str>) -> Partition {
+        match region {
+            Some(r) if r.starts_with("cn-") => Partition::AwsCn,
+            Some(r) if r.starts_with("us-gov-") => Partition::AwsUsGov,
+            _ => Partition::Aws,
+        }
+    }
+
+    /// The host of the federation endpoint (`/federation`).
+    pub fn signin_host(self) -> &'static str {
+        match self {
+            Partition::Aws => "signin.aws.amazon.com",
+            Partition::AwsCn => "signin.amazonaws.cn",
+            Partition::AwsUsGov => "signin.amazonaws-us-gov.com",
+        }
+    }
+
+    /// The console's host; its regional hosts are `{region}.{console_host}`.
+    pub fn console_host(self) -> &'static str {
+        match self {
+            Partition::Aws => "console.aws.amazon.com",
+            Partition::AwsCn => "console.amazonaws.cn",
+            Partition::AwsUsGov => "console.amazonaws-us-gov.com",
         }
     }
 }
@@ -264,10 +317,15 @@ pub fn validate_region(region: &str) -> Result<()> {
     .into())
 }
 
-/// `https://{prefix}.{region}.{dnsSuffix}` with the partition's DNS suffix.
+/// `https://{prefix}.{region}.{dnsSuffix}` with the partition's DNS suffix; the sign-in
+/// endpoint is global within its partition ([`Partition::signin_host`]).
 pub fn default_host(service: Service, region: &str) -> String {
     if service == Service::Sts && region == "aws-global" {
         return "https://sts.amazonaws.com".to_owned();
+    }
+    if service == Service::Signin {
+        let region = Some(region).filter(|r| !r.is_empty());
+        return format!("https://{}", Partition::of_region(region).signin_host());
     }
     let suffix = if region.starts_with("cn-") {
         "amazonaws.com.cn"
@@ -337,6 +395,11 @@ const SECRET_FIELDS: &[&str] = &[
     "sessionToken",
     "SecretAccessKey",
     "SessionToken",
+    // The federation endpoint: the session JSON (a form field, or its members) and the
+    // sign-in token it answers with, which signs a browser into the console.
+    "Session",
+    "sessionKey",
+    "SigninToken",
 ];
 
 impl HttpClient {
@@ -650,7 +713,12 @@ pub fn redact_url(url: &str) -> String {
     let params: Vec<String> = query
         .split('&')
         .map(|pair| match pair.split_once('=') {
-            Some((k, _)) if matches!(k, "code" | "code_verifier" | "access_token") => {
+            Some((k, _))
+                if matches!(
+                    k,
+                    "code" | "code_verifier" | "access_token" | "Session" | "SigninToken"
+                ) =>
+            {
                 format!("{k}=***")
             }
             _ => pair.to_owned(),
@@ -865,6 +933,40 @@ mod tests {
         assert_eq!(
             default_host(Service::Sts, "aws-global"),
             "https://sts.amazonaws.com"
+        );
+        // The sign-in endpoint is one host per partition, whatever the region.
+        for (region, host) in [
+            ("", "https://signin.aws.amazon.com"),
+            ("eu-west-1", "https://signin.aws.amazon.com"),
+            ("cn-north-1", "https://signin.amazonaws.cn"),
+            ("us-gov-west-1", "https://signin.amazonaws-us-gov.com"),
+        ] {
+            assert_eq!(default_host(Service::Signin, region), host, "{region}");
+        }
+        assert_eq!(
+            Partition::of_region(Some("us-gov-east-1")).console_host(),
+            "console.amazonaws-us-gov.com"
+        );
+        assert_eq!(
+            Partition::of_region(None).console_host(),
+            "console.aws.amazon.com"
+        );
+    }
+
+    #[test]
+    fn federation_secrets_are_redacted() {
+        let form = b"Action=getSigninToken&SessionDuration=900&Session=%7B%22sessionId%22%3A%22ASIA%22%2C%22sessionKey%22%3A%22s3cr3t%22%2C%22sessionToken%22%3A%22tok%22%7D";
+        assert_eq!(
+            redact_body(form),
+            "Action=getSigninToken&SessionDuration=900&Session=***"
+        );
+        assert_eq!(
+            redact_body(br#"{"SigninToken":"signin-secret"}"#),
+            r#"{"SigninToken":"***"}"#
+        );
+        assert_eq!(
+            redact_url("https://h/federation?Action=login&Destination=d&SigninToken=t&Session=s"),
+            "https://h/federation?Action=login&Destination=d&SigninToken=***&Session=***"
         );
     }
 

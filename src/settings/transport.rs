@@ -131,3 +131,84 @@ fn services_entry(
             _ => None,
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::Env;
+
+    /// The configured endpoints for `vars` and `config_text`, the profile `p` selected.
+    fn endpoints_with(vars: &[(&str, &str)], config_text: &str) -> Endpoints {
+        let ctx = Context::for_tests(
+            Env::from_pairs(vars.iter().copied()),
+            std::time::SystemTime::UNIX_EPOCH,
+        );
+        let config = AwsConfig::from_config_text(config_text).unwrap();
+        let profile = config.profile("p");
+        endpoints(&ctx, &GlobalArgs::default(), profile, Some(&config))
+    }
+
+    const SIGNIN_CONFIG: &str = "[profile p]\nservices = local\nendpoint_url = http://profile\n[services local]\nsignin =\n  endpoint_url = http://services-signin\n";
+
+    /// The sign-in endpoint follows botocore's order for every service (docs/compatibility.md,
+    /// "Console"): `AWS_ENDPOINT_URL_SIGNIN`, `AWS_ENDPOINT_URL`, the `[services]` `signin`
+    /// entry, the profile's `endpoint_url`, then the partition's sign-in host.
+    #[test]
+    fn signin_endpoint_precedence() {
+        let signin = |vars: &[(&str, &str)], config: &str, region: &str| {
+            endpoints_with(vars, config)
+                .url(Service::Signin, region)
+                .unwrap()
+        };
+        let both = [
+            ("AWS_ENDPOINT_URL_SIGNIN", "http://signin-env/"),
+            ("AWS_ENDPOINT_URL", "http://global-env"),
+        ];
+        assert_eq!(signin(&both, SIGNIN_CONFIG, ""), "http://signin-env");
+        let global = [("AWS_ENDPOINT_URL", "http://global-env")];
+        assert_eq!(signin(&global, SIGNIN_CONFIG, ""), "http://global-env");
+        assert_eq!(signin(&[], SIGNIN_CONFIG, ""), "http://services-signin");
+        assert_eq!(
+            signin(&[], "[profile p]\nendpoint_url = http://profile\n", ""),
+            "http://profile"
+        );
+        // Another service's variable is not the sign-in endpoint's.
+        let sts = [("AWS_ENDPOINT_URL_STS", "http://sts-env")];
+        assert_eq!(
+            signin(&sts, "[profile p]\n", "eu-west-1"),
+            "https://signin.aws.amazon.com"
+        );
+        // The kill switch leaves the partition's host.
+        let ignore = [
+            ("AWS_ENDPOINT_URL_SIGNIN", "http://signin-env"),
+            ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
+        ];
+        assert_eq!(
+            signin(&ignore, SIGNIN_CONFIG, "cn-north-1"),
+            "https://signin.amazonaws.cn"
+        );
+        // No configuration: the partition of the region, `aws` without one.
+        for (region, host) in [
+            ("", "https://signin.aws.amazon.com"),
+            ("us-east-1", "https://signin.aws.amazon.com"),
+            ("eu-central-2", "https://signin.aws.amazon.com"),
+            ("cn-northwest-1", "https://signin.amazonaws.cn"),
+            ("us-gov-east-1", "https://signin.amazonaws-us-gov.com"),
+        ] {
+            assert_eq!(signin(&[], "[profile p]\n", region), host, "{region}");
+        }
+        // `--endpoint-url` is for a command's own service, never the sign-in endpoint the
+        // console command makes for its own use.
+        let ctx = Context::for_tests(Env::default(), std::time::SystemTime::UNIX_EPOCH);
+        let flag = GlobalArgs {
+            endpoint_url: Some("http://flag".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            endpoints(&ctx, &flag, None, None)
+                .url(Service::Signin, "")
+                .unwrap(),
+            "https://signin.aws.amazon.com"
+        );
+    }
+}
