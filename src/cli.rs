@@ -124,6 +124,38 @@ pub enum Command {
     /// Alias of `sts get-caller-identity`.
     #[command(name = "get-caller-identity")]
     GetCallerIdentity,
+    /// Opens the AWS console in the browser, signed in with the profile's credentials.
+    #[command(after_help = CONSOLE_AFTER_HELP)]
+    Console(ConsoleArgs),
+}
+
+/// `console --help`'s closing text. The shortcut list is checked against the table in
+/// `signin/destination.rs` by a test there.
+const CONSOLE_AFTER_HELP: &str = "\
+The credentials are resolved as for any command (SSO, assume role, credential_process, the
+environment) and exchanged at the AWS federation endpoint for a sign-in URL that is valid for
+15 minutes. Long-term IAM user keys cannot sign in to the console.
+
+Service shortcuts for --destination: acm, apigateway, athena, billing, cfn, cloudformation,
+cloudfront, cloudshell, cloudtrail, cloudwatch, codepipeline, cw, ddb, dynamodb, ec2, ecr, ecs,
+eks, eventbridge, glue, iam, kms, lambda, organizations, rds, route53, s3, sagemaker,
+secretsmanager, sfn, sns, sqs, ssm, sso, vpc.";
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConsoleArgs {
+    /// Print the sign-in URL on stdout instead of opening the browser (for another browser
+    /// or browser profile). Anyone who opens it within 15 minutes is signed in.
+    #[arg(long)]
+    pub print: bool,
+    /// The console page to open: a console URL (https://...), or a service shortcut (s3,
+    /// ec2, iam, ...) opened in the profile's region. Default: the console home of the
+    /// region.
+    #[arg(long, value_name = "URL|SERVICE")]
+    pub destination: Option<String>,
+    /// Length of the console session in seconds, from 900 (15 minutes) to 43200 (12 hours).
+    /// Without it, the federation endpoint's default applies.
+    #[arg(long, value_name = "SECONDS")]
+    pub duration: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -22,6 +22,7 @@ pub mod portal;
 pub mod python;
 pub mod secret;
 pub mod settings;
+pub mod signin;
 pub mod sso_token;
 pub mod sts;
 pub mod timestamp;
@@ -97,6 +98,7 @@ fn dispatch(session: &Session, cli: &Cli) -> Result<()> {
         Command::Login(args) => commands::login::run(session, args),
         Command::Logout(args) => commands::logout::run(session, args),
         Command::GetCallerIdentity => commands::get_caller_identity::run(session),
+        Command::Console(args) => commands::console::run(session, args),
     }
 }
 

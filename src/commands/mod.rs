@@ -2,6 +2,7 @@
 //! clients and caches, and print; they never build URLs or parse wire formats themselves.
 
 pub mod configure_sso;
+pub mod console;
 pub mod export_credentials;
 pub mod get_caller_identity;
 pub mod list_profiles;
