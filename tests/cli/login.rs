@@ -197,7 +197,7 @@ fn check_authorize_url(url: &str, emu: &Emulator, client_id: &str) -> (u16, Stri
 }
 
 /// A tiny blocking HTTP/1.1 GET for `http://` URLs: status, `Location`, body.
-fn http_get(url: &str) -> (u16, Option<String>, String) {
+pub fn http_get(url: &str) -> (u16, Option<String>, String) {
     let rest = url.strip_prefix("http://").expect("http URL");
     let (authority, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),

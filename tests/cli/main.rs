@@ -6,6 +6,7 @@ mod support;
 mod architecture;
 
 mod configure;
+mod console;
 mod foundation;
 mod get_caller_identity;
 mod interop;

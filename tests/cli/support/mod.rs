@@ -109,6 +109,33 @@ impl Sandbox {
         self.set_env("BROWSER", &script.display().to_string())
     }
 
+    /// Sets `BROWSER` to the stand-in in its recording mode: it appends each URL it is
+    /// given to the returned file and fetches nothing ([`Sandbox::opened_urls`] reads it).
+    pub fn browser_recorder(&mut self) -> PathBuf {
+        let record = self.home().join("browser-opened-urls");
+        self.browser_standin();
+        self.set_env("BROWSER_STANDIN_RECORD", &record.display().to_string());
+        record
+    }
+
+    /// The URLs the recording stand-in was given, once `count` of them are there (the
+    /// browser is started in the background, so it may finish after awsso); fails after
+    /// the watchdog.
+    pub fn opened_urls(record: &Path, count: usize) -> Vec<String> {
+        let start = Instant::now();
+        loop {
+            let text = std::fs::read_to_string(record).unwrap_or_default();
+            if text.ends_with('\n') && text.lines().count() >= count {
+                return text.lines().map(str::to_owned).collect();
+            }
+            assert!(
+                start.elapsed() < WATCHDOG,
+                "the browser stand-in was not given {count} URL(s) within {WATCHDOG:?}"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
     /// A `Command` for the awsso binary with exactly this sandbox's environment.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(awsso_bin());
