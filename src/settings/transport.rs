@@ -97,12 +97,21 @@ pub fn endpoints(
         Service::ALL
             .into_iter()
             .filter_map(|service| {
-                ctx.env
-                    .get(&format!("AWS_ENDPOINT_URL_{}", service.env_suffix()))
-                    .or_else(|| ctx.env.get("AWS_ENDPOINT_URL"))
-                    .map(str::to_owned)
-                    .or_else(|| services_entry(service, profile, config))
-                    .or_else(|| profile_value("endpoint_url").map(str::to_owned))
+                let specific = || {
+                    ctx.env
+                        .get(&format!("AWS_ENDPOINT_URL_{}", service.env_suffix()))
+                        .map(str::to_owned)
+                };
+                let global = || ctx.env.get("AWS_ENDPOINT_URL").map(str::to_owned);
+                let section = || services_entry(service, profile, config);
+                let url = if service == Service::Signin {
+                    // The console's sign-in host puts its `[services]` entry before
+                    // `AWS_ENDPOINT_URL` (docs/compatibility.md, "Console").
+                    specific().or_else(section).or_else(global)
+                } else {
+                    specific().or_else(global).or_else(section)
+                };
+                url.or_else(|| profile_value("endpoint_url").map(str::to_owned))
                     .map(|url| (service, url))
             })
             .collect()
@@ -150,9 +159,9 @@ mod tests {
 
     const SIGNIN_CONFIG: &str = "[profile p]\nservices = local\nendpoint_url = http://profile\n[services local]\nsignin =\n  endpoint_url = http://services-signin\n";
 
-    /// The sign-in endpoint follows botocore's order for every service (docs/compatibility.md,
-    /// "Console"): `AWS_ENDPOINT_URL_SIGNIN`, `AWS_ENDPOINT_URL`, the `[services]` `signin`
-    /// entry, the profile's `endpoint_url`, then the partition's sign-in host.
+    /// The sign-in endpoint (docs/compatibility.md, "Console"): `AWS_ENDPOINT_URL_SIGNIN`,
+    /// the `[services]` `signin` entry, `AWS_ENDPOINT_URL`, the profile's `endpoint_url`,
+    /// then the partition's sign-in host.
     #[test]
     fn signin_endpoint_precedence() {
         let signin = |vars: &[(&str, &str)], config: &str, region: &str| {
@@ -166,7 +175,13 @@ mod tests {
         ];
         assert_eq!(signin(&both, SIGNIN_CONFIG, ""), "http://signin-env");
         let global = [("AWS_ENDPOINT_URL", "http://global-env")];
-        assert_eq!(signin(&global, SIGNIN_CONFIG, ""), "http://global-env");
+        // The `[services]` entry comes before AWS_ENDPOINT_URL here (unlike the SSO and STS
+        // clients), then AWS_ENDPOINT_URL before the profile's endpoint_url.
+        assert_eq!(signin(&global, SIGNIN_CONFIG, ""), "http://services-signin");
+        assert_eq!(
+            signin(&global, "[profile p]\nendpoint_url = http://profile\n", ""),
+            "http://global-env"
+        );
         assert_eq!(signin(&[], SIGNIN_CONFIG, ""), "http://services-signin");
         assert_eq!(
             signin(&[], "[profile p]\nendpoint_url = http://profile\n", ""),

@@ -5,8 +5,10 @@
 //! `SessionDuration` when asked) for a sign-in token, and the `Action=login` URL on the same
 //! host sends a browser into the console at a [`Destination`].
 //!
-//! The session JSON travels in a POSTed form, never in a URL; the token and the login URL
-//! are [`Secret`]s, and the transport's debug log masks `Session` and `SigninToken`. The
+//! Both actions are GETs with the parameters in the query, as aws-vault and Granted send
+//! them to the real endpoint (the documented request shape). The token and the login URL
+//! are [`Secret`]s, and the transport masks `Session` and `SigninToken` in every URL it
+//! logs or reports (`http::redact_url`). The
 //! endpoint refuses with HTTP 400 and a servlet status page ("Invalid credentials
 //! parameter", AWS knowledge center "invalid-credentials-parameter"), reported as a service
 //! error (254) in botocore's words. Long-term IAM user keys are refused here, before any
@@ -144,13 +146,10 @@ impl<'a> FederationClient<'a> {
         form.append_pair("Session", &session);
         let request = HttpRequest {
             operation: OPERATION,
-            method: reqwest::Method::POST,
-            url: self.federation_url(),
-            headers: vec![(
-                "Content-Type".to_owned(),
-                "application/x-www-form-urlencoded; charset=utf-8".to_owned(),
-            )],
-            body: form.finish().into_bytes(),
+            method: reqwest::Method::GET,
+            url: format!("{}?{}", self.federation_url(), form.finish()),
+            headers: Vec::new(),
+            body: Vec::new(),
         };
         let response = self.http.send(ctx, &request).await?;
         if !response.is_success() {

@@ -68,15 +68,16 @@ fn assert_leads_to(url: &str, destination: &str) {
     );
 }
 
-/// The form fields of the getSigninToken requests the emulator received.
+/// The query parameters of the getSigninToken requests the emulator received (a GET, as
+/// aws-vault and Granted send it to the real endpoint).
 fn signin_token_requests(emu: &Emulator) -> Vec<BTreeMap<String, String>> {
     emu.requests()
         .into_iter()
-        .filter(|r| r.path == "/federation")
+        .filter(|r| r.path == "/federation" && r.query.contains("Action=getSigninToken"))
         .map(|r| {
-            assert_eq!(r.method, "POST", "the session must not travel in a URL");
-            assert_eq!(r.query, "");
-            url::form_urlencoded::parse(r.body.as_bytes())
+            assert_eq!(r.method, "GET");
+            assert!(r.body.is_empty());
+            url::form_urlencoded::parse(r.query.as_bytes())
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect()
         })
@@ -123,7 +124,7 @@ fn an_sso_profile_prints_a_url_that_signs_in_to_the_console_home() {
     assert_eq!(requests[0]["Action"], "getSigninToken");
     assert_eq!(
         emu.request_lines(),
-        ["GET /federation/credentials", "POST /federation"]
+        ["GET /federation/credentials", "GET /federation"]
     );
     assert_leads_to(out.stdout.trim_end(), HOME_US_EAST_1);
     assert_eq!(only_token(&emu).logins, 1);
@@ -154,7 +155,7 @@ fn an_assume_role_profile_opens_the_browser_at_a_service_shortcut() {
     );
     assert_eq!(
         emu.request_lines(),
-        ["POST /", "POST /federation"],
+        ["POST /", "GET /federation"],
         "AssumeRole, then getSigninToken"
     );
     assert_leads_to(&opened[0], s3);
@@ -326,8 +327,13 @@ fn debug_never_shows_the_credentials_the_session_or_the_token() {
         assert!(!out.stderr.contains(secret), "{secret} in:\n{}", out.stderr);
     }
     assert!(
+        out.stderr.contains("GET http://127.0.0.1:"),
+        "{}",
         out.stderr
-            .contains("body=Action=getSigninToken&Session=***"),
+    );
+    assert!(
+        out.stderr
+            .contains("/federation?Action=getSigninToken&Session=*** headers={} body=b''"),
         "{}",
         out.stderr
     );
@@ -368,7 +374,7 @@ fn credentials_the_endpoint_did_not_issue_are_refused_with_254() {
         "",
         &error_line("An error occurred (400) when calling the getSigninToken operation: Invalid credentials parameter"),
     );
-    assert_eq!(emu.request_lines(), ["POST /federation"]);
+    assert_eq!(emu.request_lines(), ["GET /federation"]);
     assert!(emu.signin_tokens().is_empty());
 }
 
