@@ -10,7 +10,6 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::oidc::{Grant, OidcClient};
 use crate::settings::{LoginTarget, Session};
-use crate::timestamp::Timestamp;
 
 /// Why no usable SSO token is at hand (botocore's token errors, 255), each naming what to
 /// log in again where v2 does.
@@ -55,8 +54,10 @@ pub fn cached_token(ctx: &Context, target: &LoginTarget) -> Loaded<CachedToken> 
 /// - sso-session: fewer than 15 minutes left and refreshable → CreateToken(refresh_token)
 ///   against `oidc` (the session's sso_region), the cache rewritten atomically; a service
 ///   error during refresh is swallowed (as botocore), a transport error too while the old
-///   token is still valid; then an expired token → `Error when retrieving token from sso:
-///   Token has expired and refresh failed` plus the command to run (255).
+///   token is still valid; an answer whose `expiresIn` no cache can hold is its own error,
+///   `The SSO token's expiration is out of range` (255); then an expired token → `Error when
+///   retrieving token from sso: Token has expired and refresh failed` plus the command to run
+///   (255).
 ///
 /// The OIDC endpoint is checked first (a hostile `sso_region` never becomes a host name);
 /// a request is made only for a refresh, on the session's runtime.
@@ -118,6 +119,10 @@ pub fn sso_token(session: &Session, target: &LoginTarget) -> Result<CachedToken>
                     return Ok(fresh);
                 }
                 match e {
+                    // The service answered, and used up the refresh token, with a token
+                    // that cannot be cached: say so rather than carry on towards a
+                    // "refresh failed" that hides why.
+                    Error::Token(_) => return Err(e),
                     Error::Service { .. } => {
                         ctx_debug!(ctx, "SSO token refresh attempt failed: {e}")
                     }
@@ -226,8 +231,8 @@ pub async fn refresh_token(
     let fresh = CachedToken {
         start_url: Some(target.start_url.clone()),
         region: Some(target.region.clone()),
+        expires_at: response.expires_at(ctx.now())?,
         access_token: response.access_token,
-        expires_at: Timestamp::after_seconds(ctx.now(), response.expires_in),
         client_id: Some(client_id.to_owned()),
         client_secret: Some(client_secret.clone()),
         registration_expires_at: token.registration_expires_at,

@@ -12,8 +12,9 @@
 //! timestamps". Writing uses the exact forms botocore writes (`%Y-%m-%dT%H:%M:%SZ` for the
 //! caches, `%Y-%m-%dT%H:%M:%SUTC` for the assume-role cache).
 //!
-//! A parsed `Timestamp` lies in years 1 to 9999 (UTC), Python's `datetime` range: anything
-//! awsso reads from a file, botocore can read back from what awsso writes.
+//! Every `Timestamp` lies in years 1 to 9999 (UTC), Python's `datetime` range: anything
+//! awsso writes, botocore can read back. Each constructor checks the range and its
+//! arithmetic, so a lifetime or an epoch number from a server can never overflow.
 
 use std::time::SystemTime;
 
@@ -30,42 +31,74 @@ pub struct Timestamp {
 /// The years a [`Timestamp`] may fall in: Python's `datetime.MINYEAR..=MAXYEAR`.
 const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
 
+/// Lifetimes beyond this many seconds (about 31,700 years) are out of range whatever `now`
+/// is; below it, seconds convert to microseconds without overflow.
+const MAX_LIFETIME_SECONDS: f64 = 1e12;
+
 impl Timestamp {
-    pub fn from_utc(utc: DateTime<Utc>) -> Self {
-        Timestamp {
-            utc,
-            offset: FixedOffset::east_opt(0),
-        }
+    /// `utc` as a timestamp written with `Z`; None outside years 1 to 9999.
+    pub fn from_utc(utc: DateTime<Utc>) -> Option<Self> {
+        Self::with_offset(utc, FixedOffset::east_opt(0))
     }
 
-    /// `utc` with the offset it was written with; None outside years 1 to 9999.
     fn with_offset(utc: DateTime<Utc>, offset: Option<FixedOffset>) -> Option<Self> {
         YEARS
             .contains(&utc.year())
             .then_some(Timestamp { utc, offset })
     }
 
-    pub fn from_system_time(at: SystemTime) -> Self {
-        Self::from_utc(DateTime::<Utc>::from(at))
+    /// The latest instant a timestamp can hold: `9999-12-31T23:59:59.999999Z`.
+    pub fn max() -> Self {
+        let last = NaiveDate::from_ymd_opt(*YEARS.end(), 12, 31)
+            .and_then(|day| day.and_hms_micro_opt(23, 59, 59, 999_999))
+            .expect("a valid date");
+        Self::from_utc(Utc.from_utc_datetime(&last)).expect("in range")
     }
 
-    /// Epoch seconds, as the wire's `clientSecretExpiresAt`; out of range saturates at the
-    /// latest representable instant.
+    /// The earliest instant a timestamp can hold: `0001-01-01T00:00:00Z`.
+    pub fn min() -> Self {
+        let first = NaiveDate::from_ymd_opt(*YEARS.start(), 1, 1)
+            .and_then(|day| day.and_hms_opt(0, 0, 0))
+            .expect("a valid date");
+        Self::from_utc(Utc.from_utc_datetime(&first)).expect("in range")
+    }
+
+    /// A clock reading; None outside years 1 to 9999.
+    pub fn from_system_time(at: SystemTime) -> Option<Self> {
+        Self::from_utc(system_time_utc(at)?)
+    }
+
+    /// Epoch seconds, as the wire's `clientSecretExpiresAt`; out of range saturates at
+    /// [`Timestamp::min`] or [`Timestamp::max`], so a registration a server says never ends
+    /// is cached as ending in 9999, which botocore still reads.
     pub fn from_epoch_seconds(seconds: i64) -> Self {
-        Self::from_utc(
-            DateTime::<Utc>::from_timestamp(seconds, 0).unwrap_or(DateTime::<Utc>::MAX_UTC),
-        )
+        DateTime::<Utc>::from_timestamp(seconds, 0)
+            .and_then(Self::from_utc)
+            .unwrap_or_else(|| {
+                if seconds < 0 {
+                    Self::min()
+                } else {
+                    Self::max()
+                }
+            })
     }
 
     /// Epoch milliseconds, as GetRoleCredentials' `expiration`, kept to whole seconds as
     /// botocore keeps them (`strftime('%Y-%m-%dT%H:%M:%SZ')`); None when out of range.
     pub fn from_epoch_millis(millis: i64) -> Option<Self> {
-        DateTime::<Utc>::from_timestamp(millis.div_euclid(1000), 0).map(Self::from_utc)
+        DateTime::<Utc>::from_timestamp(millis.div_euclid(1000), 0).and_then(Self::from_utc)
     }
 
-    /// `now` plus a lifetime in seconds from a server (`expiresIn`).
-    pub fn after_seconds(now: SystemTime, seconds: i64) -> Self {
-        Self::from_utc(DateTime::<Utc>::from(now) + chrono::TimeDelta::seconds(seconds))
+    /// `now` plus a lifetime in seconds from a server (`expiresIn`, any JSON number: an
+    /// integer of any size, a fraction, an exponent), kept to the microsecond. None when the
+    /// result would fall outside years 1 to 9999, or the lifetime is not a finite number.
+    pub fn after_seconds(now: SystemTime, seconds: f64) -> Option<Self> {
+        if !seconds.is_finite() || seconds.abs() > MAX_LIFETIME_SECONDS {
+            return None;
+        }
+        // |seconds| <= 1e12, so the microseconds fit an i64 with room to spare.
+        let lifetime = chrono::TimeDelta::microseconds((seconds * 1e6).round() as i64);
+        Self::from_utc(system_time_utc(now)?.checked_add_signed(lifetime)?)
     }
 
     /// Reads a time as dateutil reads it in the files and outputs AWS tools write, for the
@@ -108,7 +141,12 @@ impl Timestamp {
 
     /// Time left from `now` until this instant (negative once past).
     pub fn remaining(&self, now: SystemTime) -> chrono::TimeDelta {
-        self.utc - DateTime::<Utc>::from(now)
+        match system_time_utc(now) {
+            Some(now) => self.utc - now,
+            // A clock beyond chrono's range is beyond every timestamp too.
+            None if now > SystemTime::UNIX_EPOCH => chrono::TimeDelta::MIN,
+            None => chrono::TimeDelta::MAX,
+        }
     }
 
     /// Whole seconds from `now` until this instant (negative once past).
@@ -376,6 +414,22 @@ fn value(digits: &[u8]) -> u32 {
     digits.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0'))
 }
 
+/// A clock reading as a chrono instant, None beyond chrono's range (never a panic).
+fn system_time_utc(at: SystemTime) -> Option<DateTime<Utc>> {
+    match at.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(after) => {
+            DateTime::from_timestamp(i64::try_from(after.as_secs()).ok()?, after.subsec_nanos())
+        }
+        Err(before) => {
+            let before = before.duration();
+            let seconds = i64::try_from(before.as_secs()).ok()?;
+            DateTime::from_timestamp(seconds.checked_neg()?, 0)?.checked_sub_signed(
+                chrono::TimeDelta::nanoseconds(i64::from(before.subsec_nanos())),
+            )
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -626,6 +680,63 @@ mod tests {
             "2024-05-01T20:00:00Z"
         );
         let now = clock("2024-05-01T20:00:00Z");
-        assert_eq!(Timestamp::after_seconds(now, 60).seconds_after(now), 60);
+        let after = |seconds| Timestamp::after_seconds(now, seconds).unwrap();
+        assert_eq!(after(60.0).seconds_after(now), 60);
+        assert_eq!(after(28800.0).to_cache_string(), "2024-05-02T04:00:00Z");
+        assert_eq!(after(1.5).isoformat(), "2024-05-01T20:00:01.500000+00:00");
+        assert_eq!(after(-1.0).seconds_after(now), -1);
+    }
+
+    /// A lifetime or an epoch number that would leave years 1 to 9999 is refused (or, for
+    /// a registration's end, held at the edge), never an overflow.
+    #[test]
+    fn numbers_beyond_the_range_never_overflow() {
+        let now = clock("2024-05-01T20:00:00Z");
+        for seconds in [
+            1e15,
+            i64::MAX as f64,
+            u64::MAX as f64,
+            -(i64::MAX as f64),
+            f64::MAX,
+            f64::INFINITY,
+            f64::NAN,
+            MAX_LIFETIME_SECONDS * 2.0,
+        ] {
+            assert_eq!(Timestamp::after_seconds(now, seconds), None, "{seconds}");
+        }
+        let last = clock("9999-12-31T23:59:58Z");
+        assert_eq!(
+            Timestamp::after_seconds(last, 1.0)
+                .unwrap()
+                .to_cache_string(),
+            "9999-12-31T23:59:59Z"
+        );
+        assert_eq!(Timestamp::after_seconds(last, 2.0), None);
+        assert_eq!(
+            Timestamp::after_seconds(clock("0001-01-01T00:00:01Z"), -2.0),
+            None
+        );
+        assert_eq!(
+            Timestamp::from_epoch_seconds(i64::MAX).to_cache_string(),
+            "9999-12-31T23:59:59Z"
+        );
+        assert_eq!(
+            Timestamp::from_epoch_seconds(i64::MIN).to_cache_string(),
+            "0001-01-01T00:00:00Z"
+        );
+        assert_eq!(Timestamp::from_epoch_millis(i64::MAX), None);
+        assert_eq!(Timestamp::from_epoch_millis(253_402_300_800_000), None);
+        assert!(Timestamp::from_epoch_millis(253_402_300_799_999).is_some());
+        assert_eq!(
+            Timestamp::max().isoformat(),
+            "9999-12-31T23:59:59.999999+00:00"
+        );
+        assert_eq!(Timestamp::min().isoformat(), "0001-01-01T00:00:00+00:00");
+        assert_eq!(
+            Timestamp::max()
+                .remaining(SystemTime::UNIX_EPOCH)
+                .num_days(),
+            2_932_896
+        );
     }
 }

@@ -1,11 +1,174 @@
-//! End-to-end tests of the SSO token at its edges: a cached token no request can carry, and
+//! End-to-end tests of the SSO token at its edges: lifetimes from the server that no cache
+//! can hold (login, the device code, refresh), a cached token no request can carry, and
 //! every `expiresAt` and `Expiration` form botocore reads, checked live against the AWS CLI.
 
-use awsso_emulator::Options;
-use chrono::{TimeDelta, Utc};
+use std::path::Path;
 
-use crate::get_caller_identity::{setup, sso_json, token_path, START_URL};
+use awsso_emulator::{Emulator, Options};
+use chrono::{DateTime, TimeDelta, Utc};
+use serde_json::Value;
+
+use crate::get_caller_identity::{setup, sso_json, token_path, CONFIG, START_URL};
 use crate::support::*;
+
+const OUT_OF_RANGE: &str = "\nawsso: [ERROR]: The SSO token's expiration is out of range\n";
+
+/// `expiresIn` values that end beyond year 9999 (or before year 1): a float, i64::MAX,
+/// u64::MAX, one beyond f64, and a huge negative one.
+const HUGE: [&str; 5] = [
+    "1e15",
+    "9223372036854775807",
+    "18446744073709551615",
+    "1e400",
+    "-1e15",
+];
+
+const LOGGED_IN: &str =
+    "Successfully logged into Start URL: https://d-1234567890.awsapps.com/start\n";
+
+/// Seconds from now to the `expiresAt` of the token file at `path`.
+fn token_seconds_left(path: &Path) -> i64 {
+    let token: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let at = DateTime::parse_from_rfc3339(token["expiresAt"].as_str().unwrap()).unwrap();
+    (at.to_utc() - Utc::now()).num_seconds()
+}
+
+/// The `grantType`s of the CreateToken calls the emulator got.
+fn token_grants(emu: &Emulator) -> Vec<String> {
+    emu.requests()
+        .iter()
+        .filter(|r| r.line() == "POST /token")
+        .map(|r| {
+            let body: Value = serde_json::from_str(&r.body).unwrap();
+            body["grantType"].as_str().unwrap().to_owned()
+        })
+        .collect()
+}
+
+/// A token file for session `corp` in botocore's layout, refreshable with `session`'s
+/// registration and single-use refresh token.
+fn write_refreshable_token(path: &Path, session: &awsso_emulator::TestSession, expires_at: &str) {
+    write_file(
+        path,
+        &format!(
+            r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "{}", "expiresAt": "{expires_at}", "clientId": "{}", "clientSecret": "{}", "registrationExpiresAt": "2099-01-01T00:00:00Z", "refreshToken": "{}"}}"#,
+            session.access_token, session.client_id, session.client_secret, session.refresh_token
+        ),
+    );
+}
+
+fn in_five_minutes() -> String {
+    (Utc::now() + TimeDelta::minutes(5))
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+#[test]
+fn a_token_lifetime_beyond_year_9999_ends_the_device_login_with_an_error() {
+    let emu = Emulator::start(Options::default().auto_approve(true));
+    for raw in HUGE {
+        let mut sandbox = Sandbox::new();
+        sandbox.endpoints(emu.url()).config(CONFIG);
+        emu.clear_requests();
+        emu.set_faults(|f| f.expires_in_raw = Some(raw.into()));
+        // Approved at once: the first poll gets the token, before anything is printed.
+        sandbox
+            .run(&["sso", "login", "--profile", "dev", "--use-device-code"])
+            .assert(255, "", OUT_OF_RANGE);
+        assert_eq!(
+            emu.request_lines(),
+            [
+                "POST /client/register",
+                "POST /device_authorization",
+                "POST /token"
+            ],
+            "{raw}"
+        );
+        assert!(!token_path(&sandbox, "corp").exists(), "{raw}");
+    }
+}
+
+#[test]
+fn a_token_lifetime_beyond_year_9999_ends_the_pkce_login_with_an_error() {
+    let (emu, mut sandbox) = setup(Options::default());
+    sandbox.browser_standin();
+    emu.set_faults(|f| f.expires_in_raw = Some("9223372036854775807".into()));
+    let out = sandbox.run(&["sso", "login", "--profile", "dev"]);
+    let url = out
+        .stdout
+        .lines()
+        .find(|line| line.starts_with(&format!("{}/authorize?", emu.url())))
+        .unwrap_or_else(|| panic!("no authorize URL in:\n{}", out.stdout))
+        .to_owned();
+    Output {
+        stdout: out.stdout.replacen(&url, "<URL>", 1),
+        ..out
+    }
+    .assert(
+        255,
+        "Attempting to open your default browser. If the browser does not open, open the following URL.\nIf you are unable to open the URL on this device, run this command again with the '--use-device-code' option.\n\n<URL>\n\n",
+        OUT_OF_RANGE,
+    );
+    assert!(!token_path(&sandbox, "corp").exists());
+}
+
+/// The device code's own `expiresIn` bounds the polling: one no clock can reach ends the
+/// login before a code is shown or a poll is made.
+#[test]
+fn a_device_code_lifetime_beyond_year_9999_ends_the_login_before_it_starts() {
+    let emu = Emulator::start(Options::default());
+    for raw in HUGE {
+        let mut sandbox = Sandbox::new();
+        sandbox.endpoints(emu.url()).config(CONFIG);
+        emu.clear_requests();
+        emu.set_faults(|f| f.device_expires_in_raw = Some(raw.into()));
+        sandbox
+            .run(&["sso", "login", "--profile", "dev", "--use-device-code"])
+            .assert(255, "", OUT_OF_RANGE);
+        assert_eq!(
+            emu.request_lines(),
+            ["POST /client/register", "POST /device_authorization"],
+            "{raw}"
+        );
+    }
+}
+
+/// Lifetimes written as floats are numbers like any other, as in botocore.
+#[test]
+fn lifetimes_written_as_floats_are_read() {
+    let (emu, sandbox) = setup(Options::default().auto_approve(true));
+    emu.set_faults(|f| {
+        f.expires_in_raw = Some("2.88e4".into());
+        f.device_expires_in_raw = Some("600.0".into());
+    });
+    sandbox
+        .run(&["sso", "login", "--profile", "dev", "--use-device-code"])
+        .assert(0, LOGGED_IN, "");
+    let left = token_seconds_left(&token_path(&sandbox, "corp"));
+    assert!((8 * 3600 - 60..=8 * 3600).contains(&left), "{left}");
+}
+
+/// A refresh answered with a lifetime no cache can hold: the clear error, the cache as it
+/// was, and no login started in its place.
+#[test]
+fn a_refreshed_lifetime_beyond_year_9999_is_an_error_not_a_crash() {
+    for args in [
+        &["sts", "get-caller-identity", "--profile", "dev"][..],
+        &["sso", "login", "--profile", "dev", "--if-needed"],
+    ] {
+        let (emu, sandbox) = setup(Options::default());
+        let session = emu.sign_in_for_tests();
+        let path = token_path(&sandbox, "corp");
+        write_refreshable_token(&path, &session, &in_five_minutes());
+        let before = std::fs::read(&path).unwrap();
+        emu.clear_requests();
+        emu.set_faults(|f| f.expires_in_raw = Some("18446744073709551615".into()));
+        sandbox.run(args).assert(255, "", OUT_OF_RANGE);
+        assert_eq!(token_grants(&emu), ["refresh_token"], "{args:?}");
+        assert_eq!(emu.request_lines(), ["POST /token"], "{args:?}");
+        assert_eq!(std::fs::read(&path).unwrap(), before, "{args:?}");
+    }
+}
 
 /// A cached access token with a newline cannot be sent in a header: it is a corrupt cache
 /// entry, reported as botocore reports one, before any request; the token is never shown.
