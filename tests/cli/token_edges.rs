@@ -1,8 +1,11 @@
 //! End-to-end tests of the SSO token at its edges: lifetimes from the server that no cache
-//! can hold (login, the device code, refresh), a cached token no request can carry, and
-//! every `expiresAt` and `Expiration` form botocore reads, checked live against the AWS CLI.
+//! can hold (login, the device code, refresh), parallel refreshes near the end of a session,
+//! a cached token no request can carry, and every `expiresAt` and `Expiration` form botocore
+//! reads, checked live against the AWS CLI.
 
 use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
 
 use awsso_emulator::{Emulator, Options};
 use chrono::{DateTime, TimeDelta, Utc};
@@ -168,6 +171,109 @@ fn a_refreshed_lifetime_beyond_year_9999_is_an_error_not_a_crash() {
         assert_eq!(emu.request_lines(), ["POST /token"], "{args:?}");
         assert_eq!(std::fs::read(&path).unwrap(), before, "{args:?}");
     }
+}
+
+/// Whether process `pid` has `path` open (Linux: its `/proc/PID/fd` links).
+#[cfg(target_os = "linux")]
+fn has_open(pid: u32, path: &Path) -> bool {
+    std::fs::read_dir(format!("/proc/{pid}/fd")).is_ok_and(|fds| {
+        fds.flatten()
+            .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|target| target == path))
+    })
+}
+
+/// Starts `n` awsso processes while this test holds the lock of the token file at `token`,
+/// and lets them go only when each has the file open: awsso opens it only to wait for that
+/// lock, after reading the token and finding it due for a refresh. So every one of them read
+/// the stale token before any refresh, however the machine schedules them, which is the
+/// case of several shells started at once. Returns their outputs in start order.
+#[cfg(target_os = "linux")]
+fn run_all_behind_the_token_lock(
+    sandbox: &Sandbox,
+    token: &Path,
+    args: &[&str],
+    n: usize,
+) -> Vec<Output> {
+    let lock = std::fs::File::open(token).unwrap();
+    lock.lock().unwrap();
+    let mut children: Vec<_> = (0..n)
+        .map(|_| {
+            let mut command = sandbox.command(args);
+            command
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            command.spawn().expect("spawn awsso")
+        })
+        .collect();
+    let token = token.canonicalize().unwrap();
+    // Well within the 15 s awsso waits for a lock before it refreshes without one.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let mut waiting = 0;
+        for child in &mut children {
+            if has_open(child.id(), &token) || child.try_wait().unwrap().is_some() {
+                waiting += 1;
+            }
+        }
+        if waiting == n {
+            break;
+        }
+        if Instant::now() > deadline {
+            for child in &mut children {
+                let _ = child.kill();
+            }
+            panic!("only {waiting} of {n} processes came to wait for the token lock");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    drop(lock);
+    children.into_iter().map(wait_with_watchdog).collect()
+}
+
+/// Eight processes find the same expired token due for a refresh, and the refreshed token has
+/// 15 minutes or less left (a short `expiresIn`, the end of an IdC session): the one that
+/// refreshes first uses up the refresh token, and the seven that waited for its lock use the
+/// token it cached, fresh though inside the refresh window. One refresh, eight successes.
+#[cfg(target_os = "linux")]
+#[test]
+fn parallel_refreshes_near_the_end_of_a_session_make_one_refresh_call() {
+    let (emu, sandbox) = setup(Options::default().token_ttl(Duration::from_secs(600)));
+    let session = emu.sign_in_for_tests();
+    let path = token_path(&sandbox, "corp");
+    write_refreshable_token(&path, &session, "2020-01-01T00:00:00Z");
+    let args = ["sts", "get-caller-identity", "--profile", "dev"];
+    for output in run_all_behind_the_token_lock(&sandbox, &path, &args, 8) {
+        output.assert(0, &sso_json("AdministratorAccess"), "");
+    }
+    assert_eq!(token_grants(&emu), ["refresh_token"]);
+    let left = token_seconds_left(&path);
+    assert!((540..=600).contains(&left), "{left}");
+}
+
+/// `sso login --if-needed` in eight new shells at once, at the end of a session: the same
+/// single refresh, and no login started by the seven that waited.
+#[cfg(target_os = "linux")]
+#[test]
+fn parallel_if_needed_runs_near_the_end_of_a_session_make_one_refresh_call() {
+    let (emu, sandbox) = setup(Options::default().token_ttl(Duration::from_secs(600)));
+    let session = emu.sign_in_for_tests();
+    let path = token_path(&sandbox, "corp");
+    write_refreshable_token(&path, &session, "2020-01-01T00:00:00Z");
+    let args = ["sso", "login", "--profile", "dev", "--if-needed"];
+    let mut stdouts: Vec<String> = run_all_behind_the_token_lock(&sandbox, &path, &args, 8)
+        .into_iter()
+        .map(|output| {
+            output.assert_code(0);
+            assert_eq!(output.stderr, "");
+            output.stdout
+        })
+        .collect();
+    stdouts.sort();
+    let mut expected = vec![format!("Already logged into Start URL: {START_URL}\n"); 7];
+    expected.push(format!("Refreshed the token for Start URL: {START_URL}\n"));
+    assert_eq!(stdouts, expected);
+    assert_eq!(emu.request_lines(), ["POST /token"]);
 }
 
 /// A cached access token with a newline cannot be sent in a header: it is a corrupt cache
