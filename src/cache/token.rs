@@ -49,6 +49,9 @@ pub enum ParseError {
     Missing(&'static str),
     /// A timestamp that is not one of the accepted forms.
     BadTimestamp(&'static str),
+    /// An `accessToken` that cannot travel in the portal's `x-amz-sso_bearer_token` header
+    /// (a control character such as a newline): no request could use it.
+    UnsendableAccessToken,
 }
 
 impl fmt::Display for ParseError {
@@ -57,18 +60,27 @@ impl fmt::Display for ParseError {
             ParseError::NotJson => f.write_str("not a JSON object"),
             ParseError::Missing(key) => write!(f, "missing {key}"),
             ParseError::BadTimestamp(key) => write!(f, "unreadable timestamp in {key}"),
+            ParseError::UnsendableAccessToken => {
+                f.write_str("accessToken cannot be sent in an HTTP header")
+            }
         }
     }
 }
 
 impl CachedToken {
     /// Reads a token file's bytes. Only `accessToken` and `expiresAt` are required, as in
-    /// botocore's `SSOTokenLoader`; unknown members are ignored.
+    /// botocore's `SSOTokenLoader`; unknown members are ignored. An access token that no
+    /// request could carry (see [`ParseError::UnsendableAccessToken`]) makes the file
+    /// unusable, as a missing one does, rather than a request that fails on the way out.
     pub fn parse(bytes: &[u8]) -> Result<Self, ParseError> {
         let object = json_object(bytes)?;
         let access_token = string(&object, "accessToken")
             .map(Secret::new)
             .ok_or(ParseError::Missing("accessToken"))?;
+        // reqwest's own rule for a header value, so the check and the send agree.
+        if reqwest::header::HeaderValue::from_str(access_token.expose_secret()).is_err() {
+            return Err(ParseError::UnsendableAccessToken);
+        }
         let expires_at = required_time(&object, "expiresAt")?;
         Ok(CachedToken {
             start_url: string(&object, "startUrl"),
@@ -466,6 +478,22 @@ mod tests {
             CachedToken::parse(br#"{"accessToken": "a", "expiresAt": "soon"}"#),
             Err(ParseError::BadTimestamp("expiresAt"))
         );
+        for unsendable in [r"a\nb", r"a\r\nb", r"\u0000", r"a\u007fb", r"\nab"] {
+            let file = format!(
+                r#"{{"accessToken": "{unsendable}", "expiresAt": "2024-05-01T20:00:00Z"}}"#
+            );
+            let err = CachedToken::parse(file.as_bytes()).unwrap_err();
+            assert_eq!(err, ParseError::UnsendableAccessToken, "{unsendable}");
+            assert_eq!(
+                err.to_string(),
+                "accessToken cannot be sent in an HTTP header"
+            );
+        }
+        for sendable in ["a b", r"a\tb", r"caf\u00e9", "aoa-1.2_3/4+5="] {
+            let file =
+                format!(r#"{{"accessToken": "{sendable}", "expiresAt": "2024-05-01T20:00:00Z"}}"#);
+            assert!(CachedToken::parse(file.as_bytes()).is_ok(), "{sendable}");
+        }
         let minimal = CachedToken::parse(
             br#"{"accessToken": "a", "expiresAt": "2024-05-01T20:00:00Z", "x": 1}"#,
         )

@@ -92,6 +92,9 @@ fn refresh_if_possible(
             Ok(Some(Refresh::Refreshed))
         }
         Err(crate::error::Error::Interrupted) => Err(crate::error::Error::Interrupted),
+        // The service answered with a token no cache can hold (an `expiresIn` beyond year
+        // 9999): a login would get the same answer, so stop here with that error.
+        Err(e @ crate::error::Error::Token(_)) => Err(e),
         Err(e) => {
             if sso_token::refreshed_elsewhere(ctx, target, token).is_some() {
                 // A parallel run refreshed it first: nothing left to do here.

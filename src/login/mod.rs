@@ -21,7 +21,6 @@ use crate::error::{Error, Result};
 use crate::http::Transport;
 use crate::oidc::{self, Grant, OidcClient, Pkce, RegisterClientRequest, TokenResponse};
 use crate::settings::LoginTarget;
-use crate::timestamp::Timestamp;
 
 use callback::CallbackListener;
 
@@ -29,10 +28,10 @@ use callback::CallbackListener;
 pub const CALLBACK_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// RFC 8628 §3.5: each `slow_down` adds 5 seconds to the polling interval.
-const SLOW_DOWN_DELAY: u64 = 5;
+const SLOW_DOWN_DELAY: Duration = Duration::from_secs(5);
 
 /// The polling interval when StartDeviceAuthorization names none.
-const DEFAULT_INTERVAL: u64 = 5;
+const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
 
 /// Why a login flow stopped (the listener's own errors are [`callback::CallbackError`]).
 #[derive(Debug, thiserror::Error)]
@@ -236,7 +235,7 @@ impl Flow<'_> {
             )
             .await
             .map_err(expired_as_pending)?;
-        Ok(self.token(&registration, response))
+        self.token(&registration, response)
     }
 
     /// Device code (botocore/utils.py `SSOTokenFetcher`), with a client-side stop at
@@ -253,14 +252,18 @@ impl Flow<'_> {
                 self.issuer,
             )
             .await?;
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(authorization.expires_in);
-        let mut interval = authorization.interval.unwrap_or(DEFAULT_INTERVAL);
+        // A lifetime no clock can reach ends the login before anything is shown.
+        let lifetime = authorization.lifetime(ctx.now())?;
+        let deadline = tokio::time::Instant::now()
+            .checked_add(lifetime)
+            .ok_or(oidc::OidcError::ExpirationOutOfRange)?;
+        let mut interval = authorization.interval().unwrap_or(DEFAULT_INTERVAL);
         // One attempt before showing anything: the client may already be authorised.
         if let Some(response) = self
             .poll(&registration, &authorization, &mut interval)
             .await?
         {
-            return Ok(self.token(&registration, response));
+            return self.token(&registration, response);
         }
         if self.options.no_browser {
             ctx.out(&format!(
@@ -289,12 +292,12 @@ impl Flow<'_> {
                 if now >= deadline {
                     return Err(Error::from(LoginError::PendingAuthorizationExpired));
                 }
-                let pause = Duration::from_secs(interval).min(deadline - now);
+                let pause = interval.min(deadline - now);
                 tokio::time::sleep(pause).await;
             }
         };
         let response = with_spinner(ctx, polling).await?;
-        Ok(self.token(&registration, response))
+        self.token(&registration, response)
     }
 
     /// One CreateToken attempt: the token, or `None` while authorisation is pending.
@@ -302,7 +305,7 @@ impl Flow<'_> {
         &self,
         registration: &ClientRegistration,
         authorization: &oidc::DeviceAuthorization,
-        interval: &mut u64,
+        interval: &mut Duration,
     ) -> Result<Option<TokenResponse>> {
         let result = self
             .oidc
@@ -320,8 +323,8 @@ impl Flow<'_> {
             Err(e) => match oidc::service_code(&e) {
                 Some("AuthorizationPendingException") => Ok(None),
                 Some("SlowDownException") => {
-                    *interval += SLOW_DOWN_DELAY;
-                    ctx_debug!(self.ctx, "Slowing down: polling every {interval}s");
+                    *interval = interval.saturating_add(SLOW_DOWN_DELAY);
+                    ctx_debug!(self.ctx, "Slowing down: polling every {interval:?}");
                     Ok(None)
                 }
                 _ => Err(expired_as_pending(e)),
@@ -345,7 +348,9 @@ impl Flow<'_> {
             Some(name) => format!("botocore-client-{name}"),
             None => format!(
                 "botocore-client-{}",
-                Timestamp::from_system_time(ctx.now()).utc().timestamp()
+                ctx.now()
+                    .duration_since(std::time::SystemTime::UNIX_EPOCH)
+                    .map_or(0, |since| since.as_secs())
             ),
         };
         let configured = self.target.scopes.clone().filter(|s| !s.is_empty());
@@ -370,9 +375,9 @@ impl Flow<'_> {
         };
         let client = self.oidc.register_client(ctx, &request).await?;
         let registration = ClientRegistration {
+            expires_at: client.expires_at(),
             client_id: client.client_id,
             client_secret: client.client_secret,
-            expires_at: Timestamp::from_epoch_seconds(client.client_secret_expires_at),
             scopes,
             grant_types,
         };
@@ -381,18 +386,23 @@ impl Flow<'_> {
     }
 
     /// The cache entry for a CreateToken answer, with the fields botocore/utils.py
-    /// `SSOTokenFetcher` caches.
-    fn token(&self, registration: &ClientRegistration, response: TokenResponse) -> CachedToken {
-        CachedToken {
+    /// `SSOTokenFetcher` caches; an `expiresIn` beyond the range of a timestamp is
+    /// [`oidc::OidcError::ExpirationOutOfRange`] and nothing is cached.
+    fn token(
+        &self,
+        registration: &ClientRegistration,
+        response: TokenResponse,
+    ) -> Result<CachedToken> {
+        Ok(CachedToken {
             start_url: Some(self.target.start_url.clone()),
             region: Some(self.region.to_owned()),
+            expires_at: response.expires_at(self.ctx.now())?,
             access_token: response.access_token,
-            expires_at: Timestamp::after_seconds(self.ctx.now(), response.expires_in),
             client_id: Some(registration.client_id.clone()),
             client_secret: Some(registration.client_secret.clone()),
             registration_expires_at: Some(registration.expires_at),
             refresh_token: response.refresh_token,
-        }
+        })
     }
 }
 

@@ -14,3 +14,4 @@ mod login;
 mod logout_portal;
 mod output;
 mod rough_edges;
+mod token_edges;
