@@ -1,8 +1,14 @@
-//! End-to-end tests of the command line's edges: stdout that cannot be written. Each pins
-//! v2's text and exit code, or awsso's documented choice (docs/compatibility.md).
+//! End-to-end tests of the command line's edges: stdout that cannot be written, a logout
+//! that cannot delete its files. Each pins v2's text and exit code, or awsso's documented
+//! choice (docs/compatibility.md).
 
-use std::process::Stdio;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
 
+use awsso_emulator::{Emulator, Options};
+
+use crate::get_caller_identity::START_URL;
 use crate::support::*;
 
 // ----- stdout -----
@@ -79,4 +85,115 @@ fn a_reader_that_went_away_is_no_error() {
         drop(reader);
         run_with_stdout(&home, args, writer).assert(0, "", "");
     }
+}
+
+// ----- logout -----
+
+/// A process holding `files` open as its descriptors 3, 4, ... and nothing else but
+/// /dev/null on 0, 1 and 2, so that `/proc/PID/fd` is a directory whose entries read as
+/// those files and which no one, root included, can delete from (unlink there is EPERM for
+/// root, EACCES for others). Killed when dropped.
+struct FdHolder {
+    child: Child,
+}
+
+impl FdHolder {
+    fn start(files: &[&Path]) -> FdHolder {
+        let mut script = String::new();
+        for (i, file) in files.iter().enumerate() {
+            script.push_str(&format!("exec {}<'{}'\n", i + 3, file.display()));
+        }
+        let keep = files.len() + 3;
+        // Close whatever else the test harness let the shell inherit (a pipe would block a
+        // reader of /proc/PID/fd), then become `sleep` with only 0..keep open.
+        script.push_str(&format!(
+            "for fd in /proc/$$/fd/*; do n=${{fd##*/}}; [ \"$n\" -ge {keep} ] && eval \"exec $n<&-\"; done\nexec sleep 30\n"
+        ));
+        let child = Command::new("bash")
+            .args(["-c", &script])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("bash");
+        let holder = FdHolder { child };
+        let want: Vec<String> = (0..keep).map(|n| n.to_string()).collect();
+        let start = Instant::now();
+        while !(holder.comm() == "sleep\n" && Sandbox::list_dir(&holder.fd_dir()) == want) {
+            assert!(
+                start.elapsed() < WATCHDOG,
+                "the descriptor holder never settled"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        holder
+    }
+
+    fn fd_dir(&self) -> PathBuf {
+        PathBuf::from(format!("/proc/{}/fd", self.child.id()))
+    }
+
+    fn comm(&self) -> String {
+        std::fs::read_to_string(format!("/proc/{}/comm", self.child.id())).unwrap_or_default()
+    }
+}
+
+impl Drop for FdHolder {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Python's words for the error unlink gives in /proc/PID/fd to this test's user.
+fn undeletable_reason() -> &'static str {
+    use std::os::unix::fs::MetadataExt;
+    if std::fs::metadata("/proc/self").unwrap().uid() == 0 {
+        "[Errno 1] Operation not permitted"
+    } else {
+        "[Errno 13] Permission denied"
+    }
+}
+
+#[test]
+fn logout_that_cannot_delete_names_the_files_left_and_fails() {
+    let emu = Emulator::start(Options::default());
+    let mut sb = Sandbox::new();
+    sb.endpoints(emu.url());
+    let token = emu.issue_token_for_tests();
+    let files = sb.home().join("files");
+    let token_file = files.join("token.json");
+    let role_file = files.join("role.json");
+    write_file(
+        &token_file,
+        &format!(
+            r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "{token}", "expiresAt": "2099-01-01T00:00:00Z"}}"#
+        ),
+    );
+    write_file(
+        &role_file,
+        r#"{"ProviderType": "sso", "Credentials": {"AccessKeyId": "ASIAEXAMPLE", "SecretAccessKey": "c2VjcmV0", "SessionToken": "dG9rZW4=", "Expiration": "2099-01-01T00:00:00Z"}}"#,
+    );
+    let holder = FdHolder::start(&[&token_file, &role_file]);
+    // Both caches are that directory: entry 3 is the token, entry 4 the role credentials.
+    std::fs::create_dir_all(sb.aws_dir().join("sso")).unwrap();
+    std::fs::create_dir_all(sb.aws_dir().join("cli")).unwrap();
+    std::os::unix::fs::symlink(holder.fd_dir(), sb.sso_cache_dir()).unwrap();
+    std::os::unix::fs::symlink(holder.fd_dir(), sb.cli_cache_dir()).unwrap();
+
+    let out = sb.run(&["sso", "logout"]);
+    out.assert(
+        255,
+        "",
+        &format!(
+            "\nawsso: [ERROR]: {}: '{}', '{}'\n",
+            undeletable_reason(),
+            sb.sso_cache_dir().join("3").display(),
+            sb.cli_cache_dir().join("4").display()
+        ),
+    );
+    // The portal call still happened: the token no longer works anywhere.
+    assert_eq!(emu.request_lines(), ["POST /logout"]);
+    assert!(!out.stderr.contains(&token));
+    assert!(token_file.exists() && role_file.exists());
 }
