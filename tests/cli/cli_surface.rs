@@ -1,14 +1,15 @@
 //! End-to-end tests of the command line's edges: stdout that cannot be written, a logout
-//! that cannot delete its files. Each pins v2's text and exit code, or awsso's documented
-//! choice (docs/compatibility.md).
+//! that cannot delete its files, shell-unsafe credentials. Each pins v2's text and exit
+//! code, or awsso's documented choice (docs/compatibility.md).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
-use awsso_emulator::{Emulator, Options};
+use awsso_emulator::{Emulator, Options, RawAnswer};
+use chrono::TimeDelta;
 
-use crate::get_caller_identity::START_URL;
+use crate::get_caller_identity::{dev_role_cache, setup, write_token, START_URL};
 use crate::support::*;
 
 // ----- stdout -----
@@ -196,4 +197,74 @@ fn logout_that_cannot_delete_names_the_files_left_and_fails() {
     assert_eq!(emu.request_lines(), ["POST /logout"]);
     assert!(!out.stderr.contains(&token));
     assert!(token_file.exists() && role_file.exists());
+}
+
+// ----- export-credentials -----
+
+const UNSAFE: &str =
+    "\nawsso: [ERROR]: The credentials contain characters that are unsafe to print for a shell\n";
+
+const SHELL_FORMATS: [&str; 5] = ["env", "env-no-export", "powershell", "windows-cmd", "fish"];
+
+fn export(sandbox: &Sandbox, format: &str) -> Output {
+    sandbox.run(&[
+        "configure",
+        "export-credentials",
+        "--profile",
+        "dev",
+        "--format",
+        format,
+    ])
+}
+
+#[test]
+fn credentials_a_shell_would_run_are_refused_in_every_shell_format() {
+    let (emu, sandbox) = setup(Options::default());
+    write_token(&sandbox, &emu, "corp", START_URL, TimeDelta::hours(8));
+    // A planted role cache: the key would run `touch pwned` under eval.
+    write_file(
+        &dev_role_cache(&sandbox),
+        r#"{"ProviderType": "sso", "Credentials": {"AccessKeyId": "ASIA$(touch pwned)", "SecretAccessKey": "c2VjcmV0", "SessionToken": "dG9rZW4=", "Expiration": "2099-01-01T00:00:00Z"}}"#,
+    );
+    for format in SHELL_FORMATS {
+        export(&sandbox, format).assert(255, "", UNSAFE);
+    }
+    // The documented use: nothing is printed, so nothing runs.
+    let script = format!(
+        "eval \"$('{}' configure export-credentials --profile dev --format env)\"",
+        awsso_bin().display()
+    );
+    let out = sandbox.run_program(Path::new("/bin/sh"), &["-c", &script]);
+    out.assert(0, "", UNSAFE);
+    assert!(!sandbox.home().join("pwned").exists());
+    // JSON escapes everything: the process format prints the value as it is.
+    let process = export(&sandbox, "process");
+    process.assert_code(0);
+    assert!(process
+        .stdout
+        .contains("\"AccessKeyId\": \"ASIA$(touch pwned)\""));
+    assert!(emu.request_lines().is_empty());
+}
+
+#[test]
+fn a_portal_answering_a_newline_in_the_token_gets_nothing_printed() {
+    let (emu, sandbox) = setup(Options::default());
+    write_token(&sandbox, &emu, "corp", START_URL, TimeDelta::hours(8));
+    let expiration = (chrono::Utc::now() + TimeDelta::hours(1)).timestamp_millis();
+    let hostile = format!(
+        r#"{{"roleCredentials": {{"accessKeyId": "ASIAEXAMPLE", "secretAccessKey": "c2VjcmV0", "sessionToken": "dG9rZW4=\nexport PATH=/tmp", "expiration": {expiration}}}}}"#
+    );
+    emu.set_faults(|f| f.raw_next = vec![RawAnswer::json(200, &hostile)]);
+    export(&sandbox, "env").assert(255, "", UNSAFE);
+    assert_eq!(emu.request_lines().len(), 1, "{:?}", emu.request_lines());
+    // Real credentials from the same portal print as ever.
+    std::fs::remove_file(dev_role_cache(&sandbox)).unwrap();
+    let env = export(&sandbox, "env");
+    env.assert_code(0);
+    assert!(
+        env.stdout.starts_with("export AWS_ACCESS_KEY_ID=ASIA"),
+        "{}",
+        env.stdout
+    );
+    assert_eq!(env.stdout.lines().count(), 4);
 }
