@@ -47,6 +47,12 @@ impl Env {
             .filter(|v| !v.is_empty())
     }
 
+    /// The variable's value whenever it is set, empty or not (botocore's
+    /// `EnvironmentProvider` checks `name in os.environ`, so `AWS_PROFILE=""` names a profile).
+    pub fn get_set(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str)
+    }
+
     pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
         self.vars.insert(name.into(), value.into());
     }

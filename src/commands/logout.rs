@@ -35,12 +35,14 @@ pub const MAX_CONCURRENT_LOGOUTS: usize = 8;
 
 pub fn run(session: &Session, args: &LogoutArgs) -> Result<()> {
     let ctx = session.ctx;
-    let sweep = match (&args.sso_session, &session.global.profile) {
+    // Only a `--profile` flag narrows (an empty one is no flag, as in v2).
+    let profile = &session.profile;
+    let profile_flag = profile.explicit_flag.then_some(profile.name.as_str());
+    let sweep = match (&args.sso_session, profile_flag) {
         (None, None) => Sweep::everything(ctx),
         (sso_session, profile) => {
             let config = session.config()?;
-            let target =
-                SessionTarget::resolve(config, sso_session.as_deref(), profile.as_deref())?;
+            let target = SessionTarget::resolve(config, sso_session.as_deref(), profile)?;
             Sweep::session(ctx, &target.token_key(), target.role_cache_keys(config))
         }
     };

@@ -1,6 +1,6 @@
 //! End-to-end tests of the command line's edges: stdout that cannot be written, a logout
-//! that cannot delete its files, shell-unsafe credentials. Each pins v2's text and exit
-//! code, or awsso's documented choice (docs/compatibility.md).
+//! that cannot delete its files, shell-unsafe credentials, empty profile names. Each pins
+//! v2's text and exit code, or awsso's documented choice (docs/compatibility.md).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -267,4 +267,38 @@ fn a_portal_answering_a_newline_in_the_token_gets_nothing_printed() {
         env.stdout
     );
     assert_eq!(env.stdout.lines().count(), 4);
+}
+
+// ----- profiles -----
+
+#[test]
+fn empty_profile_names_are_read_as_v2_reads_them() {
+    let mut home = Sandbox::new();
+    home.config("[profile a]\n").credentials(
+        "[default]\naws_access_key_id = AKIAEMULATORSTATIC01\naws_secret_access_key = emulatorStaticSecretKey0000000000000001\n",
+    );
+    let exported = "export AWS_ACCESS_KEY_ID=AKIAEMULATORSTATIC01\nexport AWS_SECRET_ACCESS_KEY=emulatorStaticSecretKey0000000000000001\n";
+    let args = [
+        "configure",
+        "export-credentials",
+        "--format",
+        "env",
+        "--profile",
+        "",
+    ];
+    // An empty --profile is no flag: the default profile is used.
+    home.run(&args).assert(0, exported, "");
+    // An empty variable names the profile "", which does not exist; the flag would not help.
+    home.set_env("AWS_PROFILE", "");
+    let not_found = "\nawsso: [ERROR]: The config profile () could not be found\n";
+    home.run(&args).assert(255, "", not_found);
+    home.run(&args[..4]).assert(255, "", not_found);
+    home.run(&["sts", "get-caller-identity"])
+        .assert(255, "", not_found);
+    // The AWS CLI says the same.
+    let aws = home.run_program(&aws_cli(), &["sts", "get-caller-identity"]);
+    assert_eq!(
+        (aws.code, aws.stderr.trim()),
+        (255, "The config profile () could not be found")
+    );
 }
