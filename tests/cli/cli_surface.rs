@@ -1,6 +1,7 @@
 //! End-to-end tests of the command line's edges: stdout that cannot be written, a logout
-//! that cannot delete its files, shell-unsafe credentials, empty profile names. Each pins
-//! v2's text and exit code, or awsso's documented choice (docs/compatibility.md).
+//! that cannot delete its files, shell-unsafe credentials, empty profile names and starting
+//! tokens with keys the operation does not have. Each pins v2's text and exit code, or
+//! awsso's documented choice (docs/compatibility.md).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -301,4 +302,76 @@ fn empty_profile_names_are_read_as_v2_reads_them() {
         (aws.code, aws.stderr.trim()),
         (255, "The config profile () could not be found")
     );
+}
+
+// ----- starting tokens -----
+
+fn portal() -> (Emulator, Sandbox, String) {
+    let emu = Emulator::start(Options::default().page_size(2));
+    let mut sb = Sandbox::new();
+    sb.endpoints(emu.url());
+    sb.set_env("AWS_DEFAULT_REGION", "us-east-1");
+    let token = emu.issue_token_for_tests();
+    (emu, sb, token)
+}
+
+fn starting_token(json: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(json)
+}
+
+#[test]
+fn starting_token_keys_the_operation_lacks_are_botocores_validation_error() {
+    let (emu, sb, token) = portal();
+    let with_unknown = starting_token(r#"{"nextToken": null, "x": 1, "boto_truncate_amount": 1}"#);
+    let report = |members: &str| {
+        format!(
+            "\nawsso: [ERROR]: An error occurred (ParamValidation): Parameter validation failed:\nUnknown parameter in input: \"x\", must be one of: {members}\n"
+        )
+    };
+    sb.run(&[
+        "sso",
+        "list-accounts",
+        "--access-token",
+        &token,
+        "--starting-token",
+        &with_unknown,
+    ])
+    .assert(252, "", &report("nextToken, maxResults, accessToken"));
+    let roles = [
+        "sso",
+        "list-account-roles",
+        "--access-token",
+        &token,
+        "--account-id",
+        "111122223333",
+        "--starting-token",
+        &with_unknown,
+    ];
+    sb.run(&roles).assert(
+        252,
+        "",
+        &report("nextToken, maxResults, accessToken, accountId"),
+    );
+    assert!(emu.request_lines().is_empty());
+    // botocore's own words, from the AWS CLI.
+    let aws = sb.run_program(&aws_cli(), &roles);
+    assert!(
+        aws.stderr.contains("Parameter validation failed:\nUnknown parameter in input: \"x\", must be one of: nextToken, maxResults, accessToken, accountId\n"),
+        "{}",
+        aws.stderr
+    );
+    // A key without a value is not sent, so it is no error.
+    let with_null = starting_token(r#"{"nextToken": null, "x": null, "boto_truncate_amount": 1}"#);
+    let out = sb.run(&[
+        "sso",
+        "list-accounts",
+        "--access-token",
+        &token,
+        "--starting-token",
+        &with_null,
+        "--query",
+        "accountList[].accountId",
+    ]);
+    out.assert(0, "[\n    \"444455556666\",\n    \"777788889999\"\n]\n", "");
 }
