@@ -1,7 +1,7 @@
 //! End-to-end tests of the command line's edges: stdout that cannot be written, a logout
-//! that cannot delete its files, shell-unsafe credentials, empty profile names and starting
-//! tokens with keys the operation does not have. Each pins v2's text and exit code, or
-//! awsso's documented choice (docs/compatibility.md).
+//! that cannot delete its files, shell-unsafe credentials, empty profile names, dash-led
+//! values and starting tokens with keys the operation does not have. Each pins v2's text and
+//! exit code, or awsso's documented choice (docs/compatibility.md).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -304,7 +304,9 @@ fn empty_profile_names_are_read_as_v2_reads_them() {
     );
 }
 
-// ----- starting tokens -----
+// ----- dash-led values and starting tokens -----
+
+const USAGE: &str = "usage: awsso [options] <command> <subcommand> [<subcommand> ...] [parameters]\nTo see help text, you can run:\n\n  awsso help\n  awsso <command> help\n  awsso <command> <subcommand> help\n";
 
 fn portal() -> (Emulator, Sandbox, String) {
     let emu = Emulator::start(Options::default().page_size(2));
@@ -313,6 +315,74 @@ fn portal() -> (Emulator, Sandbox, String) {
     sb.set_env("AWS_DEFAULT_REGION", "us-east-1");
     let token = emu.issue_token_for_tests();
     (emu, sb, token)
+}
+
+#[test]
+fn negative_numbers_are_values_as_argparse_reads_them() {
+    let (emu, sb, token) = portal();
+    // --max-items -1: v2's warning, then botocore's arithmetic, as the AWS CLI does it.
+    let args = [
+        "sso",
+        "list-accounts",
+        "--access-token",
+        &token,
+        "--max-items",
+        "-1",
+    ];
+    let awsso = sb.run(&args);
+    let aws = sb.run_program(&aws_cli(), &args);
+    assert_eq!(
+        (aws.code, aws.stderr.as_str()),
+        (
+            0,
+            "warning: Non-positive values for --max-items may result in undefined behavior.\n"
+        )
+    );
+    awsso.assert(0, &aws.stdout, &aws.stderr);
+    assert!(awsso.stdout.contains("111122223333"), "{}", awsso.stdout);
+    assert!(!awsso.stdout.contains("444455556666"), "{}", awsso.stdout);
+    assert!(awsso.stdout.contains("\"NextToken\": "), "{}", awsso.stdout);
+    // --page-size -1: botocore's parameter validation, before any request.
+    emu.clear_requests();
+    sb.run(&["sso", "list-accounts", "--access-token", &token, "--page-size", "-1"])
+        .assert(
+            252,
+            "",
+            "\nawsso: [ERROR]: An error occurred (ParamValidation): Parameter validation failed:\nInvalid value for parameter maxResults, value: -1, valid min value: 1\n",
+        );
+    assert!(emu.request_lines().is_empty());
+    // An option word is no value.
+    let expected = |arg: &str| {
+        format!(
+            "\nawsso: [ERROR]: An error occurred (ParamValidation): argument {arg}: expected one argument\n\n{USAGE}"
+        )
+    };
+    sb.run(&[
+        "sso",
+        "list-accounts",
+        "--access-token",
+        &token,
+        "--query",
+        "-x",
+    ])
+    .assert(252, "", &expected("--query"));
+    sb.run(&[
+        "sso",
+        "list-account-roles",
+        "--account-id",
+        "--access-token",
+        &token,
+    ])
+    .assert(252, "", &expected("--account-id"));
+    sb.run(&["--region", "--version"])
+        .assert(252, "", &expected("--region"));
+    assert!(emu.request_lines().is_empty());
+    // An abbreviated bare --profile still fails in v2's first pass.
+    sb.run(&["sts", "get-caller-identity", "--prof"]).assert(
+        252,
+        "",
+        "\nawsso: [ERROR]: An error occurred (ParamValidation): argument --profile: expected one argument\n\nusage: awsso [--profile PROFILE] [--debug]\n",
+    );
 }
 
 fn starting_token(json: &str) -> String {
