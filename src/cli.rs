@@ -301,11 +301,13 @@ pub struct PaginationArgs {
     #[arg(long = "starting-token", value_name = "TOKEN")]
     pub starting_token: Option<String>,
     /// The size of each page to get in the AWS service call.
+    // Python ints: argparse takes `-1` as a value; what a value below 1 does is decided in
+    // `portal::paginate`.
     #[arg(long = "page-size", value_name = "N")]
-    pub page_size: Option<u32>,
+    pub page_size: Option<i64>,
     /// The total number of items to return in the command's output.
     #[arg(long = "max-items", value_name = "N")]
-    pub max_items: Option<u32>,
+    pub max_items: Option<i64>,
 }
 
 #[derive(Debug, Args, Clone, Default)]

@@ -1,7 +1,8 @@
 //! The one error type of awsso, how each error is shown, and which exit code it gives.
 //!
 //! Exit codes are AWS CLI v2's (`awscli/constants.py`): 252 usage, 253 configuration,
-//! 254 service error, 255 anything else, 130 interrupted. The mapping lives in
+//! 254 service error, 255 anything else, 130 interrupted, and the Python interpreter's 120
+//! when stdout cannot be written. The mapping lives in
 //! [`Error::exit_code`] and nowhere else. Messages are v2's text with awsso's name
 //! (docs/compatibility.md, "Messages and exit codes"); none of them may carry a secret.
 //!
@@ -93,6 +94,11 @@ pub enum Error {
     /// Ctrl-C (130). Prints a newline on stdout and nothing on stderr, as v2.
     #[error("interrupted")]
     Interrupted,
+    /// stdout refused what the command printed (a full disk, `> /dev/full`): v2 learns it
+    /// when the Python interpreter flushes `sys.stdout` at exit, which reports it in its own
+    /// words, not in the `[ERROR]` layout, and exits 120 (`Py_Exit`).
+    #[error("{0}")]
+    Stdout(Detail),
     /// Anything else v2 reports through its general handler (255).
     #[error("{0}")]
     Other(Detail),
@@ -128,6 +134,7 @@ impl Error {
             Error::Configuration(_) | Error::NoCredentials | Error::NoRegion => 253,
             Error::Service { .. } => 254,
             Error::Interrupted => 130,
+            Error::Stdout(_) => 120,
             Error::ProfileNotFound { .. }
             | Error::ConfigParse { .. }
             | Error::InvalidConfig(_)
@@ -144,6 +151,7 @@ impl Error {
     pub fn stderr_text(&self) -> String {
         match self {
             Error::Interrupted => String::new(),
+            Error::Stdout(detail) => format!("{detail}\n"),
             Error::Usage {
                 message,
                 usage: Some(usage),

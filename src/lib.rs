@@ -39,7 +39,27 @@ use settings::Session;
 /// Runs one awsso invocation and returns its exit code.
 pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, mut ctx: Context) -> u8 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
-    let cli = match usage::parse(&ctx, &args) {
+    let code = run_command(&args, &mut ctx);
+    finish(&ctx, code)
+}
+
+/// The exit code once everything is printed: stdout that refused a write (a full disk)
+/// overrides the command's own code, as v2's failing last flush does (docs/compatibility.md,
+/// "Messages and exit codes"). A closed pipe (EPIPE: the reader went away, `| head`) is no
+/// error: the command's code stands and nothing more is said.
+fn finish(ctx: &Context, code: u8) -> u8 {
+    match ctx.take_stdout_failure() {
+        Some(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            let error = Error::from(context::StdoutError::Unwritable(e));
+            ctx.err(&error.stderr_text());
+            error.exit_code()
+        }
+        _ => code,
+    }
+}
+
+fn run_command(args: &[OsString], ctx: &mut Context) -> u8 {
+    let cli = match usage::parse(ctx, args) {
         usage::Parsed::Run(cli) => cli,
         usage::Parsed::Exit(code) => return code,
     };
@@ -48,7 +68,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, mut ctx:
         ctx.out(&format!("{}\n", usage::version_line()));
         return 0;
     }
-    let session = Session::new(&ctx, &cli.global);
+    let session = Session::new(ctx, &cli.global);
     match dispatch(&session, &cli) {
         Ok(()) => 0,
         Err(e) => {

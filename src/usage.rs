@@ -113,11 +113,20 @@ pub enum Parsed {
 }
 
 /// The clap command with argparse's habits: unique prefixes of long options are accepted,
-/// and a repeated option keeps its last value.
+/// a repeated option keeps its last value, and an option's value may start with a dash
+/// (`--max-items -1`): which dash-led words argparse takes as values is decided before clap
+/// sees them ([`Walk::missing_value`]).
 fn command() -> Command {
     fn tune(cmd: Command) -> Command {
         cmd.infer_long_args(true)
             .args_override_self(true)
+            .mut_args(|arg| {
+                if arg.get_action().takes_values() {
+                    arg.allow_hyphen_values(true)
+                } else {
+                    arg
+                }
+            })
             .mut_subcommands(tune)
     }
     tune(Cli::command())
@@ -135,17 +144,26 @@ pub fn parse(ctx: &Context, args: &[OsString]) -> Parsed {
     if let Some(error) = first_pass_error(&words) {
         return report(ctx, error);
     }
-    // `--version` is an argparse action: it prints as soon as it is seen.
-    if words
+    let mut cmd = command();
+    cmd.build();
+    // argparse reads the words in order: an option whose value is missing (`--query -x`,
+    // `--region` last) fails there, unless `--version`, an action that prints as soon as it
+    // is seen, came first.
+    let version_at = words
         .iter()
-        .skip(1)
         .take_while(|w| *w != "--")
-        .any(|w| w == "--version")
-    {
+        .skip(1)
+        .position(|w| w == "--version")
+        .map(|i| i + 1);
+    if let Some((at, arg)) = walk(&cmd, &words).missing_value {
+        if version_at.is_none_or(|version| at < version) {
+            return report(ctx, UsageError::ExpectedOneArgument { arg }.into());
+        }
+    }
+    if version_at.is_some() {
         ctx.out(&format!("{}\n", version_line()));
         return Parsed::Exit(0);
     }
-    let mut cmd = command();
     match cmd
         .try_get_matches_from_mut(&args)
         .and_then(|m: ArgMatches| Cli::from_arg_matches(&m))
@@ -164,10 +182,7 @@ pub fn parse(ctx: &Context, args: &[OsString]) -> Parsed {
                 ctx.out(&e.render().to_string());
                 Parsed::Exit(0)
             }
-            _ => {
-                cmd.build();
-                report(ctx, usage_error(&cmd, &words, &e))
-            }
+            _ => report(ctx, usage_error(&cmd, &words, &e)),
         },
     }
 }
@@ -191,23 +206,36 @@ fn help_word_to_flag(args: &[OsString]) -> Vec<OsString> {
     args
 }
 
-/// `--profile` with no value, checked before everything else as v2 does; reported with
-/// the first-pass parser's generated usage line.
+/// `--profile` (or a prefix of it: that parser knows only `--profile` and `--debug`) with no
+/// value, checked before everything else as v2 does (`awscli/argparser.py`
+/// `FirstPassGlobalArgParser`, run by `clidriver.py` `create_clidriver`). Its error carries
+/// that parser's own generated usage line, not the main parser's usage block: argparse's
+/// `format_usage()` of a parser built without `usage=USAGE`.
 fn first_pass_error(words: &[String]) -> Option<Error> {
     let mut iter = words.iter().skip(1).take_while(|w| *w != "--").peekable();
     while let Some(word) = iter.next() {
-        if word == "--profile" && iter.peek().is_none_or(|next| looks_like_option(next)) {
+        let profile = word.len() > 2 && "--profile".starts_with(word.as_str());
+        if profile && iter.peek().is_none_or(|next| looks_like_option(next)) {
             return Some(UsageError::ProfileWithoutValue.into());
         }
     }
     None
 }
 
-/// argparse's view of a word: dash-led (and not a negative number) means an option.
+/// argparse's view of a word that is no known option (`_parse_optional`, Python 3.14 as v2
+/// bundles it): dash-led means an option, except a lone `-`, a negative number (`-\.?\d`
+/// at the start: `-1`, `-.5`, `-1x`) and a word with a space, which are values.
 fn looks_like_option(word: &str) -> bool {
-    word.starts_with('-')
-        && word != "-"
-        && !word[1..].chars().all(|c| c.is_ascii_digit() || c == '.')
+    let Some(rest) = word.strip_prefix('-').filter(|rest| !rest.is_empty()) else {
+        return false;
+    };
+    let mut chars = rest.chars();
+    let negative_number = match chars.next() {
+        Some('.') => chars.next().is_some_and(|c| c.is_ascii_digit()),
+        Some(c) => c.is_ascii_digit(),
+        None => false,
+    };
+    !negative_number && !word.contains(' ')
 }
 
 /// Where the words lead in the command tree, and what is left over: argparse's
@@ -220,6 +248,9 @@ struct Walk<'a> {
     remaining: Vec<String>,
     /// The first positional word that is not a subcommand of a command that has some.
     bad_subcommand: Option<String>,
+    /// The first option that takes a value but is followed by nothing, or by a word argparse
+    /// reads as an option (`--query -x`, `--region --`): its position and name.
+    missing_value: Option<(usize, String)>,
 }
 
 fn walk<'a>(top: &'a Command, words: &[String]) -> Walk<'a> {
@@ -228,6 +259,7 @@ fn walk<'a>(top: &'a Command, words: &[String]) -> Walk<'a> {
         path: Vec::new(),
         remaining: Vec::new(),
         bad_subcommand: None,
+        missing_value: None,
     };
     let mut i = 1;
     let mut only_positionals = false;
@@ -248,11 +280,18 @@ fn walk<'a>(top: &'a Command, words: &[String]) -> Walk<'a> {
                 None => (long, false),
             };
             match find_long(walk.command, name) {
-                Some(arg) => {
-                    if arg.get_action().takes_values() && !inline_value {
-                        i += 1;
+                Some(arg) if arg.get_action().takes_values() && !inline_value => {
+                    match words.get(i) {
+                        Some(value) if !looks_like_option(value) => i += 1,
+                        _ => {
+                            if walk.missing_value.is_none() {
+                                let long = arg.get_long().unwrap_or(name);
+                                walk.missing_value = Some((i - 1, format!("--{long}")));
+                            }
+                        }
                     }
                 }
+                Some(_) => {}
                 None => walk.remaining.push(word.clone()),
             }
             continue;
@@ -591,5 +630,73 @@ mod tests {
         let w = walk(&cmd, &words);
         assert_eq!(w.path, ["sso", "login"]);
         assert_eq!(w.remaining, ["--bogus", "x", "--no"]);
+        assert_eq!(w.missing_value, None);
+    }
+
+    #[test]
+    fn dash_led_words_are_read_as_argparse_reads_them() {
+        for option in ["-x", "--query", "--", "-h", "--x=1 2", "-a1"] {
+            assert_eq!(looks_like_option(option), !option.contains(' '), "{option}");
+        }
+        for value in ["-1", "-1x", "-.5", "-0.5", "-", "", "x", "- x", "-x y"] {
+            assert!(!looks_like_option(value), "{value}");
+        }
+        assert!(looks_like_option("-.x"));
+    }
+
+    #[test]
+    fn options_missing_their_value_are_found_in_order() {
+        let mut cmd = command();
+        cmd.build();
+        let missing = |words: &[&str]| walk(&cmd, &strings(words)).missing_value;
+        let list = ["awsso", "sso", "list-accounts"];
+        let with = |extra: &[&'static str]| [&list[..], extra].concat();
+        assert_eq!(
+            missing(&with(&["--query", "-x"])),
+            Some((3, "--query".to_owned()))
+        );
+        assert_eq!(
+            missing(&with(&[
+                "--max-items",
+                "-1",
+                "--page-size",
+                "-.5",
+                "--query",
+                "- x"
+            ])),
+            None
+        );
+        assert_eq!(
+            missing(&with(&["--page-size", "1", "--starting-token"])),
+            Some((5, "--starting-token".to_owned()))
+        );
+        // Abbreviated, before the command, and before `--`.
+        assert_eq!(
+            missing(&["awsso", "--que", "--", "sso"]),
+            Some((1, "--query".to_owned()))
+        );
+        assert_eq!(
+            missing(&with(&["--region", "--output", "json"])),
+            Some((3, "--region".to_owned()))
+        );
+    }
+
+    #[test]
+    fn a_bare_profile_fails_in_the_first_pass() {
+        let first_pass = |words: &[&str]| first_pass_error(&strings(words)).map(|e| e.to_string());
+        let expected = Some(
+            "An error occurred (ParamValidation): argument --profile: expected one argument\n\nusage: awsso [--profile PROFILE] [--debug]\n"
+                .to_owned(),
+        );
+        assert_eq!(
+            first_pass(&["awsso", "sso", "login", "--profile"]),
+            expected
+        );
+        assert_eq!(first_pass(&["awsso", "--prof", "--debug"]), expected);
+        assert_eq!(first_pass(&["awsso", "--p", "--", "x"]), expected);
+        assert_eq!(first_pass(&["awsso", "--profile", "-1"]), None);
+        assert_eq!(first_pass(&["awsso", "--profile", ""]), None);
+        assert_eq!(first_pass(&["awsso", "--profile=", "--debug"]), None);
+        assert_eq!(first_pass(&["awsso", "--", "--profile"]), None);
     }
 }

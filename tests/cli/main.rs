@@ -4,6 +4,7 @@
 mod support;
 
 mod architecture;
+mod cli_surface;
 
 mod configure;
 mod console;
