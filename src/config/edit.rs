@@ -193,6 +193,10 @@ pub enum EditError {
     /// A section name, key or value with `\n` or `\r` (v2's `ConfigFileWriter` check).
     #[error("Invalid {what}: newline characters and carriage returns are not allowed")]
     Newline { what: &'static str },
+    /// The config path is a directory, a device or a FIFO: the reader takes it for no file
+    /// (botocore's `os.path.isfile`), and replacing it would destroy it.
+    #[error("Unable to write the config file {}: it is not a regular file", path.display())]
+    NotARegularFile { path: PathBuf },
 }
 
 impl From<EditError> for Error {
@@ -406,15 +410,23 @@ pub type Updates<'a> = Vec<(&'a str, Option<&'a str>)>;
 ///
 /// A missing file is created 0600 (its missing directories 0700); an existing file keeps
 /// its mode; when `path` is a symbolic link, the file it points to is written and the link
-/// stays. Nothing is written when nothing changes.
+/// stays. Nothing is written when nothing changes. A path that exists but is not a regular
+/// file (a directory, a device, a FIFO) is refused: it is neither read nor replaced.
 pub fn update_file(
     ctx: &Context,
     path: &Path,
     updates: &[(SectionRef, Updates<'_>)],
 ) -> Result<()> {
     let target = resolve_symlinks(path);
-    let (original, mode) = match std::fs::read(&target) {
-        Ok(bytes) => {
+    let not_regular = || EditError::NotARegularFile {
+        path: path.to_owned(),
+    };
+    if super::file::exists_but_not_regular(&target) {
+        return Err(not_regular().into());
+    }
+    let (original, mode) = match super::file::read_regular(&target) {
+        Ok(None) => return Err(not_regular().into()),
+        Ok(Some(bytes)) => {
             let mode = file_mode(&target)?;
             let text = String::from_utf8(bytes).map_err(|_| Error::ConfigParse {
                 path: path.to_owned(),
@@ -927,6 +939,31 @@ mod tests {
             std::fs::read_to_string(dotfiles.join("aws-config")).unwrap(),
             "[default]\nregion = b\n"
         );
+    }
+
+    #[test]
+    fn a_path_that_is_not_a_regular_file_is_refused() {
+        let home = tempfile::tempdir().unwrap();
+        let ctx = ctx_for(home.path());
+        let dir = home.path().join("config");
+        std::fs::create_dir(&dir).unwrap();
+        let err = update_file(
+            &ctx,
+            &dir,
+            &[(profile("default"), vec![("region", Some("a"))])],
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "Unable to write the config file {}: it is not a regular file",
+                dir.display()
+            )
+        );
+        assert_eq!(err.exit_code(), 255);
+        assert!(dir.is_dir());
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+        assert_eq!(std::fs::read_dir(home.path()).unwrap().count(), 1);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! is `Unable to parse config file: PATH` (255).
 
 pub mod edit;
+pub mod file;
 pub mod parse;
 
 use std::path::Path;
@@ -138,17 +139,26 @@ fn parse_error(path: &Path, e: parse::ParseError) -> Error {
 }
 
 /// The file's text; a missing file is an empty one. Like botocore, a path that is not a
-/// regular file (`os.path.isfile`) counts as missing, and one that cannot be opened is read
-/// as empty (configparser's `read` skips it); `--debug` says so. Text that is not UTF-8 is
-/// a parse error.
+/// regular file (`os.path.isfile`: a directory, a device, a FIFO) counts as missing and is
+/// never read ([`file::read_regular`]), and one that cannot be opened is read as empty
+/// (configparser's `read` skips it); `--debug` says so. Text that is not UTF-8 is a parse
+/// error.
 pub(crate) fn read_optional(ctx: &Context, path: &Path) -> Result<String> {
-    match std::fs::read(path) {
-        Ok(bytes) => {
+    match file::read_regular(path) {
+        Ok(Some(bytes)) => {
             crate::context::ctx_debug!(ctx, "Loading config file {}", path.display());
             String::from_utf8(bytes).map_err(|_| Error::ConfigParse {
                 path: path.to_owned(),
                 detail: "not valid UTF-8".into(),
             })
+        }
+        Ok(None) => {
+            crate::context::ctx_debug!(
+                ctx,
+                "Ignoring config file {}: not a regular file",
+                path.display()
+            );
+            Ok(String::new())
         }
         Err(e) => {
             if e.kind() != std::io::ErrorKind::NotFound {

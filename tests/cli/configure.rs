@@ -1409,3 +1409,120 @@ fn a_session_region_that_is_not_a_region_never_becomes_a_portal_host() {
     assert_eq!(read_config(&sandbox), hostile);
     assert_eq!(emu.request_lines(), Vec::<String>::new());
 }
+
+// ----- Config paths that are not regular files -----
+
+/// A FIFO at `path` (`mkfifo`): opening it for reading blocks until a writer comes.
+#[cfg(unix)]
+fn make_fifo(path: &std::path::Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+/// A character device that reads as endless zeros and that a broken writer could replace
+/// without harm: a node of `/dev/zero`'s device (1, 5) in the sandbox where the test may
+/// create one (root), else `/dev/zero` itself (no one else can replace it).
+#[cfg(target_os = "linux")]
+fn zero_device(sandbox: &Sandbox) -> std::path::PathBuf {
+    let node = sandbox.home().join("zero");
+    let made = std::process::Command::new("mknod")
+        .arg(&node)
+        .args(["c", "1", "5"])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        return node;
+    }
+    let uid = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .expect("id -u");
+    assert_ne!(
+        String::from_utf8_lossy(&uid.stdout).trim(),
+        "0",
+        "running as root without mknod: a broken writer could replace /dev/zero"
+    );
+    "/dev/zero".into()
+}
+
+const NO_CREDENTIALS: &str = "\nawsso: [ERROR]: An error occurred (NoCredentials): Unable to locate credentials. You can configure credentials by running \"awsso login\".\n";
+
+/// botocore reads a config or credentials path that is not a regular file as no file
+/// (`os.path.isfile` in `raw_config_parse`): a device is not read until memory runs out, a
+/// FIFO is not opened (that would block until someone writes to it), a directory is not an
+/// error.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_device_fifo_or_directory_as_config_is_no_config() {
+    let mut sandbox = Sandbox::new();
+    let fifo = sandbox.home().join("fifo");
+    make_fifo(&fifo);
+    let dir = sandbox.home().join("dir");
+    std::fs::create_dir(&dir).unwrap();
+    let fifo = fifo.display().to_string();
+    let dir = dir.display().to_string();
+    for (config, credentials) in [
+        ("/dev/zero", fifo.as_str()),
+        (fifo.as_str(), "/dev/zero"),
+        (dir.as_str(), dir.as_str()),
+    ] {
+        sandbox
+            .set_env("AWS_CONFIG_FILE", config)
+            .set_env("AWS_SHARED_CREDENTIALS_FILE", credentials);
+        sandbox
+            .run(&["configure", "list-profiles"])
+            .assert(0, "", "");
+        sandbox
+            .run(&["sts", "get-caller-identity"])
+            .assert(253, "", NO_CREDENTIALS);
+    }
+}
+
+/// The writer never replaces what is not a regular file (a device, a FIFO, a directory),
+/// also through a symbolic link: a clear error, nothing written, nothing left beside it.
+#[cfg(target_os = "linux")]
+#[test]
+fn configure_refuses_a_config_that_is_not_a_regular_file() {
+    use std::os::unix::fs::FileTypeExt;
+    let mut sandbox = Sandbox::new();
+    let zero = zero_device(&sandbox);
+    let fifo = sandbox.home().join("fifo");
+    make_fifo(&fifo);
+    let dir = sandbox.home().join("dir");
+    std::fs::create_dir(&dir).unwrap();
+    let link = sandbox.home().join("link");
+    std::os::unix::fs::symlink(&fifo, &link).unwrap();
+    let before = Sandbox::list_dir(sandbox.home());
+    for path in [&zero, &fifo, &dir, &link] {
+        sandbox.set_env("AWS_CONFIG_FILE", &path.display().to_string());
+        sandbox
+            .run(&[
+                "configure",
+                "sso-session",
+                "--sso-session",
+                "ci",
+                "--sso-start-url",
+                "https://ci.awsapps.com/start",
+                "--sso-region",
+                "us-west-2",
+            ])
+            .assert(
+                255,
+                "",
+                &format!(
+                    "\nawsso: [ERROR]: Unable to write the config file {}: it is not a regular file\n",
+                    path.display()
+                ),
+            );
+    }
+    let file_type = |path: &std::path::Path| std::fs::metadata(path).unwrap().file_type();
+    assert!(file_type(&zero).is_char_device());
+    assert!(file_type(&fifo).is_fifo());
+    assert!(file_type(&dir).is_dir());
+    assert_eq!(Sandbox::list_dir(&dir), Vec::<String>::new());
+    assert_eq!(Sandbox::list_dir(sandbox.home()), before);
+}
