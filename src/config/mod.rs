@@ -36,32 +36,21 @@ impl AwsConfig {
         Ok(ConfigFiles::load(ctx)?.merged)
     }
 
-    /// The config file dialect, botocore's `build_profile_map`: a header starting with
-    /// `profile`, `sso-session` or `services` names a section of that kind when it splits
-    /// (shell rules) into exactly two words, the second being the name (botocore does not
-    /// check the first word: `[profiles dev]` is profile `dev`); `[default]` is the default
-    /// profile; anything else is ignored. A later section of the same name replaces the
-    /// earlier one whole but keeps its place in the order (`[default]` vs
-    /// `[profile default]`).
+    /// The config file dialect, botocore's `build_profile_map` ([`parse::section_of`]): a
+    /// later section of the same name replaces the earlier one whole but keeps its place in
+    /// the order (`[default]` vs `[profile default]`); headers of no kind are ignored.
     pub fn from_config_text(text: &str) -> Result<Self, parse::ParseError> {
         let mut config = AwsConfig::default();
         for section in parse::parse(text)? {
-            let header = section.header.as_str();
-            let target = if header.starts_with("profile") {
-                &mut config.profiles
-            } else if header.starts_with("sso-session") {
-                &mut config.sso_sessions
-            } else if header.starts_with("services") {
-                &mut config.services
-            } else if header == "default" {
-                config.profiles.insert("default".to_owned(), section.values);
-                continue;
-            } else {
+            let Some((kind, name)) = parse::section_of(&section.header) else {
                 continue;
             };
-            if let Some([_, name]) = parse::shlex_split(header).as_deref() {
-                target.insert(name.clone(), section.values);
-            }
+            let target = match kind {
+                parse::SectionKind::Profile => &mut config.profiles,
+                parse::SectionKind::SsoSession => &mut config.sso_sessions,
+                parse::SectionKind::Services => &mut config.services,
+            };
+            target.insert(name, section.values);
         }
         Ok(config)
     }
