@@ -35,6 +35,7 @@ use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 
+use super::file::{self, LockFailure, WriteLock};
 use super::parse::{self, py_strip, Layers, RawSection, Value};
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -229,6 +230,9 @@ pub enum EditError {
     /// (botocore's `os.path.isfile`), and replacing it would destroy it.
     #[error("Unable to write the config file {}: it is not a regular file", path.display())]
     NotARegularFile { path: PathBuf },
+    /// Another writer kept the config's lock for all of [`file::LOCK_WAIT`].
+    #[error("Unable to write the config file {}: another process kept it locked ({}) for {} seconds", path.display(), lock.display(), file::LOCK_WAIT.as_secs())]
+    LockTimedOut { path: PathBuf, lock: PathBuf },
 }
 
 impl EditError {
@@ -647,10 +651,15 @@ pub type Updates<'a> = Vec<(&'a str, Option<&'a str>)>;
 
 /// Applies every update to the config file at `path` in one atomic write.
 ///
+/// Writers take turns: the file is read, edited and replaced under a lock beside it
+/// ([`WriteLock`]), so a process writing at the same time (another `configure sso`) never
+/// loses its changes or ours; each edits the file as the one before left it.
+///
 /// A missing file is created 0600 (its missing directories 0700); an existing file keeps
-/// its mode; when `path` is a symbolic link, the file it points to is written and the link
-/// stays. Nothing is written when nothing changes. A path that exists but is not a regular
-/// file (a directory, a device, a FIFO) is refused: it is neither read nor replaced.
+/// its mode; when `path` is a symbolic link, the file it points to is written (and locked)
+/// and the link stays. Nothing is written when nothing changes. A path that exists but is
+/// not a regular file (a directory, a device, a FIFO) is refused: it is neither read nor
+/// replaced.
 pub fn update_file(
     ctx: &Context,
     path: &Path,
@@ -660,10 +669,12 @@ pub fn update_file(
     let not_regular = || EditError::NotARegularFile {
         path: path.to_owned(),
     };
-    if super::file::exists_but_not_regular(&target) {
+    if file::exists_but_not_regular(&target) {
         return Err(not_regular().into());
     }
-    let (original, mode) = match super::file::read_regular(&target) {
+    crate::atomic::ensure_dir(target.parent().unwrap_or(Path::new(".")))?;
+    let _lock = lock(ctx, path, &target)?;
+    let (original, mode) = match file::read_regular(&target) {
         Ok(None) => return Err(not_regular().into()),
         Ok(Some(bytes)) => {
             let mode = file_mode(&target)?;
@@ -684,6 +695,32 @@ pub fn update_file(
     }
     crate::context::ctx_debug!(ctx, "Writing config file {}", target.display());
     crate::atomic::write(&target, text.as_bytes(), mode)
+}
+
+/// The lock for writing `target` (the config at `path`). Where the file system locks no
+/// files, the write goes ahead unlocked, as every write did before and as the AWS CLI's
+/// always does; `--debug` says so.
+fn lock(ctx: &Context, path: &Path, target: &Path) -> Result<Option<WriteLock>> {
+    match WriteLock::acquire(target, file::LOCK_WAIT) {
+        Ok(lock) => {
+            crate::context::ctx_debug!(ctx, "Locked {}", lock.path().display());
+            Ok(Some(lock))
+        }
+        Err(LockFailure::Unsupported(e)) => {
+            crate::context::ctx_debug!(
+                ctx,
+                "Writing config file {} without a lock: {e}",
+                path.display()
+            );
+            Ok(None)
+        }
+        Err(LockFailure::TimedOut) => Err(EditError::LockTimedOut {
+            path: path.to_owned(),
+            lock: WriteLock::path_for(target),
+        }
+        .into()),
+        Err(LockFailure::Io(e)) => Err(Error::io("write", path, e)),
+    }
 }
 
 /// Follows symbolic links (also dangling ones) to the path that is really written, so the
@@ -1427,6 +1464,12 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(dotfiles.join("aws-config")).unwrap(),
             "[default]\nregion = b\n"
+        );
+        // The lock was beside the file written, and is gone with the writer.
+        assert_eq!(std::fs::read_dir(&dotfiles).unwrap().count(), 1);
+        assert_eq!(
+            std::fs::read_dir(home.path().join(".aws")).unwrap().count(),
+            1
         );
     }
 

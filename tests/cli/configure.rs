@@ -1526,3 +1526,126 @@ fn configure_refuses_a_config_that_is_not_a_regular_file() {
     assert_eq!(Sandbox::list_dir(&dir), Vec::<String>::new());
     assert_eq!(Sandbox::list_dir(sandbox.home()), before);
 }
+
+// ----- Concurrent writers -----
+
+/// A config with comments, odd spacing, a blank line of white space and no final line
+/// break: every byte must survive any number of writers.
+const ODD_CONFIG: &str = "# my settings  \n[default]\nregion   =   eu-west-1\noutput:json\n\n;  other profile\n  [profile other]\n  region=us-east-2\n\t\n# the end, no line break";
+
+/// Runs eight `configure sso` at once, all answers as flags, each writing its own profile
+/// `devN` of one session; `adjust` may change each one's command. Each must succeed.
+fn configure_eight_at_once(
+    sandbox: &Sandbox,
+    adjust: impl Fn(usize, &mut std::process::Command),
+) -> Vec<String> {
+    let names: Vec<String> = (1..=8).map(|i| format!("dev{i}")).collect();
+    let children: Vec<_> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let mut command = sandbox.command(&[
+                "configure",
+                "sso",
+                "--use-device-code",
+                "--no-browser",
+                "--profile",
+                name,
+                "--sso-session",
+                "my-sso",
+                "--sso-start-url",
+                START_URL,
+                "--sso-region",
+                "us-east-1",
+                "--account-id",
+                "111122223333",
+                "--role-name",
+                "AdministratorAccess",
+            ]);
+            command
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            adjust(i, &mut command);
+            command.spawn().expect("spawn awsso")
+        })
+        .collect();
+    for (name, child) in names.iter().zip(children) {
+        wait_with_watchdog(child).assert(
+            0,
+            &format!("Using the account ID 111122223333\nUsing the role name \"AdministratorAccess\"\nTo use this profile, specify the profile name using --profile, as shown:\n\nawsso sts get-caller-identity --profile {name}\n"),
+            "",
+        );
+    }
+    names
+}
+
+/// `config` is `original` byte for byte, then (in any order) a profile for each of
+/// `names` and the session they share, as `configure sso` writes them.
+#[track_caller]
+fn assert_original_and_every_profile(config: &str, original: &str, names: &[String]) {
+    let added = config
+        .strip_prefix(&format!("{original}\n"))
+        .unwrap_or_else(|| panic!("the original bytes changed:\n{config}"));
+    let mut sections: Vec<String> =
+        added
+            .split_inclusive('\n')
+            .fold(Vec::new(), |mut sections, line| {
+                match sections.last_mut() {
+                    Some(section) if !line.starts_with('[') => section.push_str(line),
+                    _ => sections.push(line.to_owned()),
+                }
+                sections
+            });
+    sections.sort();
+    let mut expected: Vec<String> = names
+        .iter()
+        .map(|name| format!("[profile {name}]\nsso_session = my-sso\nsso_account_id = 111122223333\nsso_role_name = AdministratorAccess\n"))
+        .collect();
+    expected.push(format!("[sso-session my-sso]\nsso_start_url = {START_URL}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n"));
+    expected.sort();
+    assert_eq!(sections, expected, "{config}");
+}
+
+/// Eight `configure sso` runs at once: every profile survives (the writers take turns
+/// under a lock beside the config and each re-reads the file under it), the user's bytes
+/// stay, and nothing is left beside the config.
+#[test]
+fn concurrent_configure_runs_keep_every_profile() {
+    let emu = emulator(None);
+    let sandbox = sandbox_for(&emu, ODD_CONFIG);
+    let names = configure_eight_at_once(&sandbox, |_, _| {});
+    assert_original_and_every_profile(&read_config(&sandbox), ODD_CONFIG, &names);
+    assert_eq!(Sandbox::list_dir(&sandbox.aws_dir()), ["config", "sso"]);
+}
+
+/// A config that is a symbolic link: writers through the link and writers given the file
+/// it points to lock the same file (the one written), so they take turns too; the link
+/// stays a link.
+#[cfg(unix)]
+#[test]
+fn concurrent_writers_through_a_symlink_and_its_target_take_turns() {
+    let emu = emulator(None);
+    let mut sandbox = Sandbox::new();
+    sandbox.endpoints(emu.url());
+    let dotfiles = sandbox.home().join("dotfiles");
+    write_file(&dotfiles.join("aws-config"), ODD_CONFIG);
+    std::fs::create_dir_all(sandbox.aws_dir()).unwrap();
+    std::os::unix::fs::symlink("../dotfiles/aws-config", sandbox.config_path()).unwrap();
+    let names = configure_eight_at_once(&sandbox, |i, command| {
+        if i % 2 == 0 {
+            command.env("AWS_CONFIG_FILE", dotfiles.join("aws-config"));
+        }
+    });
+    assert_original_and_every_profile(
+        &std::fs::read_to_string(dotfiles.join("aws-config")).unwrap(),
+        ODD_CONFIG,
+        &names,
+    );
+    assert!(std::fs::symlink_metadata(sandbox.config_path())
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(Sandbox::list_dir(&dotfiles), ["aws-config"]);
+    assert_eq!(Sandbox::list_dir(&sandbox.aws_dir()), ["config", "sso"]);
+}
