@@ -316,7 +316,7 @@ pub fn update_text_all(
         return Ok(text);
     }
     let before = parse::parse_layers(text).map_err(EditError::Unparseable)?;
-    before.clone().inherit().map_err(EditError::Unparseable)?;
+    before.check_inherit().map_err(EditError::Unparseable)?;
     let edited = apply_all(text, updates);
     let Err(unsafe_change) = check(&before, &edited, updates) else {
         return Ok(edited);
@@ -498,12 +498,12 @@ struct UnsafeChange {
     consequence: String,
 }
 
-/// Reads the edited text back with the reader. It must parse; `[DEFAULT]` must be as it
-/// was; the section the reader uses for each update must hold its own options as before
-/// with the update applied (a value set reads as `key = value` reads: stripped); every
-/// other section must hold the same own options as before, and none may appear or go. And
-/// the reader's profile or session of each update must read each value set, whatever
-/// header it comes from.
+/// Reads the edited text back with the reader. It must parse, `[DEFAULT]` included; the
+/// profile or session the reader finds for each update (the last section of its name)
+/// must read each value set as `key = value` reads (stripped); that section must hold its
+/// own options as before with the update applied; every other section must hold the same
+/// own options as before, and none may appear or go. (`[DEFAULT]` must be as it was; a
+/// value a section sets itself is never the inherited one.)
 fn check(
     before: &Layers,
     edited: &str,
@@ -517,7 +517,7 @@ fn check(
         unsafe_change(None, format!("leave a file that does not parse ({e})"))
     };
     let after = parse::parse_layers(edited).map_err(not_parsing)?;
-    let inherited = after.clone().inherit().map_err(not_parsing)?;
+    after.check_inherit().map_err(not_parsing)?;
     if after.defaults != before.defaults {
         return Err(unsafe_change(None, "change [DEFAULT]".to_owned()));
     }
@@ -527,7 +527,7 @@ fn check(
         .enumerate()
         .map(|(i, (section, _))| ((section.kind, section.name.as_str()), i))
         .collect();
-    // The sections (by index) the reader uses for each update: the last of that name.
+    // The section (by index) the reader uses for each update: the last of that name.
     let mut read_from: HashMap<usize, usize> = HashMap::new();
     for (index, section) in after.sections.iter().enumerate() {
         if let Some((kind, name)) = parse::section_of(&section.header) {
@@ -537,12 +537,13 @@ fn check(
         }
     }
     for (update, (section, values)) in updates.iter().enumerate() {
-        let read = read_from.get(&update).map(|&i| &inherited[i].values);
+        let read = read_from.get(&update).map(|&i| &after.sections[i].values);
         for (key, value) in values {
             let Some(value) = value else { continue };
             let want = py_strip(value);
-            let got = read.and_then(|props| props.get(&key.to_lowercase()));
-            let got = got.and_then(Value::as_str);
+            let got = read
+                .and_then(|props| props.get(&key.to_lowercase()))
+                .and_then(Value::as_str);
             if got != Some(want) {
                 let section = section.section_name();
                 return Err(unsafe_change(
@@ -569,8 +570,8 @@ fn check(
         .collect();
     for (index, section) in after.sections.iter().enumerate() {
         let was = own_before.get(section.header.as_str());
-        let (update, expected) = match edited_sections.get(&index) {
-            Some(&update) => {
+        let difference = match (edited_sections.get(&index), was) {
+            (Some(&update), was) => {
                 let mut expected = was.map(|s| s.values.clone()).unwrap_or_default();
                 for (key, value) in &updates[update].1 {
                     let key = key.to_lowercase();
@@ -583,19 +584,17 @@ fn check(
                         }
                     }
                 }
-                (Some(update), expected)
+                difference(&expected, &section.values).map(|d| (Some(update), d))
             }
-            None => match was {
-                Some(was) => (None, was.values.clone()),
-                None => {
-                    return Err(unsafe_change(
-                        None,
-                        format!("add a section [{}]", section.header),
-                    ))
-                }
-            },
+            (None, Some(was)) => difference(&was.values, &section.values).map(|d| (None, d)),
+            (None, None) => {
+                return Err(unsafe_change(
+                    None,
+                    format!("add a section [{}]", section.header),
+                ))
+            }
         };
-        if let Some(difference) = difference(&expected, &section.values) {
+        if let Some((update, difference)) = difference {
             return Err(unsafe_change(
                 update,
                 format!("change what [{}] reads: {difference}", section.header),
@@ -614,7 +613,6 @@ fn check(
             format!("lose the section [{}]", lost.header),
         ));
     }
-
     Ok(())
 }
 

@@ -77,24 +77,37 @@ impl Layers {
         for section in &mut sections {
             for (key, value) in &defaults {
                 if !section.values.contains_key(key) {
-                    let value = if value.starts_with('\n') {
-                        let nested = parse_nested(value, section.line).map_err(|e| ParseError {
-                            line: e.line,
-                            message: format!(
-                                "option {key:?} inherited from [DEFAULT]: {}",
-                                e.message
-                            ),
-                        })?;
-                        Value::Nested(Box::new(nested))
-                    } else {
-                        Value::Str(value.clone())
-                    };
+                    let value = inherited(key, value, section.line)?;
                     section.values.insert(key.clone(), value);
                 }
             }
         }
         Ok(sections)
     }
+
+    /// The error [`Layers::inherit`] would give, without building its result.
+    pub fn check_inherit(&self) -> Result<(), ParseError> {
+        for section in &self.sections {
+            for (key, value) in &self.defaults {
+                if !section.values.contains_key(key) {
+                    inherited(key, value, section.line)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A `[DEFAULT]` value as the section starting at `line` inherits it.
+fn inherited(key: &str, value: &str, line: usize) -> Result<Value, ParseError> {
+    if !value.starts_with('\n') {
+        return Ok(Value::Str(value.to_owned()));
+    }
+    let nested = parse_nested(value, line).map_err(|e| ParseError {
+        line: e.line,
+        message: format!("option {key:?} inherited from [DEFAULT]: {}", e.message),
+    })?;
+    Ok(Value::Nested(Box::new(nested)))
 }
 
 /// Parses a whole file into its [`Layers`], without applying `[DEFAULT]`.
