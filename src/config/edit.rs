@@ -323,16 +323,17 @@ pub fn update_text_all(
     };
     // Name the update that causes the trouble; when the check could not tell (a result
     // that does not parse), the first that causes it alone.
-    let culprit = unsafe_change.update.unwrap_or_else(|| {
-        (0..updates.len())
-            .find(|&i| {
-                let one = std::slice::from_ref(&updates[i]);
-                check(&before, &apply_all(text, one), one).is_err()
-            })
-            .unwrap_or(0)
+    let culprit = unsafe_change.update.or_else(|| {
+        (0..updates.len()).find(|&i| {
+            let one = std::slice::from_ref(&updates[i]);
+            check(&before, &apply_all(text, one), one).is_err()
+        })
     });
+    let section = updates
+        .get(culprit.unwrap_or(0))
+        .map_or_else(String::new, |(section, _)| section.section_name());
     Err(EditError::Unsafe {
-        section: updates[culprit].0.section_name(),
+        section,
         consequence: unsafe_change.consequence,
     })
 }

@@ -59,7 +59,8 @@ pub enum LockFailure {
     Io(std::io::Error),
     /// Another process held the lock for all of [`LOCK_WAIT`].
     TimedOut,
-    /// The file system does not lock files (some network file systems): the error it gave.
+    /// Locking failed other than by waiting: the file system does not lock files (some
+    /// network file systems) or has no locks left. The error it gave.
     Unsupported(std::io::Error),
 }
 
@@ -117,7 +118,7 @@ impl WriteLock {
 impl Drop for WriteLock {
     fn drop(&mut self) {
         // Removed while still locked: a writer waiting on this file finds it gone once it
-        // gets the lock, and starts over. The lock goes with the file handle, after this.
+        // gets the lock, and starts over. Then unlocked, and closed with the handle.
         #[cfg(unix)]
         let _ = std::fs::remove_file(&self.path);
         let _ = self.file.unlock();
