@@ -194,11 +194,19 @@ fn report(ctx: &Context, error: Error) -> Parsed {
 
 /// v2 answers `help` as the only argument after a command path (`aws sso login help`,
 /// `aws help`) with that command's help page; awsso shows clap's.
+/// After `--`, or after `exec`'s CMD, the word is CMD's own (`awsso exec -- man help`).
 fn help_word_to_flag(args: &[OsString]) -> Vec<OsString> {
     let mut args = args.to_vec();
     let n = args.len();
+    let before = &args[1.min(n)..n.saturating_sub(1)];
+    let commands_own = before.iter().any(|a| a == "--")
+        || before
+            .iter()
+            .position(|a| a == "exec")
+            .is_some_and(|at| at + 1 < before.len());
     if n >= 2
         && args[n - 1] == "help"
+        && !commands_own
         && (n == 2 || !args[n - 2].to_string_lossy().starts_with('-'))
     {
         args[n - 1] = OsString::from("--help");
@@ -303,6 +311,14 @@ fn walk<'a>(top: &'a Command, words: &[String]) -> Walk<'a> {
             continue;
         }
         let has_subcommands = walk.command.get_subcommands().next().is_some();
+        // `exec CMD ARGS...`: every word after CMD is CMD's.
+        if walk
+            .command
+            .get_positionals()
+            .any(|arg| arg.is_trailing_var_arg_set())
+        {
+            only_positionals = true;
+        }
         match walk.command.find_subcommand(word) {
             Some(sub) if has_subcommands => {
                 walk.path.push(sub.get_name().to_owned());
@@ -352,7 +368,7 @@ fn positional_dest(path: &[String]) -> &'static str {
 /// ParamValidation error. Everything else is a generated service operation.
 fn is_customised(path: &[String]) -> bool {
     match path.first().map(String::as_str) {
-        Some("configure" | "login" | "logout" | "console") => true,
+        Some("configure" | "login" | "logout" | "console" | "exec" | "serve") => true,
         Some("sso") => matches!(path.get(1).map(String::as_str), Some("login" | "logout")),
         _ => false,
     }
@@ -610,6 +626,14 @@ mod tests {
             to(&["awsso", "sso", "login", "--sso-session", "help"]),
             ["awsso", "sso", "login", "--sso-session", "help"]
         );
+        assert_eq!(to(&["awsso", "exec", "help"]), ["awsso", "exec", "--help"]);
+        for commands in [
+            &["awsso", "exec", "man", "help"][..],
+            &["awsso", "exec", "--", "help"],
+            &["awsso", "exec", "--profile", "p", "--", "man", "help"],
+        ] {
+            assert_eq!(to(commands), commands, "{commands:?}");
+        }
     }
 
     #[test]
@@ -642,6 +666,17 @@ mod tests {
             assert!(!looks_like_option(value), "{value}");
         }
         assert!(looks_like_option("-.x"));
+    }
+
+    #[test]
+    fn words_after_exec_s_command_are_the_command_s() {
+        let mut cmd = command();
+        cmd.build();
+        let words = strings(&["awsso", "exec", "--profile", "p", "aws", "--query", "--x"]);
+        let w = walk(&cmd, &words);
+        assert_eq!(w.path, ["exec"]);
+        assert_eq!(w.missing_value, None);
+        assert_eq!(w.remaining, ["aws", "--query", "--x"]);
     }
 
     #[test]
