@@ -10,6 +10,7 @@ mod configure;
 mod console;
 mod foundation;
 mod get_caller_identity;
+mod implicit_login;
 mod interop;
 mod login;
 mod logout_portal;

@@ -1,0 +1,140 @@
+//! End-to-end tests of implicit logins in credential commands
+//! (`configure export-credentials --auto-login`, `exec --auto-login`): on the controlling
+//! terminal only, never on stdout, one login for many processes, and with no terminal the
+//! error and exit code of the command without `--auto-login`, with no request made and no
+//! browser opened. (`sso login --if-needed` is in `login.rs`.)
+
+use std::path::{Path, PathBuf};
+
+use awsso_emulator::Options;
+
+use crate::get_caller_identity::{setup, token_path, START_URL};
+use crate::support::*;
+
+/// An sso-session token that expired and has nothing to refresh it with.
+fn expired_token(sandbox: &Sandbox) {
+    write_file(
+        &token_path(sandbox, "corp"),
+        &format!(
+            r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "old", "expiresAt": "2020-01-01T00:00:00Z"}}"#
+        ),
+    );
+}
+
+const REFRESH_FAILED: &str = "\nawsso: [ERROR]: Error when retrieving token from sso: Token has expired and refresh failed. To refresh this SSO session run: awsso sso login --profile dev\n";
+
+/// A browser stand-in that records each URL it is given (one line each) and, like a user
+/// clicking Allow, fetches it in the background.
+fn recording_browser(sandbox: &mut Sandbox) -> PathBuf {
+    let record = sandbox.home().join("browser-opened-urls");
+    let script = sandbox.home().join("browser");
+    write_file(
+        &script,
+        &format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$1\" >>{}\ncurl -sfL --max-time 20 \"$1\" >/dev/null 2>&1 &\n",
+            shell_quote(&record.display().to_string())
+        ),
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    sandbox.set_env("BROWSER", &script.display().to_string());
+    record
+}
+
+fn lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn auto_login_without_a_terminal_fails_as_without_it() {
+    let (emu, mut sandbox) = setup(Options::default().auto_approve(true));
+    let record = recording_browser(&mut sandbox);
+    expired_token(&sandbox);
+    let without =
+        sandbox.run_without_terminal(&["configure", "export-credentials", "--profile", "dev"]);
+    without.assert(255, "", REFRESH_FAILED);
+    for args in [
+        &[
+            "configure",
+            "export-credentials",
+            "--profile",
+            "dev",
+            "--auto-login",
+        ][..],
+        &["exec", "--profile", "dev", "--auto-login", "--", "true"],
+        &[
+            "exec",
+            "--profile",
+            "dev",
+            "--server",
+            "--auto-login",
+            "--",
+            "true",
+        ],
+    ] {
+        sandbox
+            .run_without_terminal(args)
+            .assert(without.code, "", &without.stderr);
+    }
+    assert!(emu.request_lines().is_empty(), "no request");
+    assert!(lines(&record).is_empty(), "no browser");
+}
+
+/// The `credential_process` of eight SDK processes at once (terraform's parallel providers)
+/// with an expired session: one login, on the terminal, one browser tab, and all eight get
+/// credentials on stdout, which carries nothing else.
+#[test]
+fn parallel_auto_logins_share_one_login() {
+    let (emu, mut sandbox) = setup(Options::default());
+    let record = recording_browser(&mut sandbox);
+    expired_token(&sandbox);
+    let out = sandbox.home().join("out");
+    let export = awsso_line(&[
+        "configure",
+        "export-credentials",
+        "--profile",
+        "dev",
+        "--auto-login",
+    ]);
+    let line = format!(
+        "for i in 1 2 3 4 5 6 7 8; do {export} >{out}.$i 2>{out}.err.$i & done; wait",
+        out = out.display()
+    );
+    let terminal = sandbox.run_in_terminal(&line);
+    assert_eq!(terminal.code, 0, "{terminal:?}");
+    for i in 1..=8 {
+        assert_eq!(
+            std::fs::read_to_string(format!("{}.err.{i}", out.display())).unwrap(),
+            ""
+        );
+        let stdout = std::fs::read_to_string(format!("{}.{i}", out.display())).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("process {i}: {e}: {stdout:?}"));
+        assert_eq!(json["Version"], 1);
+        assert!(json["AccessKeyId"].as_str().unwrap().starts_with("ASIA"));
+    }
+    let opened = lines(&record);
+    assert_eq!(opened.len(), 1, "one browser tab: {opened:?}");
+    let requests = emu.request_lines();
+    let count = |line: &str| requests.iter().filter(|r| r.as_str() == line).count();
+    assert_eq!(count("POST /client/register"), 1, "{requests:?}");
+    assert_eq!(count("GET /authorize"), 1, "{requests:?}");
+    assert_eq!(count("POST /token"), 1, "{requests:?}");
+    // What the terminal showed: v2's PKCE instructions with the URL the browser was given,
+    // and v2's closing line, once.
+    let shown = without_spinner(&terminal.stdout);
+    assert_eq!(
+        shown,
+        format!(
+            "Attempting to open your default browser. If the browser does not open, open the following URL.\nIf you are unable to open the URL on this device, run this command again with the '--use-device-code' option.\n\n{}\n\nSuccessfully logged into Start URL: {START_URL}\n",
+            opened[0]
+        )
+    );
+}
