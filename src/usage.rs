@@ -139,13 +139,15 @@ pub fn parse(ctx: &Context, args: &[OsString]) -> Parsed {
         .iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    // v2 reads --profile and --debug in a first pass, before anything else
-    // (`FirstPassGlobalArgParser`); its failure has argparse's own usage line.
-    if let Some(error) = first_pass_error(&words) {
-        return report(ctx, error);
-    }
     let mut cmd = command();
     cmd.build();
+    // v2 reads --profile and --debug in a first pass, before anything else
+    // (`FirstPassGlobalArgParser`); its failure has argparse's own usage line. `exec`'s
+    // command words are not awsso's.
+    let own = walk(&cmd, &words).own_words;
+    if let Some(error) = first_pass_error(&words[..own]) {
+        return report(ctx, error);
+    }
     // argparse reads the words in order: an option whose value is missing (`--query -x`,
     // `--region` last) fails there, unless `--version`, an action that prints as soon as it
     // is seen, came first.
@@ -259,6 +261,9 @@ struct Walk<'a> {
     /// The first option that takes a value but is followed by nothing, or by a word argparse
     /// reads as an option (`--query -x`, `--region --`): its position and name.
     missing_value: Option<(usize, String)>,
+    /// How many words from the start are awsso's: all of them, except for `exec`, whose
+    /// command and its arguments follow.
+    own_words: usize,
 }
 
 fn walk<'a>(top: &'a Command, words: &[String]) -> Walk<'a> {
@@ -268,6 +273,7 @@ fn walk<'a>(top: &'a Command, words: &[String]) -> Walk<'a> {
         remaining: Vec::new(),
         bad_subcommand: None,
         missing_value: None,
+        own_words: words.len(),
     };
     let mut i = 1;
     let mut only_positionals = false;
@@ -280,6 +286,13 @@ fn walk<'a>(top: &'a Command, words: &[String]) -> Walk<'a> {
         }
         if word == "--" {
             only_positionals = true;
+            if walk
+                .command
+                .get_positionals()
+                .any(|arg| arg.is_trailing_var_arg_set())
+            {
+                walk.own_words = walk.own_words.min(i - 1);
+            }
             continue;
         }
         if let Some(long) = word.strip_prefix("--") {
@@ -318,6 +331,7 @@ fn walk<'a>(top: &'a Command, words: &[String]) -> Walk<'a> {
             .any(|arg| arg.is_trailing_var_arg_set())
         {
             only_positionals = true;
+            walk.own_words = walk.own_words.min(i - 1);
         }
         match walk.command.find_subcommand(word) {
             Some(sub) if has_subcommands => {
@@ -677,6 +691,11 @@ mod tests {
         assert_eq!(w.path, ["exec"]);
         assert_eq!(w.missing_value, None);
         assert_eq!(w.remaining, ["aws", "--query", "--x"]);
+        assert_eq!(w.own_words, 4);
+        let words = strings(&["awsso", "exec", "--", "printf", "--profile"]);
+        assert_eq!(walk(&cmd, &words).own_words, 2);
+        let words = strings(&["awsso", "sso", "login", "--profile"]);
+        assert_eq!(walk(&cmd, &words).own_words, 4);
     }
 
     #[test]

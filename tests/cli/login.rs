@@ -326,6 +326,7 @@ impl Running {
             code: status.code().unwrap_or(-1),
             stdout: self.seen,
             stderr: self.stderr.join().unwrap(),
+            signal: None,
         }
     }
 }

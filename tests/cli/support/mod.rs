@@ -270,9 +270,12 @@ pub fn write_file(path: &Path, text: &str) {
 /// What a finished process did.
 #[derive(Debug)]
 pub struct Output {
+    /// The exit code; -1 when a signal ended the process ([`Output::signal`]).
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
+    /// The signal that ended the process, if one did.
+    pub signal: Option<i32>,
 }
 
 impl Output {
@@ -341,6 +344,10 @@ pub fn wait_with_watchdog(mut child: std::process::Child) -> Output {
     let stderr = String::from_utf8_lossy(&err_reader.join().unwrap()).into_owned();
     Output {
         code: status.code().unwrap_or(-1),
+        #[cfg(unix)]
+        signal: std::os::unix::process::ExitStatusExt::signal(&status),
+        #[cfg(not(unix))]
+        signal: None,
         stdout,
         stderr,
     }
