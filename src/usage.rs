@@ -200,7 +200,7 @@ fn report(ctx: &Context, error: Error) -> Parsed {
 fn help_word_to_flag(args: &[OsString]) -> Vec<OsString> {
     let mut args = args.to_vec();
     let n = args.len();
-    let before = &args[1.min(n)..n.saturating_sub(1)];
+    let before = if n >= 2 { &args[1..n - 1] } else { &[] };
     let commands_own = before.iter().any(|a| a == "--")
         || before
             .iter()
@@ -640,6 +640,7 @@ mod tests {
             to(&["awsso", "sso", "login", "--sso-session", "help"]),
             ["awsso", "sso", "login", "--sso-session", "help"]
         );
+        assert_eq!(to(&["awsso"]), ["awsso"]);
         assert_eq!(to(&["awsso", "exec", "help"]), ["awsso", "exec", "--help"]);
         for commands in [
             &["awsso", "exec", "man", "help"][..],

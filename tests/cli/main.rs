@@ -8,6 +8,7 @@ mod cli_surface;
 
 mod configure;
 mod console;
+mod consumers;
 mod exec;
 mod foundation;
 mod get_caller_identity;
