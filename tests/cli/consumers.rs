@@ -118,14 +118,17 @@ fn botocore_runs_awsso_as_its_credential_process_across_expiry() {
 
 #[test]
 fn the_javascript_sdk_runs_awsso_as_its_credential_process_across_expiry() {
-    let script = js_script();
+    let script = js_script().display().to_string();
     let (emu, mut sandbox) = consumer_setup(Duration::from_secs(60));
     sandbox.set_env("AWS_PROFILE", "proc");
+    // The default chain finds the profile's credential_process.
     sandbox
-        .run_program(
-            &node(),
-            &[&script.display().to_string(), &CALLS.to_string()],
-        )
+        .run_program(&node(), &[&script, "chain"])
+        .assert(0, &expected(1, None), "");
+    emu.clear_requests();
+    // That link alone, across expiry.
+    sandbox
+        .run_program(&node(), &[&script, "process", &CALLS.to_string()])
         .assert(0, &expected(CALLS, None), "");
     assert_fresh_credentials_per_call(&emu);
 }
@@ -168,7 +171,16 @@ fn the_javascript_sdk_takes_the_keys_exec_hands_over() {
     let (emu, mut sandbox) = consumer_setup(Duration::from_secs(3600));
     sandbox.set_env("AWS_PROFILE", "proc");
     sandbox
-        .run(&["exec", "--profile", "dev", "--", "node", &script, "2"])
+        .run(&[
+            "exec",
+            "--profile",
+            "dev",
+            "--",
+            "node",
+            &script,
+            "chain",
+            "2",
+        ])
         .assert(0, &expected(2, None), "");
     assert_eq!(sts_access_keys(&emu).len(), 2);
 }
@@ -202,18 +214,24 @@ fn the_javascript_sdk_uses_the_exec_server_endpoint_across_expiry() {
     let script = js_script().display().to_string();
     let (emu, mut sandbox) = consumer_setup(Duration::from_secs(60));
     sandbox.set_env("AWS_PROFILE", "proc");
+    // The default chain, with AWS_PROFILE cleared by exec, finds the endpoint.
+    let exec = [
+        "exec",
+        "--profile",
+        "dev",
+        "--server",
+        "--",
+        "node",
+        &script,
+    ];
+    sandbox
+        .run(&[&exec[..], &["chain"]].concat())
+        .assert(0, &expected(1, None), "");
+    emu.clear_requests();
+    // That link alone, across expiry.
     let calls = CALLS.to_string();
     sandbox
-        .run(&[
-            "exec",
-            "--profile",
-            "dev",
-            "--server",
-            "--",
-            "node",
-            &script,
-            &calls,
-        ])
+        .run(&[&exec[..], &["http", &calls]].concat())
         .assert(0, &expected(CALLS, None), "");
     assert_fresh_credentials_per_call(&emu);
 }
