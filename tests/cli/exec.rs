@@ -443,3 +443,67 @@ fn serve_refuses_a_port_in_use_and_a_profile_without_credentials() {
     );
     sandbox.run(&["serve", "--port", "nope"]).assert_code(252);
 }
+
+/// `serve` started while the session needs a browser login: it says so, serves
+/// LoginRequired, and serves credentials once the user has logged in.
+#[test]
+fn serve_waits_out_a_session_that_needs_a_login() {
+    let (emu, sandbox) = setup(Options::default().auto_approve(true));
+    crate::implicit_login::expired_token(&sandbox);
+    let mut command = sandbox.command(&["serve", "--profile", "dev"]);
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut exports = String::new();
+    for _ in 0..2 {
+        stdout.read_line(&mut exports).unwrap();
+    }
+    let value = |name: &str| {
+        exports
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("export {name}=")))
+            .unwrap()
+            .to_owned()
+    };
+    let (url, token) = (
+        value("AWS_CONTAINER_CREDENTIALS_FULL_URI"),
+        value("AWS_CONTAINER_AUTHORIZATION_TOKEN"),
+    );
+    assert_eq!(
+        get(&url, Some(&token)),
+        (
+            503,
+            r#"{"Code": "LoginRequired", "Message": "run: awsso sso login --profile dev"}"#
+                .to_owned()
+        )
+    );
+    sandbox
+        .run(&[
+            "sso",
+            "login",
+            "--profile",
+            "dev",
+            "--use-device-code",
+            "--no-browser",
+        ])
+        .assert_code(0);
+    let (status, body) = get(&url, Some(&token));
+    assert_eq!(status, 200, "{body}");
+    let credentials: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(emu
+        .credentials(credentials["AccessKeyId"].as_str().unwrap())
+        .is_some());
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    child.stdout = Some(stdout.into_inner());
+    wait_with_watchdog(child).assert(
+        130,
+        "\n",
+        "awsso: the endpoint answers LoginRequired until a browser login is made; run: awsso sso login --profile dev\n",
+    );
+}

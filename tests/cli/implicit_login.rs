@@ -5,6 +5,7 @@
 //! browser opened. (`sso login --if-needed` is in `login.rs`.)
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use awsso_emulator::Options;
 
@@ -12,7 +13,7 @@ use crate::get_caller_identity::{setup, token_path, START_URL};
 use crate::support::*;
 
 /// An sso-session token that expired and has nothing to refresh it with.
-fn expired_token(sandbox: &Sandbox) {
+pub fn expired_token(sandbox: &Sandbox) {
     write_file(
         &token_path(sandbox, "corp"),
         &format!(
@@ -25,7 +26,7 @@ const REFRESH_FAILED: &str = "\nawsso: [ERROR]: Error when retrieving token from
 
 /// A browser stand-in that records each URL it is given (one line each) and, like a user
 /// clicking Allow, fetches it in the background.
-fn recording_browser(sandbox: &mut Sandbox) -> PathBuf {
+pub fn recording_browser(sandbox: &mut Sandbox) -> PathBuf {
     let record = sandbox.home().join("browser-opened-urls");
     let script = sandbox.home().join("browser");
     write_file(
@@ -44,7 +45,7 @@ fn recording_browser(sandbox: &mut Sandbox) -> PathBuf {
     record
 }
 
-fn lines(path: &Path) -> Vec<String> {
+pub fn lines(path: &Path) -> Vec<String> {
     std::fs::read_to_string(path)
         .unwrap_or_default()
         .lines()
@@ -132,6 +133,66 @@ fn parallel_auto_logins_share_one_login() {
     let shown = without_spinner(&terminal.stdout);
     assert_eq!(
         shown,
+        format!(
+            "Attempting to open your default browser. If the browser does not open, open the following URL.\nIf you are unable to open the URL on this device, run this command again with the '--use-device-code' option.\n\n{}\n\nSuccessfully logged into Start URL: {START_URL}\n",
+            opened[0]
+        )
+    );
+}
+
+/// `exec --server --auto-login`: when the session ends under a running job, the endpoint
+/// answers LoginRequired at once, then logs in on the terminal; the requests that came
+/// meanwhile get the new credentials.
+#[test]
+fn exec_server_logs_in_on_the_terminal_when_the_session_ends() {
+    let (emu, mut sandbox) = setup(Options::default().credentials_ttl(Duration::from_secs(60)));
+    crate::get_caller_identity::write_token(
+        &sandbox,
+        &emu,
+        "corp",
+        START_URL,
+        chrono::TimeDelta::hours(8),
+    );
+    let record = recording_browser(&mut sandbox);
+    let expired = format!(
+        r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "old", "expiresAt": "2020-01-01T00:00:00Z"}}"#
+    );
+    let get = "curl -s -w ' %{http_code}\\n' -H \"Authorization: $AWS_CONTAINER_AUTHORIZATION_TOKEN\" \"$AWS_CONTAINER_CREDENTIALS_FULL_URI\"";
+    let job = format!(
+        "printf '%s' {} >{}; {get}; {get}",
+        shell_quote(&expired),
+        token_path(&sandbox, "corp").display()
+    );
+    let out = sandbox.home().join("out");
+    let exec = awsso_line(&[
+        "exec",
+        "--profile",
+        "dev",
+        "--server",
+        "--auto-login",
+        "--",
+        "sh",
+        "-c",
+        &job,
+    ]);
+    let terminal = sandbox.run_in_terminal(&format!("{exec} >{} 2>&1", out.display()));
+    assert_eq!(terminal.code, 0, "{terminal:?}");
+    let answers = lines(&out);
+    assert_eq!(answers.len(), 2, "{answers:?}");
+    assert_eq!(
+        answers[0],
+        r#"{"Code": "LoginRequired", "Message": "run: awsso sso login --profile dev"} 503"#
+    );
+    let (body, status) = answers[1].rsplit_once(' ').unwrap();
+    assert_eq!(status, "200");
+    let credentials: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert!(emu
+        .credentials(credentials["AccessKeyId"].as_str().unwrap())
+        .is_some());
+    let opened = lines(&record);
+    assert_eq!(opened.len(), 1, "{opened:?}");
+    assert_eq!(
+        without_spinner(&terminal.stdout),
         format!(
             "Attempting to open your default browser. If the browser does not open, open the following URL.\nIf you are unable to open the URL on this device, run this command again with the '--use-device-code' option.\n\n{}\n\nSuccessfully logged into Start URL: {START_URL}\n",
             opened[0]
