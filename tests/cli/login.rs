@@ -880,8 +880,9 @@ fn expired_legacy_token(home: &Sandbox) -> std::path::PathBuf {
 /// whose instructions and closing line go to the terminal, and nothing to stdout.
 #[test]
 fn if_needed_logs_in_on_the_terminal_when_nothing_can_be_refreshed() {
-    // One pending poll, so the instructions are shown before the approval.
-    let emu = Emulator::start(Options::default().auto_approve(true).pending_polls(1));
+    // Pending polls, so the instructions are shown before the approval, and the spinner
+    // drawn while the login waits a polling interval.
+    let emu = Emulator::start(Options::default().auto_approve(true).pending_polls(2));
     let home = sandbox(&emu);
     let token_path = expired_legacy_token(&home);
     let stdout = home.home().join("stdout");
@@ -913,6 +914,7 @@ fn if_needed_logs_in_on_the_terminal_when_nothing_can_be_refreshed() {
         [
             "POST /client/register",
             "POST /device_authorization",
+            "POST /token",
             "POST /token",
             "POST /token"
         ]
