@@ -121,7 +121,9 @@ fn command() -> Command {
         cmd.infer_long_args(true)
             .args_override_self(true)
             .mut_args(|arg| {
-                if arg.get_action().takes_values() {
+                // `exec`'s command may not start with a dash (an unknown option is an
+                // error); the words after it may.
+                if arg.get_action().takes_values() && !arg.is_trailing_var_arg_set() {
                     arg.allow_hyphen_values(true)
                 } else {
                     arg
@@ -144,9 +146,16 @@ pub fn parse(ctx: &Context, args: &[OsString]) -> Parsed {
     // v2 reads --profile and --debug in a first pass, before anything else
     // (`FirstPassGlobalArgParser`); its failure has argparse's own usage line. `exec`'s
     // command words are not awsso's.
-    let own = walk(&cmd, &words).own_words;
-    if let Some(error) = first_pass_error(&words[..own]) {
+    let walked = walk(&cmd, &words);
+    if let Some(error) = first_pass_error(&words[..walked.own_words]) {
         return report(ctx, error);
+    }
+    // clap takes an unknown option before `exec`'s command as the command itself.
+    if walked.own_words < words.len() && !walked.remaining.is_empty() {
+        let unknown = UsageError::UnknownOptions {
+            options: walked.remaining,
+        };
+        return report(ctx, unknown.into());
     }
     // argparse reads the words in order: an option whose value is missing (`--query -x`,
     // `--region` last) fails there, unless `--version`, an action that prints as soon as it
@@ -284,15 +293,17 @@ fn walk<'a>(top: &'a Command, words: &[String]) -> Walk<'a> {
             walk.remaining.push(word.clone());
             continue;
         }
+        // `exec [--] CMD ARGS...`: the words from CMD on are CMD's, not awsso's.
+        let takes_a_command = walk
+            .command
+            .get_positionals()
+            .any(|arg| arg.is_trailing_var_arg_set());
+        if takes_a_command && (word == "--" || !looks_like_option(word)) {
+            walk.own_words = i - 1;
+            break;
+        }
         if word == "--" {
             only_positionals = true;
-            if walk
-                .command
-                .get_positionals()
-                .any(|arg| arg.is_trailing_var_arg_set())
-            {
-                walk.own_words = walk.own_words.min(i - 1);
-            }
             continue;
         }
         if let Some(long) = word.strip_prefix("--") {
@@ -324,15 +335,6 @@ fn walk<'a>(top: &'a Command, words: &[String]) -> Walk<'a> {
             continue;
         }
         let has_subcommands = walk.command.get_subcommands().next().is_some();
-        // `exec CMD ARGS...`: every word after CMD is CMD's.
-        if walk
-            .command
-            .get_positionals()
-            .any(|arg| arg.is_trailing_var_arg_set())
-        {
-            only_positionals = true;
-            walk.own_words = walk.own_words.min(i - 1);
-        }
         match walk.command.find_subcommand(word) {
             Some(sub) if has_subcommands => {
                 walk.path.push(sub.get_name().to_owned());
@@ -405,13 +407,14 @@ fn context_string(e: &clap::Error, kind: ContextKind) -> Option<String> {
     }
 }
 
-/// The option's name alone from clap's `--output <FORMAT>`.
+/// The option's name alone from clap's `--output <FORMAT>`; a positional's from `<CMD>...`.
 fn option_name(rendered: &str) -> String {
-    rendered
-        .split([' ', '='])
-        .next()
-        .unwrap_or_default()
-        .to_owned()
+    let name = rendered.split([' ', '=']).next().unwrap_or_default();
+    match name.strip_prefix('<') {
+        Some(positional) => positional.trim_end_matches("...").trim_end_matches('>'),
+        None => name,
+    }
+    .to_owned()
 }
 
 fn subcommand_choices(cmd: &Command, path: &[String]) -> Vec<String> {
@@ -691,8 +694,10 @@ mod tests {
         let w = walk(&cmd, &words);
         assert_eq!(w.path, ["exec"]);
         assert_eq!(w.missing_value, None);
-        assert_eq!(w.remaining, ["aws", "--query", "--x"]);
+        assert_eq!(w.remaining, Vec::<String>::new());
         assert_eq!(w.own_words, 4);
+        let words = strings(&["awsso", "exec", "--bogus", "aws", "--x"]);
+        assert_eq!(walk(&cmd, &words).remaining, ["--bogus"]);
         let words = strings(&["awsso", "exec", "--", "printf", "--profile"]);
         assert_eq!(walk(&cmd, &words).own_words, 2);
         let words = strings(&["awsso", "sso", "login", "--profile"]);

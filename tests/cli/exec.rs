@@ -218,7 +218,19 @@ fn exec_refuses_what_it_cannot_run() {
         "",
         "\nawsso: [ERROR]: An error occurred (NoCredentials): Unable to locate credentials. You can configure credentials by running \"awsso login\".\n",
     );
-    sandbox.run(&["exec", "--profile", "dev"]).assert_code(252);
+    sandbox.run(&["exec", "--profile", "dev"]).assert(
+        252,
+        "",
+        &format!("\nawsso: [ERROR]: An error occurred (ParamValidation): the following arguments are required: CMD\n\n{}", awsso::usage::USAGE),
+    );
+    // An unknown option before the command is awsso's error, not the command.
+    sandbox
+        .run(&["exec", "--profile", "dev", "--bogus", "--", "true"])
+        .assert(
+            252,
+            "",
+            "\nawsso: [ERROR]: An error occurred (ParamValidation): Unknown options: --bogus\n",
+        );
     // Nested: the inner exec would pass the outer credentials off as its profile's.
     sandbox.set_env("AWSSO_PROFILE", "dev");
     sandbox
