@@ -199,3 +199,44 @@ fn exec_server_logs_in_on_the_terminal_when_the_session_ends() {
         )
     );
 }
+
+/// A token the portal refuses although it has not expired (signed out elsewhere, revoked):
+/// without a terminal v2's error naming the login; with one, a login and the call again.
+#[test]
+fn auto_login_replaces_a_token_the_portal_refuses() {
+    let (emu, mut sandbox) = setup(Options::default());
+    crate::get_caller_identity::write_token(
+        &sandbox,
+        &emu,
+        "corp",
+        START_URL,
+        chrono::TimeDelta::hours(8),
+    );
+    emu.revoke_all_tokens();
+    let record = recording_browser(&mut sandbox);
+    let args = [
+        "configure",
+        "export-credentials",
+        "--profile",
+        "dev",
+        "--auto-login",
+    ];
+    sandbox.run_without_terminal(&args).assert(
+        255,
+        "",
+        "\nawsso: [ERROR]: The SSO session associated with this profile has expired or is otherwise invalid. To refresh this SSO session run awsso sso login --profile dev\n",
+    );
+    assert!(lines(&record).is_empty(), "no browser");
+    let out = sandbox.home().join("out");
+    let terminal = sandbox.run_in_terminal(&format!("{} >{}", awsso_line(&args), out.display()));
+    assert_eq!(terminal.code, 0, "{terminal:?}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert!(emu
+        .credentials(json["AccessKeyId"].as_str().unwrap())
+        .is_some());
+    assert_eq!(lines(&record).len(), 1);
+    assert!(without_spinner(&terminal.stdout).ends_with(&format!(
+        "Successfully logged into Start URL: {START_URL}\n"
+    )));
+}
