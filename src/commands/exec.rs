@@ -203,40 +203,62 @@ fn pass_on(status: ExitStatus) -> Result<()> {
 }
 
 /// SIGINT and SIGTERM sent to awsso, passed on to CMD while it runs. Watched before CMD
-/// starts, so none is lost to awsso's default action in between; dropping the value stops
-/// the watch.
+/// starts, so none is lost to awsso's default action in between (one that arrives before
+/// CMD's process id is known is delivered as soon as it is); dropping the value stops the
+/// watch.
 struct Signals {
     #[cfg(unix)]
     handle: signal_hook::iterator::Handle,
     #[cfg(unix)]
-    child: std::sync::Arc<std::sync::atomic::AtomicI32>,
+    target: std::sync::Arc<std::sync::Mutex<Target>>,
+}
+
+/// Where the watch sends what it receives.
+#[cfg(unix)]
+#[derive(Default)]
+struct Target {
+    /// CMD, while it runs.
+    child: Option<rustix::process::Pid>,
+    /// Signals received before CMD was known.
+    pending: Vec<rustix::process::Signal>,
+    /// CMD has ended: nothing more is sent (its process id may be reused).
+    done: bool,
+}
+
+#[cfg(unix)]
+impl Target {
+    fn send(&mut self, signal: rustix::process::Signal) {
+        match self.child {
+            Some(pid) if !self.done => {
+                let _ = rustix::process::kill_process(pid, signal);
+            }
+            None if !self.done => self.pending.push(signal),
+            _ => {}
+        }
+    }
 }
 
 impl Signals {
     #[cfg(unix)]
     fn watch() -> Result<Signals> {
-        use signal_hook::consts::{SIGINT, SIGTERM};
-        use std::sync::atomic::Ordering;
+        use signal_hook::consts::SIGINT;
+        use signal_hook::consts::SIGTERM;
         let mut signals =
             signal_hook::iterator::Signals::new([SIGINT, SIGTERM]).map_err(ExecError::Signals)?;
         let handle = signals.handle();
-        let child = std::sync::Arc::new(std::sync::atomic::AtomicI32::new(0));
-        let target = std::sync::Arc::clone(&child);
+        let target = std::sync::Arc::new(std::sync::Mutex::new(Target::default()));
+        let watched = std::sync::Arc::clone(&target);
         std::thread::spawn(move || {
             for signal in signals.forever() {
-                let Some(pid) = rustix::process::Pid::from_raw(target.load(Ordering::SeqCst))
-                else {
-                    continue;
-                };
                 let signal = if signal == SIGINT {
                     rustix::process::Signal::INT
                 } else {
                     rustix::process::Signal::TERM
                 };
-                let _ = rustix::process::kill_process(pid, signal);
+                lock(&watched).send(signal);
             }
         });
-        Ok(Signals { handle, child })
+        Ok(Signals { handle, target })
     }
 
     #[cfg(not(unix))]
@@ -246,20 +268,29 @@ impl Signals {
 
     fn forward_to(&self, child: &Child) {
         #[cfg(unix)]
-        self.child.store(
-            i32::try_from(child.id()).unwrap_or(0),
-            std::sync::atomic::Ordering::SeqCst,
-        );
+        {
+            let mut target = lock(&self.target);
+            target.child = Some(rustix::process::Pid::from_child(child));
+            for signal in std::mem::take(&mut target.pending) {
+                target.send(signal);
+            }
+        }
         #[cfg(not(unix))]
         let _ = child;
     }
 }
 
 #[cfg(unix)]
+fn lock(target: &std::sync::Mutex<Target>) -> std::sync::MutexGuard<'_, Target> {
+    target
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[cfg(unix)]
 impl Drop for Signals {
     fn drop(&mut self) {
-        // No signal reaches a process id that may be reused once CMD is gone.
-        self.child.store(0, std::sync::atomic::Ordering::SeqCst);
+        lock(&self.target).done = true;
         self.handle.close();
     }
 }
