@@ -20,6 +20,7 @@ pub mod oidc;
 pub mod output;
 pub mod portal;
 pub mod python;
+pub mod rate_limit;
 pub mod secret;
 pub mod settings;
 pub mod sso_token;
