@@ -21,6 +21,7 @@
 //! - New lines use the file's line ending (`\r\n` when its first line has one).
 //! - Names, keys and values with `\n` or `\r` are rejected, as v2 does.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use super::parse::{self, py_strip};
@@ -253,39 +254,7 @@ pub fn update_text_all(text: &str, updates: &[(SectionRef, Updates<'_>)]) -> Res
         .find(|t| !t.is_empty())
         .unwrap_or("\n");
 
-    // Which header names which section, the way the reader understands it: v2's literal
-    // match, plus any quoting botocore reads as the same two words (`[profile "my prof"]`,
-    // `[profile 'my prof']`); the default profile is `[default]` or `[profile default]`.
-    // The last matching header of each section is the one the reader uses (a later
-    // `[profile default]` replaces `[default]` whole).
-    let mut header_of: Vec<Option<usize>> = vec![None; updates.len()];
-    let by_literal: std::collections::HashMap<String, usize> = updates
-        .iter()
-        .enumerate()
-        .map(|(i, (section, _))| (section.section_name(), i))
-        .collect();
-    let by_words: std::collections::HashMap<(&str, &str), usize> = updates
-        .iter()
-        .enumerate()
-        .map(|(i, (section, _))| ((section.kind_word(), section.name.as_str()), i))
-        .collect();
-    for (index, line) in lines.iter().enumerate() {
-        let Kind::Header(header) = &line.kind else {
-            continue;
-        };
-        let mut matched = by_literal.get(header.as_str()).copied();
-        if header == "default" {
-            matched = matched.or_else(|| by_words.get(&("profile", "default")).copied());
-        }
-        if matched.is_none() {
-            if let Some([kind, name]) = parse::shlex_split(header).as_deref() {
-                matched = by_words.get(&(kind.as_str(), name.as_str())).copied();
-            }
-        }
-        if let Some(update) = matched {
-            header_of[update] = Some(index);
-        }
-    }
+    let header_of = header_lines(&lines, updates.iter().map(|(section, _)| section));
 
     // Per line: None = keep, Some(text) = replace with text (possibly empty: delete).
     let mut replacement: Vec<Option<String>> = vec![None; lines.len()];
@@ -375,6 +344,47 @@ pub fn update_text_all(text: &str, updates: &[(SectionRef, Updates<'_>)]) -> Res
     Ok(out)
 }
 
+/// For each of `sections`, the index of the header line the reader uses for it, if any: v2's
+/// literal match, plus any quoting botocore reads as the same two words
+/// (`[profile "my prof"]`, `[profile 'my prof']`); the default profile is `[default]` or
+/// `[profile default]`. The last matching header of each section is the one the reader uses
+/// (a later `[profile default]` replaces `[default]` whole).
+fn header_lines<'s>(
+    lines: &[Line<'_>],
+    sections: impl Iterator<Item = &'s SectionRef>,
+) -> Vec<Option<usize>> {
+    let sections: Vec<&SectionRef> = sections.collect();
+    let mut header_of: Vec<Option<usize>> = vec![None; sections.len()];
+    let by_literal: std::collections::HashMap<String, usize> = sections
+        .iter()
+        .enumerate()
+        .map(|(i, section)| (section.section_name(), i))
+        .collect();
+    let by_words: std::collections::HashMap<(&str, &str), usize> = sections
+        .iter()
+        .enumerate()
+        .map(|(i, section)| ((section.kind_word(), section.name.as_str()), i))
+        .collect();
+    for (index, line) in lines.iter().enumerate() {
+        let Kind::Header(header) = &line.kind else {
+            continue;
+        };
+        let mut matched = by_literal.get(header.as_str()).copied();
+        if header == "default" {
+            matched = matched.or_else(|| by_words.get(&("profile", "default")).copied());
+        }
+        if matched.is_none() {
+            if let Some([kind, name]) = parse::shlex_split(header).as_deref() {
+                matched = by_words.get(&(kind.as_str(), name.as_str())).copied();
+            }
+        }
+        if let Some(section) = matched {
+            header_of[section] = Some(index);
+        }
+    }
+    header_of
+}
+
 /// Appends `[section]` and its keys at the end of `text`, after a line break only when
 /// the text does not end with one. Deletions of a missing section change nothing.
 fn append_section(
@@ -401,6 +411,162 @@ fn append_section(
 
 /// Keys to set (`Some`) or delete (`None`) in one section, in the order new keys are added.
 pub type Updates<'a> = Vec<(&'a str, Option<&'a str>)>;
+
+/// The names of the profiles whose header has `marker` on the line directly above it (a
+/// full-line comment, compared without its surrounding whitespace), in file order. A
+/// profile is `[default]` or a header that splits (shell rules) into `profile NAME`, as the
+/// reader names them.
+pub fn marked_profiles(text: &str, marker: &str) -> Vec<String> {
+    let lines = scan(text);
+    let mut names = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        let Kind::Header(header) = &line.kind else {
+            continue;
+        };
+        if index == 0 || !is_marker(&lines[index - 1], marker) {
+            continue;
+        }
+        if header == "default" {
+            names.push("default".to_owned());
+        } else if let Some([kind, name]) = parse::shlex_split(header).as_deref() {
+            if kind.starts_with("profile") {
+                names.push(name.clone());
+            }
+        }
+    }
+    names
+}
+
+fn is_marker(line: &Line<'_>, marker: &str) -> bool {
+    line.kind == Kind::Comment && py_strip(line.content) == marker
+}
+
+/// [`update_text_all`] for a writer that labels what it adds (`configure sso --all-roles`):
+/// each profile section it appends gets `marker` on the line directly above its header, and
+/// each section of `remove` whose header carries the marker is removed whole: the marker
+/// line, the header, and every line up to the end of its last key (comments and blank lines
+/// after that belong to what follows and stay). A section in `remove` without the marker is
+/// left alone. Sections that exist are updated key by key and keep or lack the marker as
+/// they did. Everything else is left byte for byte.
+pub fn update_text_marked(
+    text: &str,
+    marker: &str,
+    updates: &[(SectionRef, Updates<'_>)],
+    remove: &[SectionRef],
+) -> Result<String> {
+    check_no_newlines("marker", marker)?;
+    let text = remove_marked(text, marker, remove);
+    // The scan is dropped before update_text_all makes its own (a config of thousands of
+    // profiles holds one at a time).
+    let (eol, headers) = {
+        let lines = scan(&text);
+        let eol = lines
+            .iter()
+            .map(|l| l.terminator)
+            .find(|t| !t.is_empty())
+            .unwrap_or("\n");
+        (
+            eol,
+            header_lines(&lines, updates.iter().map(|(section, _)| section)),
+        )
+    };
+    let (existing, new): (Vec<_>, Vec<_>) = updates
+        .iter()
+        .zip(&headers)
+        .partition(|(_, header)| header.is_some());
+    let existing: Vec<(SectionRef, Updates<'_>)> = existing
+        .into_iter()
+        .map(|(update, _)| update.clone())
+        .collect();
+    let mut out = update_text_all(&text, &existing)?;
+    for ((section, values), _) in new {
+        for (key, value) in values {
+            check_no_newlines("key", key)?;
+            if let Some(value) = value {
+                check_no_newlines("value", value)?;
+            }
+        }
+        check_no_newlines("section name", &section.name)?;
+        if section.kind == SectionKind::Profile && values.iter().any(|(_, v)| v.is_some()) {
+            if !out.is_empty() && !out.ends_with(['\n', '\r']) {
+                out.push_str(eol);
+            }
+            out.push_str(marker);
+            out.push_str(eol);
+        }
+        append_section(&mut out, section, values, eol);
+    }
+    Ok(out)
+}
+
+/// `text` without the sections of `remove` that carry the marker (see
+/// [`update_text_marked`]).
+fn remove_marked<'t>(text: &'t str, marker: &str, remove: &[SectionRef]) -> Cow<'t, str> {
+    if remove.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let lines = scan(text);
+    let mut dropped = vec![false; lines.len()];
+    for header in header_lines(&lines, remove.iter()).into_iter().flatten() {
+        if header == 0 || !is_marker(&lines[header - 1], marker) {
+            continue;
+        }
+        let (blocks, _) = blocks(&lines, header);
+        let end = blocks.last().map_or(header + 1, |b| b.end);
+        for slot in &mut dropped[header - 1..end] {
+            *slot = true;
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    for (line, dropped) in lines.iter().zip(dropped) {
+        if !dropped {
+            out.push_str(line.content);
+            out.push_str(line.terminator);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// What [`edit_file`] found and made.
+pub struct Edited {
+    /// The file as it was (empty when there was none).
+    pub before: String,
+    /// The file as `edit` made it.
+    pub after: String,
+}
+
+/// Reads the config file at `path`, lets `edit` make the new text from it, and (when `write`)
+/// writes that atomically as [`update_file`] does: only when it changed, keeping the mode,
+/// writing a symbolic link's target, creating a missing file 0600. Without `write` nothing is
+/// written (`--dry-run`).
+pub fn edit_file(
+    ctx: &Context,
+    path: &Path,
+    write: bool,
+    edit: impl FnOnce(&str) -> Result<String>,
+) -> Result<Edited> {
+    let target = resolve_symlinks(path);
+    let (before, mode) = match std::fs::read(&target) {
+        Ok(bytes) => {
+            let mode = file_mode(&target)?;
+            let text = String::from_utf8(bytes).map_err(|_| Error::ConfigParse {
+                path: path.to_owned(),
+                detail: "not valid UTF-8".into(),
+            })?;
+            (text, mode)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (String::new(), 0o600),
+        Err(e) => return Err(Error::io("read", path, e)),
+    };
+    let after = edit(&before)?;
+    if after == before {
+        crate::context::ctx_debug!(ctx, "Config file {} unchanged", path.display());
+    } else if write {
+        crate::context::ctx_debug!(ctx, "Writing config file {}", target.display());
+        crate::atomic::write(&target, after.as_bytes(), mode)?;
+    }
+    Ok(Edited { before, after })
+}
 
 /// Applies every update to the config file at `path` in one atomic write.
 ///
@@ -523,6 +689,109 @@ mod tests {
         )
         .unwrap();
         assert_eq!(twice, "[profile x]\na = 1\nb = 2\n");
+    }
+
+    const MARK: &str = "# written by test";
+
+    fn marked(text: &str, updates: &[(SectionRef, Updates<'_>)], remove: &[SectionRef]) -> String {
+        update_text_marked(text, MARK, updates, remove).unwrap()
+    }
+
+    #[test]
+    fn marked_profiles_have_the_marker_directly_above_their_header() {
+        let text = "# written by test\n[profile a]\nk = v\n  # written by test  \n[profile 'b c']\n# written by test\n\n[profile d]\n# written by test\n[sso-session s]\n# other\n[profile e]\n# written by test\n[default]\n";
+        assert_eq!(marked_profiles(text, MARK), ["a", "b c", "default"]);
+        assert!(marked_profiles("[profile a]\n", MARK).is_empty());
+    }
+
+    #[test]
+    fn added_profiles_carry_the_marker_and_existing_sections_keep_theirs() {
+        let text =
+            "# mine\n[profile old]\nregion = a\n# written by test\n[profile kept]\nregion = a";
+        let updates = vec![
+            (profile("old"), vec![("region", Some("b"))]),
+            (profile("kept"), vec![("region", Some("a"))]),
+            (profile("new one"), vec![("region", Some("c"))]),
+            (
+                SectionRef::sso_session("s"),
+                vec![("sso_region", Some("us-east-1"))],
+            ),
+            (profile("nothing"), vec![("region", None)]),
+        ];
+        let once = marked(text, &updates, &[]);
+        assert_eq!(
+            once,
+            "# mine\n[profile old]\nregion = b\n# written by test\n[profile kept]\nregion = a\n# written by test\n[profile 'new one']\nregion = c\n[sso-session s]\nsso_region = us-east-1\n"
+        );
+        // Again: nothing changes, no second marker.
+        assert_eq!(marked(&once, &updates, &[]), once);
+        assert_eq!(marked_profiles(&once, MARK), ["kept", "new one"]);
+        // Without a marker to add, the same as update_text_all.
+        let plain = vec![(profile("old"), vec![("region", Some("b"))])];
+        assert_eq!(
+            marked(text, &plain, &[]),
+            update_text_all(text, &plain).unwrap()
+        );
+    }
+
+    #[test]
+    fn removal_takes_the_marker_and_the_section_and_nothing_else() {
+        let text = "[default]\nregion = a\n# written by test\n[profile gone]\nsso_session = s\n; inside\nsso_role_name = R\n  nested = 1\n\n# about next\n# written by test\n[profile next]\nk = v\n# written by test\n[profile last]\nk = v";
+        assert_eq!(
+            marked(text, &[], &[profile("gone"), profile("last")]),
+            "[default]\nregion = a\n\n# about next\n# written by test\n[profile next]\nk = v\n"
+        );
+        // Unmarked sections are never removed; missing ones are nothing to do.
+        assert_eq!(
+            marked(text, &[], &[profile("default"), profile("missing")]),
+            text
+        );
+        // A removed name written again comes back at the end, marked.
+        assert_eq!(
+            marked(
+                "# written by test\n[profile a]\nk = v\n[profile b]\n",
+                &[(profile("c"), vec![("k", Some("w"))])],
+                &[profile("a")]
+            ),
+            "[profile b]\n# written by test\n[profile c]\nk = w\n"
+        );
+    }
+
+    #[test]
+    fn marked_edits_keep_crlf_and_reject_newlines() {
+        assert_eq!(
+            marked(
+                "[default]\r\nregion = a\r\n# written by test\r\n[profile x]\r\nk = v\r\n",
+                &[(profile("y"), vec![("k", Some("v"))])],
+                &[profile("x")]
+            ),
+            "[default]\r\nregion = a\r\n# written by test\r\n[profile y]\r\nk = v\r\n"
+        );
+        assert!(update_text_marked("", "# a\nb", &[], &[]).is_err());
+        assert!(
+            update_text_marked("", MARK, &[(profile("a\n"), vec![("k", Some("v"))])], &[]).is_err()
+        );
+    }
+
+    #[test]
+    fn edit_file_writes_only_when_asked_and_changed() {
+        let home = tempfile::tempdir().unwrap();
+        let ctx = ctx_for(home.path());
+        let path = home.path().join("config");
+        std::fs::write(&path, "[default]\n").unwrap();
+        let edited = edit_file(&ctx, &path, false, |text| Ok(format!("{text}x = 1\n"))).unwrap();
+        assert_eq!(edited.before, "[default]\n");
+        assert_eq!(edited.after, "[default]\nx = 1\n");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "[default]\n");
+        edit_file(&ctx, &path, true, |text| Ok(format!("{text}x = 1\n"))).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "[default]\nx = 1\n"
+        );
+        let missing = home.path().join("none/config");
+        let edited = edit_file(&ctx, &missing, true, |text| Ok(text.to_owned())).unwrap();
+        assert_eq!(edited.before, "");
+        assert!(!missing.exists());
     }
 
     #[test]
