@@ -12,4 +12,5 @@ mod interop;
 mod login;
 mod logout_portal;
 mod output;
+mod populate;
 mod rough_edges;
