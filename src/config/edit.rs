@@ -87,18 +87,20 @@ fn quote_name(name: &str) -> String {
     }
 }
 
-/// The classification of one line, with the reader's rules.
+/// The classification of one line, with the reader's rules. It borrows from the text
+/// (a key is copied only to lower-case it), so a scan of a config of thousands of profiles
+/// costs a few words a line.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Kind {
+enum Kind<'a> {
     Blank,
     Comment,
     /// `[text]`: the text between the brackets.
-    Header(String),
+    Header(&'a str),
     /// The first line of an option: its key (lower-cased, as the reader sees it) and the
     /// value on that line.
     Key {
-        key: String,
-        value: String,
+        key: Cow<'a, str>,
+        value: &'a str,
     },
     /// A line indented deeper than its option: part of that option's value.
     Continuation,
@@ -112,12 +114,21 @@ struct Line<'a> {
     content: &'a str,
     /// `\n`, `\r\n`, `\r`, or empty for a last line without one.
     terminator: &'a str,
-    kind: Kind,
+    kind: Kind<'a>,
+}
+
+/// `key` lower-cased as configparser's `optionxform` does, copied only when that changes it.
+fn lower_case(key: &str) -> Cow<'_, str> {
+    if key.chars().all(|c| c.to_lowercase().eq([c])) {
+        Cow::Borrowed(key)
+    } else {
+        Cow::Owned(key.to_lowercase())
+    }
 }
 
 /// Splits and classifies every line like configparser's `_read` does.
 fn scan(text: &str) -> Vec<Line<'_>> {
-    let mut lines = Vec::new();
+    let mut lines = Vec::with_capacity(text.bytes().filter(|&b| b == b'\n').count() + 1);
     // configparser's `optname` (an option is open for continuation lines) and
     // `indent_level`.
     let mut option_open = false;
@@ -136,12 +147,12 @@ fn scan(text: &str) -> Vec<Line<'_>> {
                 indent_level = indent;
                 if let Some(header) = parse::section_header(stripped) {
                     option_open = false;
-                    Kind::Header(header.to_owned())
+                    Kind::Header(header)
                 } else if let Some((key, value)) = parse::split_option(stripped) {
                     option_open = true;
                     Kind::Key {
-                        key: key.to_lowercase(),
-                        value: value.to_owned(),
+                        key: lower_case(key),
+                        value,
                     }
                 } else {
                     Kind::Other
@@ -279,7 +290,7 @@ pub fn update_text_all(text: &str, updates: &[(SectionRef, Updates<'_>)]) -> Res
                 else {
                     continue;
                 };
-                if *existing != wanted {
+                if existing.as_ref() != wanted {
                     continue;
                 }
                 found = true;
@@ -369,7 +380,8 @@ fn header_lines<'s>(
         let Kind::Header(header) = &line.kind else {
             continue;
         };
-        let mut matched = by_literal.get(header.as_str()).copied();
+        let header: &str = header;
+        let mut matched = by_literal.get(header).copied();
         if header == "default" {
             matched = matched.or_else(|| by_words.get(&("profile", "default")).copied());
         }
@@ -426,7 +438,7 @@ pub fn marked_profiles(text: &str, marker: &str) -> Vec<String> {
         if index == 0 || !is_marker(&lines[index - 1], marker) {
             continue;
         }
-        if header == "default" {
+        if *header == "default" {
             names.push("default".to_owned());
         } else if let Some([kind, name]) = parse::shlex_split(header).as_deref() {
             if kind.starts_with("profile") {
@@ -479,6 +491,19 @@ pub fn update_text_marked(
         .map(|(update, _)| update.clone())
         .collect();
     let mut out = update_text_all(&text, &existing)?;
+    drop(existing);
+    // The sections below are appended to a string sized for them (not doubled as it grows).
+    let appended: usize = new
+        .iter()
+        .map(|((section, values), _)| {
+            let keys: usize = values
+                .iter()
+                .map(|(k, v)| v.map_or(0, |v| k.len() + v.len() + 3 + eol.len()))
+                .sum();
+            marker.len() + section.name.len() + 16 + 2 * eol.len() + keys
+        })
+        .sum();
+    out.reserve_exact(appended);
     for ((section, values), _) in new {
         for (key, value) in values {
             check_no_newlines("key", key)?;

@@ -92,6 +92,9 @@ pub const THROTTLE_RETRIES: u32 = 8;
 /// tools ignore it, `--prune` looks for it.
 pub const MARKER: &str = "# written by awsso configure sso --all-roles";
 
+/// One profile to write: an account and one of its roles.
+pub type Entry<'a> = (&'a AccountInfo, &'a str);
+
 pub const DEFAULT_TEMPLATE: &str = "{account_name}-{role_name}";
 
 const PLACEHOLDERS: &[&str] = &["account_name", "account_id", "role_name", "email_address"];
@@ -141,7 +144,7 @@ fn render(template: &str, account: &AccountInfo, role: &str) -> String {
 
 /// Profile names for every (account, role), in order. Names several entries share get
 /// `-ACCOUNT_ID`, then `-ROLE` too, so each is unique whatever the listing order.
-pub fn profile_names(template: &str, entries: &[(AccountInfo, String)]) -> Vec<String> {
+pub fn profile_names(template: &str, entries: &[Entry<'_>]) -> Vec<String> {
     let mut names: Vec<String> = entries
         .iter()
         .map(|(account, role)| render(template, account, role))
@@ -187,7 +190,11 @@ pub fn run(
     )?;
     let token = signed_in.access_token;
 
-    let entries = grants(session_settings, args, &lists, &token)?;
+    let grants = grants(session_settings, args, &lists, &token)?;
+    let entries: Vec<Entry<'_>> = grants
+        .iter()
+        .flat_map(|(account, roles)| roles.iter().map(move |role| (account, role.as_str())))
+        .collect();
     let names = profile_names(template, &entries);
 
     let mut updates: Vec<(SectionRef, Updates<'_>)> = Vec::new();
@@ -195,7 +202,7 @@ pub fn run(
         let mut values: Vec<(&str, Option<&str>)> = vec![
             ("sso_session", Some(session)),
             ("sso_account_id", Some(account.account_id.as_str())),
-            ("sso_role_name", Some(role.as_str())),
+            ("sso_role_name", Some(*role)),
         ];
         if let Some(region) = &global.region {
             values.push(("region", Some(region.as_str())));
@@ -215,20 +222,13 @@ pub fn run(
         ));
     }
 
-    let granted: HashSet<(&str, &str)> = entries
-        .iter()
-        .map(|(account, role)| (account.account_id.as_str(), role.as_str()))
-        .collect();
-    let written: HashSet<&str> = names.iter().map(String::as_str).collect();
     let mut pruned = Prune::default();
-    let path = &ctx.paths.config_file;
-    let edited = edit::edit_file(ctx, path, !args.dry_run, |text| {
+    let edited = edit::edit_file(ctx, &ctx.paths.config_file, !args.dry_run, |text| {
         if args.prune {
-            let config = AwsConfig::from_config_text(text).map_err(|e| Error::ConfigParse {
-                path: path.clone(),
-                detail: e.to_string(),
-            })?;
-            pruned = prune(text, &config, session, &written, &granted);
+            // The profiles as the command read them at its start (one parse of a config of
+            // thousands of profiles is enough); which are marked, from the text edited now.
+            let config = session_settings.config()?;
+            pruned = prune(text, config, session, &entries, &names);
         }
         let new = edit::update_text_marked(text, MARKER, &updates, &pruned.removed)?;
         verify(&new, &updates, &pruned.removed)?;
@@ -265,14 +265,15 @@ pub fn run(
     Ok(())
 }
 
-/// Every (account, role) the user can reach, accounts in v2's order and each account's
-/// roles by name, as `--account-id` and `--role-name` narrow them.
+/// Every account the user can reach with its roles, accounts in v2's order and roles by
+/// name, as `--account-id` and `--role-name` narrow them; accounts left without a role are
+/// left out.
 fn grants(
     session_settings: &Session,
     args: &ConfigureSsoArgs,
     lists: &Lists<'_>,
     token: &Secret,
-) -> Result<Vec<(AccountInfo, String)>> {
+) -> Result<Vec<(AccountInfo, Vec<String>)>> {
     let ctx = session_settings.ctx;
     let runtime = session_settings.runtime()?;
     let mut accounts = match &args.account_id {
@@ -302,7 +303,7 @@ fn grants(
     bar.finish_and_clear();
     let roles = roles?;
 
-    let mut entries: Vec<(AccountInfo, String)> = Vec::new();
+    let mut grants: Vec<(AccountInfo, Vec<String>)> = Vec::with_capacity(accounts.len());
     for (account, account_roles) in accounts.into_iter().zip(roles) {
         let mut names: Vec<String> = account_roles
             .into_iter()
@@ -310,17 +311,17 @@ fn grants(
             .filter(|name| args.role_name.as_ref().is_none_or(|want| want == name))
             .collect();
         names.sort_by_key(|n| n.to_lowercase());
-        for role in names {
-            entries.push((account.clone(), role));
+        if !names.is_empty() {
+            grants.push((account, names));
         }
     }
-    if entries.is_empty() {
+    if grants.is_empty() {
         return Err(match &args.role_name {
             Some(role) => AllRolesError::RoleNotInAnyAccount { role: role.clone() }.into(),
             None => EmptyList::Roles.into(),
         });
     }
-    Ok(entries)
+    Ok(grants)
 }
 
 /// What `--prune` decided.
@@ -338,15 +339,21 @@ struct Kept {
     role: String,
 }
 
-/// The profiles of `session` in `text` this run did not write: the marked ones go, the
-/// unmarked ones stay, named when their account and role are not among those `granted`.
+/// The profiles of `session` this run did not write (`entries` under `names`): those marked
+/// in `text` go, the unmarked ones stay, named when their account and role are no longer
+/// granted.
 fn prune(
     text: &str,
     config: &AwsConfig,
     session: &str,
-    written: &HashSet<&str>,
-    granted: &HashSet<(&str, &str)>,
+    entries: &[Entry<'_>],
+    names: &[String],
 ) -> Prune {
+    let granted: HashSet<(&str, &str)> = entries
+        .iter()
+        .map(|(account, role)| (account.account_id.as_str(), *role))
+        .collect();
+    let written: HashSet<&str> = names.iter().map(String::as_str).collect();
     let marked: HashSet<String> = edit::marked_profiles(text, MARKER).into_iter().collect();
     let mut prune = Prune::default();
     for (name, props) in &config.profiles {
@@ -550,20 +557,23 @@ mod tests {
 
     #[test]
     fn shared_names_get_suffixes() {
-        let entries = vec![
-            (account("1", Some("dev")), "Admin".to_owned()),
-            (account("2", Some("dev")), "Admin".to_owned()),
-            (account("3", Some("prod")), "Admin".to_owned()),
-            (account("4", None), "Read Only".to_owned()),
+        let accounts = [
+            account("1", Some("dev")),
+            account("2", Some("dev")),
+            account("3", Some("prod")),
+            account("4", None),
+        ];
+        let entries = [
+            (&accounts[0], "Admin"),
+            (&accounts[1], "Admin"),
+            (&accounts[2], "Admin"),
+            (&accounts[3], "Read Only"),
         ];
         assert_eq!(
             profile_names(DEFAULT_TEMPLATE, &entries),
             ["dev-Admin-1", "dev-Admin-2", "prod-Admin", "4-Read Only"]
         );
-        let entries = vec![
-            (account("1", Some("dev")), "Admin".to_owned()),
-            (account("1", Some("dev")), "Read".to_owned()),
-        ];
+        let entries = [(&accounts[0], "Admin"), (&accounts[0], "Read")];
         assert_eq!(
             profile_names("{account_name}", &entries),
             ["dev-1-Admin", "dev-1-Read"]
@@ -635,9 +645,9 @@ mod tests {
             "{MARKER}\n[profile keep]\nsso_session = s\nsso_account_id = 1\nsso_role_name = A\n{MARKER}\n[profile gone]\nsso_session = s\nsso_account_id = 1\nsso_role_name = B\n[profile mine]\nsso_session = s\nsso_account_id = 2\nsso_role_name = A\n[profile mine-ok]\nsso_session = s\nsso_account_id = 1\nsso_role_name = A\n{MARKER}\n[profile other]\nsso_session = t\nsso_account_id = 9\nsso_role_name = Z\n"
         );
         let config = AwsConfig::from_config_text(&text).unwrap();
-        let written: HashSet<&str> = ["keep"].into_iter().collect();
-        let granted: HashSet<(&str, &str)> = [("1", "A")].into_iter().collect();
-        let pruned = prune(&text, &config, "s", &written, &granted);
+        let one = account("1", None);
+        let entries = [(&one, "A")];
+        let pruned = prune(&text, &config, "s", &entries, &["keep".to_owned()]);
         assert_eq!(pruned.removed, [SectionRef::profile("gone")]);
         assert_eq!(
             pruned
