@@ -640,6 +640,35 @@ mod tests {
     }
 
     #[test]
+    fn an_account_not_listed_keeps_the_cause_s_exit_code() {
+        let service = Error::Service {
+            operation: "ListAccountRoles",
+            code: "TooManyRequestsException".into(),
+            message: "Too many requests".into(),
+            details: Vec::new(),
+            retries_exhausted: Some(2),
+        };
+        let err = Error::from(AllRolesError::AccountRoles {
+            account_id: "111122223333".into(),
+            source: service,
+        });
+        assert_eq!(err.exit_code(), 254);
+        assert_eq!(
+            err.to_string(),
+            "Unable to list the roles of the account 111122223333: An error occurred (TooManyRequestsException) when calling the ListAccountRoles operation (reached max retries: 2): Too many requests"
+        );
+        let refused = Error::from(crate::http::HttpError::Connect {
+            url: "http://h".into(),
+        });
+        let err = Error::from(AllRolesError::AccountRoles {
+            account_id: "1".into(),
+            source: refused,
+        });
+        assert_eq!(err.exit_code(), 255);
+        assert!(matches!(err, Error::Transport(_)));
+    }
+
+    #[test]
     fn prune_removes_marked_and_names_unmarked_no_longer_granted() {
         let text = format!(
             "{MARKER}\n[profile keep]\nsso_session = s\nsso_account_id = 1\nsso_role_name = A\n{MARKER}\n[profile gone]\nsso_session = s\nsso_account_id = 1\nsso_role_name = B\n[profile mine]\nsso_session = s\nsso_account_id = 2\nsso_role_name = A\n[profile mine-ok]\nsso_session = s\nsso_account_id = 1\nsso_role_name = A\n{MARKER}\n[profile other]\nsso_session = t\nsso_account_id = 9\nsso_role_name = Z\n"
