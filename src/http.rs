@@ -2,8 +2,9 @@
 //! endpoint of each service ([`Endpoints`]: the URLs `settings` resolved from flags,
 //! environment and profile, else the region's AWS host, or the partition's for the sign-in
 //! endpoint, see [`Partition`]), one lazily built reqwest client per command with the
-//! command's TLS settings ([`HttpClient`]), retries in the AWS CLI's `standard` mode,
-//! `--debug` logging with secrets redacted, and AWS JSON error parsing.
+//! command's TLS settings ([`HttpClient`]), retries in the AWS CLI's `standard` mode (and
+//! in `adaptive` mode, paced by a [`RateLimiter`]), `--debug` logging with secrets
+//! redacted, and AWS JSON error parsing.
 //!
 //! Nothing here reads flags, variables or config files: [`TransportConfig`] and [`Endpoints`]
 //! are plain values `settings::Session` fills in. The reqwest client (and so the TLS roots)
@@ -16,6 +17,7 @@ use std::time::Duration;
 use crate::context::ctx_debug;
 use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::rate_limit::RateLimiter;
 
 /// Why a request could not be made or got no answer, in botocore's words. The unanswered
 /// requests are [`Error::Transport`] (retried by [`HttpClient::send`]); the rest are
@@ -373,6 +375,9 @@ impl HttpResponse {
 pub struct HttpClient {
     config: TransportConfig,
     inner: OnceLock<reqwest::Client>,
+    /// `retry_mode = adaptive`: the client's own rate limiter, as botocore registers one per
+    /// client (`botocore/retries/adaptive.py` `register_retry_handler`).
+    adaptive: Option<RateLimiter>,
 }
 
 /// Headers whose values are secrets and never logged.
@@ -405,6 +410,7 @@ const SECRET_FIELDS: &[&str] = &[
 impl HttpClient {
     pub fn new(config: TransportConfig) -> Self {
         HttpClient {
+            adaptive: (config.retry.mode == RetryMode::Adaptive).then(RateLimiter::new),
             config,
             inner: OnceLock::new(),
         }
@@ -427,9 +433,35 @@ impl HttpClient {
     /// Sends the request, retrying throttling, 5xx and connection errors as the AWS CLI's
     /// standard retry mode does (exponential backoff with full jitter, capped at 20 s).
     pub async fn send(&self, ctx: &Context, request: &HttpRequest) -> Result<HttpResponse> {
+        self.send_limited(ctx, request, None).await
+    }
+
+    /// [`HttpClient::send`] with every attempt paced by `limiter` (else by the client's own
+    /// limiter in adaptive mode): a token before each attempt, and each answer reported, as
+    /// botocore's `before-send` and `needs-retry` handlers do.
+    pub async fn send_limited(
+        &self,
+        ctx: &Context,
+        request: &HttpRequest,
+        limiter: Option<&RateLimiter>,
+    ) -> Result<HttpResponse> {
+        let limiter = limiter.or(self.adaptive.as_ref());
         let mut attempt = 1;
         loop {
+            if let Some(limiter) = limiter {
+                limiter.acquire().await;
+            }
             let result = self.send_once(ctx, request).await;
+            if let Some(limiter) = limiter {
+                let throttled = matches!(&result, Ok(response) if is_throttling_response(response));
+                if let Some(rate) = limiter.record(throttled) {
+                    ctx_debug!(
+                        ctx,
+                        "Throttling response received for {}, new send rate: {rate:.3} requests a second",
+                        request.operation
+                    );
+                }
+            }
             let retryable = match &result {
                 Ok(response) => is_retryable_response(response),
                 Err(Error::Transport(_)) => true,
@@ -576,6 +608,38 @@ fn is_retryable_response(response: &HttpResponse) -> bool {
         )
     )
 }
+
+/// botocore's `ThrottlingErrorDetector` (`botocore/retries/standard.py`), which decides when
+/// the adaptive limiter slows down: a throttling error code, or a 429 whose code is not one
+/// the service models (here: no code at all).
+pub fn is_throttling_response(response: &HttpResponse) -> bool {
+    if response.is_success() {
+        return false;
+    }
+    let code = error_code(response).or_else(|| xml_error_code(&response.body));
+    match code.as_deref() {
+        Some(code) => THROTTLING_CODES.contains(&code),
+        None => response.status == 429,
+    }
+}
+
+/// `ThrottledRetryableChecker._THROTTLED_ERROR_CODES`.
+const THROTTLING_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+];
 
 /// The `<Code>` of an awsQuery `ErrorResponse` (STS), without a full XML parse.
 fn xml_error_code(body: &[u8]) -> Option<String> {
@@ -968,6 +1032,41 @@ mod tests {
             redact_url("https://h/federation?Action=login&Destination=d&SigninToken=t&Session=s"),
             "https://h/federation?Action=login&Destination=d&SigninToken=***&Session=***"
         );
+    }
+
+    #[test]
+    fn throttling_is_detected_as_botocore_detects_it() {
+        let answer = |status: u16, code: Option<&str>, body: &str| {
+            let mut headers = reqwest::header::HeaderMap::new();
+            if let Some(code) = code {
+                headers.insert("x-amzn-ErrorType", code.parse().unwrap());
+            }
+            HttpResponse {
+                status,
+                headers,
+                body: body.as_bytes().to_vec(),
+                retries_exhausted: None,
+            }
+        };
+        assert!(is_throttling_response(&answer(
+            429,
+            Some("TooManyRequestsException"),
+            "{}"
+        )));
+        assert!(is_throttling_response(&answer(
+            400,
+            None,
+            "<ErrorResponse><Error><Code>Throttling</Code></Error></ErrorResponse>"
+        )));
+        assert!(is_throttling_response(&answer(429, None, "")));
+        // A modeled error that is not throttling, even as a 429; and anything else.
+        assert!(!is_throttling_response(&answer(
+            429,
+            Some("SlowDownException"),
+            "{}"
+        )));
+        assert!(!is_throttling_response(&answer(503, None, "")));
+        assert!(!is_throttling_response(&answer(200, None, "{}")));
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod oidc;
 pub mod output;
 pub mod portal;
 pub mod python;
+pub mod rate_limit;
 pub mod regular_file;
 pub mod secret;
 pub mod settings;

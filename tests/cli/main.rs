@@ -14,5 +14,6 @@ mod interop;
 mod login;
 mod logout_portal;
 mod output;
+mod populate;
 mod rough_edges;
 mod token_edges;
