@@ -57,6 +57,10 @@ pub enum HttpError {
     ClientBuild(reqwest::Error),
     #[error("Unable to start the async runtime: {0}")]
     Runtime(std::io::Error),
+    /// An answer longer than [`MAX_RESPONSE_BYTES`], announced or sent: refused before it is
+    /// read, or as soon as it goes past the limit. Not retried.
+    #[error("The response from \"{url}\" is larger than {limit} bytes, far beyond any answer of this service; it was not read")]
+    TooLarge { url: String, limit: usize },
 }
 
 impl From<HttpError> for Error {
@@ -71,7 +75,8 @@ impl From<HttpError> for Error {
             | HttpError::InvalidTimeout(_)
             | HttpError::CaBundle { .. }
             | HttpError::ClientBuild(_)
-            | HttpError::Runtime(_) => Error::Other(Box::new(e)),
+            | HttpError::Runtime(_)
+            | HttpError::TooLarge { .. } => Error::Other(Box::new(e)),
         }
     }
 }
@@ -310,6 +315,17 @@ impl HttpResponse {
     }
 }
 
+/// The most bytes of one answer awsso reads (service calls and the start-URL probe alike).
+/// Real answers are a few KiB (a ListAccounts page of 100 accounts is about 30 KiB); the
+/// limit sits far above them and low enough that the largest tree a body of this size can
+/// parse into (about 40 bytes of `serde_json::Value` per byte of `[0,0,...`) keeps a
+/// command under 64 MiB whatever a server sends.
+pub const MAX_RESPONSE_BYTES: usize = 128 << 10;
+
+/// The most characters of one body the `--debug` log shows (after redaction). Real
+/// answers fit whole; a hostile one is cut with its length.
+pub const MAX_LOGGED_BODY: usize = 64 << 10;
+
 /// One HTTP client for a command's lifetime; the reqwest client inside is built on the
 /// first request.
 pub struct HttpClient {
@@ -428,11 +444,7 @@ impl HttpClient {
             .map_err(|e| transport_error(&request.url, e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport_error(&request.url, e))?
-            .to_vec();
+        let body = read_body(response, &request.url).await?;
         ctx_debug!(
             ctx,
             "Response for {}: status={} headers={} body={}",
@@ -452,6 +464,33 @@ impl HttpClient {
             retries_exhausted: None,
         })
     }
+}
+
+/// The body of an answer, read a chunk at a time up to [`MAX_RESPONSE_BYTES`]: a larger
+/// `Content-Length` is refused before any of the body is read, and a body that goes past
+/// the limit (announced or chunked, endless included) is dropped as soon as it does. The
+/// read timeout applies to each read.
+async fn read_body(mut response: reqwest::Response, url: &str) -> Result<Vec<u8>> {
+    let too_large = || HttpError::TooLarge {
+        url: redact_url(url),
+        limit: MAX_RESPONSE_BYTES,
+    };
+    let announced = response.content_length();
+    if announced.is_some_and(|n| n > MAX_RESPONSE_BYTES as u64) {
+        return Err(too_large().into());
+    }
+    let mut body = Vec::with_capacity(announced.unwrap_or(0) as usize);
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| transport_error(url, e))?
+    {
+        if chunk.len() > MAX_RESPONSE_BYTES - body.len() {
+            return Err(too_large().into());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn build_client(settings: &TransportConfig) -> Result<reqwest::Client> {
@@ -673,8 +712,18 @@ fn redact_headers<'a>(headers: impl Iterator<Item = (&'a str, &'a str)>) -> Stri
 }
 
 /// A body for the debug log: JSON with secret members masked, form bodies and XML with
-/// known secret fields masked, anything else by its length.
+/// known secret fields masked, anything else by its length; at most [`MAX_LOGGED_BODY`]
+/// characters of it, the rest named by its length.
 pub fn redact_body(body: &[u8]) -> String {
+    let mut shown = redact_whole_body(body);
+    if let Some((cut, _)) = shown.char_indices().nth(MAX_LOGGED_BODY) {
+        shown.truncate(cut);
+        shown.push_str(&format!("... ({} bytes in all)", body.len()));
+    }
+    shown
+}
+
+fn redact_whole_body(body: &[u8]) -> String {
     if body.is_empty() {
         return "b''".to_owned();
     }
@@ -917,5 +966,26 @@ mod tests {
         let headers =
             redact_headers([("x-amz-sso_bearer_token", "tok"), ("host", "h")].into_iter());
         assert_eq!(headers, "{x-amz-sso_bearer_token: ***, host: h}");
+    }
+
+    #[test]
+    fn debug_bodies_are_cut_after_redaction() {
+        let long = format!(
+            r#"{{"accessToken":"tok","pad":"{}"}}"#,
+            "é".repeat(MAX_LOGGED_BODY)
+        );
+        let shown = redact_body(long.as_bytes());
+        assert!(
+            shown.starts_with(r#"{"accessToken":"***","pad":"ééé"#),
+            "{}",
+            &shown[..40]
+        );
+        assert!(shown.ends_with(&format!("é... ({} bytes in all)", long.len())));
+        assert_eq!(
+            shown.chars().count(),
+            MAX_LOGGED_BODY + format!("... ({} bytes in all)", long.len()).len()
+        );
+        let short = br#"{"clientId":"id"}"#;
+        assert_eq!(redact_body(short), r#"{"clientId":"id"}"#);
     }
 }

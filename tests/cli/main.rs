@@ -8,6 +8,7 @@ mod architecture;
 mod configure;
 mod foundation;
 mod get_caller_identity;
+mod hostile;
 mod interop;
 mod login;
 mod logout_portal;
