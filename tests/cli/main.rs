@@ -6,6 +6,7 @@ mod support;
 mod architecture;
 
 mod configure;
+mod credential_process;
 mod foundation;
 mod get_caller_identity;
 mod hostile;
