@@ -8,6 +8,7 @@ mod architecture;
 mod configure;
 mod credential_process;
 mod foundation;
+mod fuzz_regressions;
 mod get_caller_identity;
 mod hostile;
 mod interop;
