@@ -968,6 +968,54 @@ mod tests {
         assert_eq!(headers, "{x-amz-sso_bearer_token: ***, host: h}");
     }
 
+    /// What `send_once` (every service call, and the start-URL probe) does with a body that
+    /// never ends and with one announced beyond the limit.
+    #[test]
+    fn endless_and_oversized_bodies_end_in_one_error() {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                std::thread::spawn(move || {
+                    let mut head = [0u8; 4096];
+                    let n = stream.read(&mut head).unwrap_or(0);
+                    if head[..n].starts_with(b"GET /announced") {
+                        let _ = stream
+                            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1099511627776\r\n\r\n");
+                        std::thread::sleep(Duration::from_secs(30));
+                        return;
+                    }
+                    let _ =
+                        stream.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+                    let chunk = format!("4000\r\n{}\r\n", "x".repeat(0x4000));
+                    while stream.write_all(chunk.as_bytes()).is_ok() {}
+                });
+            }
+        });
+        let env = crate::context::Env::from_pairs([("HOME", "/nonexistent")]);
+        let ctx = Context::for_tests(env, std::time::SystemTime::UNIX_EPOCH);
+        let client = HttpClient::new(TransportConfig::default());
+        let runtime = runtime().unwrap();
+        for path in ["endless", "announced"] {
+            let request = HttpRequest {
+                operation: "ResolveStartUrl",
+                method: reqwest::Method::GET,
+                url: format!("http://127.0.0.1:{port}/{path}"),
+                headers: Vec::new(),
+                body: Vec::new(),
+            };
+            let err = runtime
+                .block_on(client.send_once(&ctx, &request))
+                .unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("The response from \"http://127.0.0.1:{port}/{path}\" is larger than 131072 bytes, far beyond any answer of this service; it was not read")
+            );
+            assert_eq!(err.exit_code(), 255);
+        }
+    }
+
     #[test]
     fn debug_bodies_are_cut_after_redaction() {
         let long = format!(
