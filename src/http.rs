@@ -60,6 +60,10 @@ pub enum HttpError {
     ClientBuild(reqwest::Error),
     #[error("Unable to start the async runtime: {0}")]
     Runtime(std::io::Error),
+    /// An answer longer than [`MAX_RESPONSE_BYTES`], announced or sent: refused before it is
+    /// read, or as soon as it goes past the limit. Not retried.
+    #[error("The response from \"{url}\" is larger than {limit} bytes, far beyond any answer of this service; it was not read")]
+    TooLarge { url: String, limit: usize },
 }
 
 impl From<HttpError> for Error {
@@ -74,7 +78,8 @@ impl From<HttpError> for Error {
             | HttpError::InvalidTimeout(_)
             | HttpError::CaBundle { .. }
             | HttpError::ClientBuild(_)
-            | HttpError::Runtime(_) => Error::Other(Box::new(e)),
+            | HttpError::Runtime(_)
+            | HttpError::TooLarge { .. } => Error::Other(Box::new(e)),
         }
     }
 }
@@ -370,6 +375,17 @@ impl HttpResponse {
     }
 }
 
+/// The most bytes of one answer awsso reads (service calls and the start-URL probe alike).
+/// Real answers are a few KiB (a ListAccounts page of 100 accounts is about 30 KiB); the
+/// limit sits far above them and low enough that the largest tree a body of this size can
+/// parse into (about 40 bytes of `serde_json::Value` per byte of `[0,0,...`) keeps a
+/// command under 64 MiB whatever a server sends.
+pub const MAX_RESPONSE_BYTES: usize = 128 << 10;
+
+/// The most characters of one body the `--debug` log shows (after redaction). Real
+/// answers fit whole; a hostile one is cut with its length.
+pub const MAX_LOGGED_BODY: usize = 64 << 10;
+
 /// One HTTP client for a command's lifetime; the reqwest client inside is built on the
 /// first request.
 pub struct HttpClient {
@@ -523,11 +539,7 @@ impl HttpClient {
             .map_err(|e| transport_error(&request.url, e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport_error(&request.url, e))?
-            .to_vec();
+        let body = read_body(response, &request.url).await?;
         ctx_debug!(
             ctx,
             "Response for {}: status={} headers={} body={}",
@@ -547,6 +559,33 @@ impl HttpClient {
             retries_exhausted: None,
         })
     }
+}
+
+/// The body of an answer, read a chunk at a time up to [`MAX_RESPONSE_BYTES`]: a larger
+/// `Content-Length` is refused before any of the body is read, and a body that goes past
+/// the limit (announced or chunked, endless included) is dropped as soon as it does. The
+/// read timeout applies to each read.
+async fn read_body(mut response: reqwest::Response, url: &str) -> Result<Vec<u8>> {
+    let too_large = || HttpError::TooLarge {
+        url: redact_url(url),
+        limit: MAX_RESPONSE_BYTES,
+    };
+    let announced = response.content_length();
+    if announced.is_some_and(|n| n > MAX_RESPONSE_BYTES as u64) {
+        return Err(too_large().into());
+    }
+    let mut body = Vec::with_capacity(announced.unwrap_or(0) as usize);
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| transport_error(url, e))?
+    {
+        if chunk.len() > MAX_RESPONSE_BYTES - body.len() {
+            return Err(too_large().into());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn build_client(settings: &TransportConfig) -> Result<reqwest::Client> {
@@ -805,8 +844,18 @@ fn redact_headers<'a>(headers: impl Iterator<Item = (&'a str, &'a str)>) -> Stri
 }
 
 /// A body for the debug log: JSON with secret members masked, form bodies and XML with
-/// known secret fields masked, anything else by its length.
+/// known secret fields masked, anything else by its length; at most [`MAX_LOGGED_BODY`]
+/// characters of it, the rest named by its length.
 pub fn redact_body(body: &[u8]) -> String {
+    let mut shown = redact_whole_body(body);
+    if let Some((cut, _)) = shown.char_indices().nth(MAX_LOGGED_BODY) {
+        shown.truncate(cut);
+        shown.push_str(&format!("... ({} bytes in all)", body.len()));
+    }
+    shown
+}
+
+fn redact_whole_body(body: &[u8]) -> String {
     if body.is_empty() {
         return "b''".to_owned();
     }
@@ -1118,5 +1167,74 @@ mod tests {
         let headers =
             redact_headers([("x-amz-sso_bearer_token", "tok"), ("host", "h")].into_iter());
         assert_eq!(headers, "{x-amz-sso_bearer_token: ***, host: h}");
+    }
+
+    /// What `send_once` (every service call, and the start-URL probe) does with a body that
+    /// never ends and with one announced beyond the limit.
+    #[test]
+    fn endless_and_oversized_bodies_end_in_one_error() {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                std::thread::spawn(move || {
+                    let mut head = [0u8; 4096];
+                    let n = stream.read(&mut head).unwrap_or(0);
+                    if head[..n].starts_with(b"GET /announced") {
+                        let _ = stream
+                            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1099511627776\r\n\r\n");
+                        std::thread::sleep(Duration::from_secs(30));
+                        return;
+                    }
+                    let _ =
+                        stream.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+                    let chunk = format!("4000\r\n{}\r\n", "x".repeat(0x4000));
+                    while stream.write_all(chunk.as_bytes()).is_ok() {}
+                });
+            }
+        });
+        let env = crate::context::Env::from_pairs([("HOME", "/nonexistent")]);
+        let ctx = Context::for_tests(env, std::time::SystemTime::UNIX_EPOCH);
+        let client = HttpClient::new(TransportConfig::default());
+        let runtime = runtime().unwrap();
+        for path in ["endless", "announced"] {
+            let request = HttpRequest {
+                operation: "ResolveStartUrl",
+                method: reqwest::Method::GET,
+                url: format!("http://127.0.0.1:{port}/{path}"),
+                headers: Vec::new(),
+                body: Vec::new(),
+            };
+            let err = runtime
+                .block_on(client.send_once(&ctx, &request))
+                .unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("The response from \"http://127.0.0.1:{port}/{path}\" is larger than 131072 bytes, far beyond any answer of this service; it was not read")
+            );
+            assert_eq!(err.exit_code(), 255);
+        }
+    }
+
+    #[test]
+    fn debug_bodies_are_cut_after_redaction() {
+        let long = format!(
+            r#"{{"accessToken":"tok","pad":"{}"}}"#,
+            "é".repeat(MAX_LOGGED_BODY)
+        );
+        let shown = redact_body(long.as_bytes());
+        assert!(
+            shown.starts_with(r#"{"accessToken":"***","pad":"ééé"#),
+            "{}",
+            &shown[..40]
+        );
+        assert!(shown.ends_with(&format!("é... ({} bytes in all)", long.len())));
+        assert_eq!(
+            shown.chars().count(),
+            MAX_LOGGED_BODY + format!("... ({} bytes in all)", long.len()).len()
+        );
+        let short = br#"{"clientId":"id"}"#;
+        assert_eq!(redact_body(short), r#"{"clientId":"id"}"#);
     }
 }

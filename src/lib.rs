@@ -14,6 +14,7 @@ pub mod config;
 pub mod context;
 pub mod credentials;
 pub mod error;
+pub mod fuzz;
 pub mod http;
 pub mod login;
 pub mod oidc;

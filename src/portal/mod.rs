@@ -160,13 +160,7 @@ impl<'a> PortalClient<'a> {
                 access_token,
             )
             .await?;
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Body {
-            role_credentials: RoleCredentials,
-        }
-        let body: Body = parse(&response, "GetRoleCredentials")?;
-        Ok(body.role_credentials)
+        role_credentials(&response)
     }
 
     pub async fn list_accounts_page(
@@ -351,7 +345,19 @@ fn parse<T: serde::de::DeserializeOwned>(response: &HttpResponse, operation: &st
     Ok(serde_json::from_slice(&response.body).map_err(unparseable(operation))?)
 }
 
-fn page(response: &HttpResponse, operation: &str) -> Result<Page> {
+/// GetRoleCredentials' `roleCredentials` from a 2xx answer. Pure.
+pub fn role_credentials(response: &HttpResponse) -> Result<RoleCredentials> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Body {
+        role_credentials: RoleCredentials,
+    }
+    let body: Body = parse(response, "GetRoleCredentials")?;
+    Ok(body.role_credentials)
+}
+
+/// A 2xx ListAccounts or ListAccountRoles answer: the page and its next token. Pure.
+pub fn page(response: &HttpResponse, operation: &str) -> Result<Page> {
     let body: serde_json::Value = parse(response, operation)?;
     let next_token = body
         .get("nextToken")
@@ -361,8 +367,9 @@ fn page(response: &HttpResponse, operation: &str) -> Result<Page> {
     Ok(Page { body, next_token })
 }
 
-/// The page's `key` list, moved out of the page (a full listing keeps no copy).
-fn items<T: serde::de::DeserializeOwned>(
+/// The page's `key` list, moved out of the page (a full listing keeps no copy); none when
+/// absent.
+pub fn items<T: serde::de::DeserializeOwned>(
     mut body: serde_json::Value,
     key: &str,
     operation: &str,

@@ -8,8 +8,11 @@ mod cli_surface;
 
 mod configure;
 mod console;
+mod credential_process;
 mod foundation;
+mod fuzz_regressions;
 mod get_caller_identity;
+mod hostile;
 mod interop;
 mod login;
 mod logout_portal;
