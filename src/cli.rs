@@ -277,6 +277,19 @@ pub struct ConfigureSsoArgs {
         requires = "all_roles"
     )]
     pub profile_template: Option<String>,
+    /// With --all-roles: also remove the profiles --all-roles wrote earlier for this SSO
+    /// session that this run does not write (roles no longer granted, names from an old
+    /// template); profiles it did not write are kept and, if no longer granted, named on stderr.
+    #[arg(
+        long = "prune",
+        requires = "all_roles",
+        conflicts_with_all = ["account_id", "role_name"]
+    )]
+    pub prune: bool,
+    /// With --all-roles: print the change to the config file as a unified diff and write
+    /// nothing.
+    #[arg(long = "dry-run", requires = "all_roles")]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args, Clone, Default)]

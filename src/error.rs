@@ -12,10 +12,10 @@
 //! (`sso_token::TokenError`, `http::HttpError`, `portal::paginate::PaginationError`...),
 //! and implements `From<ThatError> for Error`. That `From` impl picks the kind, one of the
 //! variants below that carry a [`Detail`] (`ParamValidation`, `Configuration`,
-//! `InvalidConfig`, `Token`, `Transport`, `Other`), per variant of the module's enum when
-//! they differ; the kind decides the exit code in [`Error::exit_code`] and the prefix
-//! (`An error occurred (Configuration): `) in `Display`. The module raises its errors with
-//! `?` or `.into()` at the condition itself.
+//! `InvalidConfig`, `Token`, `ServiceContext`, `Transport`, `Other`), per variant of the
+//! module's enum when they differ; the kind decides the exit code in [`Error::exit_code`]
+//! and the prefix (`An error occurred (Configuration): `) in `Display`. The module raises
+//! its errors with `?` or `.into()` at the condition itself.
 
 use std::path::PathBuf;
 
@@ -81,6 +81,10 @@ pub enum Error {
         /// `MaxAttemptsReached`), shown as ` (reached max retries: N)`.
         retries_exhausted: Option<u32>,
     },
+    /// A service error led by what it concerns (`Unable to list the roles of the account
+    /// 111122223333: An error occurred (...)`): still a service error (254).
+    #[error("{0}")]
+    ServiceContext(Detail),
     /// The request did not get an answer: connection refused, DNS, TLS, timeout (255).
     #[error("{0}")]
     Transport(Detail),
@@ -141,7 +145,7 @@ impl Error {
         match self {
             Error::Usage { .. } | Error::ParamValidation(_) => 252,
             Error::Configuration(_) | Error::NoCredentials | Error::NoRegion => 253,
-            Error::Service { .. } => 254,
+            Error::Service { .. } | Error::ServiceContext(_) => 254,
             Error::Interrupted => 130,
             Error::Exit(code) => *code,
             Error::NotRun(_) => 127,

@@ -368,7 +368,12 @@ impl OidcClient<'_> {
     }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(response: &HttpResponse, operation: &str) -> Result<T> {
+/// A 2xx answer's body as the operation's output (`RegisteredClient`,
+/// `DeviceAuthorization`, `TokenResponse`). Pure.
+pub fn parse<T: serde::de::DeserializeOwned>(
+    response: &HttpResponse,
+    operation: &str,
+) -> Result<T> {
     Ok(
         serde_json::from_slice(&response.body).map_err(|reason| OidcError::Unparseable {
             operation: operation.to_owned(),

@@ -172,7 +172,7 @@ fn json_files(ctx: &Context, dir: &Path) -> Vec<(PathBuf, serde_json::Value)> {
 }
 
 fn read_json(ctx: &Context, path: &Path) -> Option<serde_json::Value> {
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = crate::regular_file::read_regular(path).ok()??;
     match serde_json::from_slice(&bytes) {
         Ok(value) => Some(value),
         Err(_) => {

@@ -303,13 +303,14 @@ impl<T> Loaded<T> {
 }
 
 fn load<T>(path: &Path, parse: impl FnOnce(&[u8]) -> Result<T, ParseError>) -> Loaded<T> {
-    match std::fs::read(path) {
-        Ok(bytes) => match parse(&bytes) {
+    // botocore asks `os.path.isfile` first: no regular file there (nothing, a directory or a
+    // FIFO in its place, or a cache "directory" that is a file) is a missing token.
+    match crate::regular_file::read_regular(path) {
+        Ok(Some(bytes)) => match parse(&bytes) {
             Ok(value) => Loaded::Found(value),
             Err(e) => Loaded::Invalid(e.to_string()),
         },
-        // botocore asks `os.path.isfile` first: no regular file there (nothing, a directory
-        // in its place, or a cache "directory" that is a file) is a missing token.
+        Ok(None) => Loaded::Missing,
         Err(e)
             if matches!(
                 e.kind(),
@@ -548,6 +549,22 @@ mod tests {
         assert!(token.is_expired(now("2024-05-01T20:00:00Z")));
         assert!(token.is_refreshable(now("2024-07-30T11:59:59Z")));
         assert!(!token.is_refreshable(now("2024-07-30T12:00:00Z")));
+    }
+
+    /// A FIFO where the token file should be is no token (botocore's `isfile`), and reading
+    /// it must not block.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_the_cache_is_a_missing_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = token_key(Some("dev"), "");
+        let status = std::process::Command::new("mkfifo")
+            .arg(cache_path(dir.path(), &key))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert!(matches!(load_token(dir.path(), &key), Loaded::Missing));
+        assert!(crate::cache::role::load(dir.path(), &key, SystemTime::UNIX_EPOCH).is_none());
     }
 
     #[test]

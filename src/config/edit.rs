@@ -30,6 +30,7 @@
 //! new section would inherit and reject, a key the reader would split differently) is
 //! refused and the file left as it was.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -97,18 +98,20 @@ fn quote_name(name: &str) -> String {
     }
 }
 
-/// The classification of one line, with the reader's rules.
+/// The classification of one line, with the reader's rules. It borrows from the text
+/// (a key is copied only to lower-case it), so a scan of a config of thousands of profiles
+/// costs a few words a line.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Kind {
+enum Kind<'a> {
     Blank,
     Comment,
     /// `[text]`: the text between the brackets.
-    Header(String),
+    Header(&'a str),
     /// The first line of an option: its key (lower-cased, as the reader sees it) and the
     /// value on that line.
     Key {
-        key: String,
-        value: String,
+        key: Cow<'a, str>,
+        value: &'a str,
     },
     /// A line indented deeper than its option: part of that option's value.
     Continuation,
@@ -122,7 +125,16 @@ struct Line<'a> {
     content: &'a str,
     /// `\n`, `\r\n`, `\r`, or empty for a last line without one.
     terminator: &'a str,
-    kind: Kind,
+    kind: Kind<'a>,
+}
+
+/// `key` lower-cased as configparser's `optionxform` does, copied only when that changes it.
+fn lower_case(key: &str) -> Cow<'_, str> {
+    if key.chars().all(|c| c.to_lowercase().eq([c])) {
+        Cow::Borrowed(key)
+    } else {
+        Cow::Owned(key.to_lowercase())
+    }
 }
 
 impl Line<'_> {
@@ -135,7 +147,7 @@ impl Line<'_> {
 
 /// Splits and classifies every line like configparser's `_read` does.
 fn scan(text: &str) -> Vec<Line<'_>> {
-    let mut lines = Vec::new();
+    let mut lines = Vec::with_capacity(text.bytes().filter(|&b| b == b'\n').count() + 1);
     // configparser's `optname` (an option is open for continuation lines) and
     // `indent_level`.
     let mut option_open = false;
@@ -154,12 +166,12 @@ fn scan(text: &str) -> Vec<Line<'_>> {
                 indent_level = indent;
                 if let Some(header) = parse::section_header(stripped) {
                     option_open = false;
-                    Kind::Header(header.to_owned())
+                    Kind::Header(header)
                 } else if let Some((key, value)) = parse::split_option(stripped) {
                     option_open = true;
                     Kind::Key {
-                        key: key.to_lowercase(),
-                        value: value.to_owned(),
+                        key: lower_case(key),
+                        value,
                     }
                 } else {
                     Kind::Other
@@ -350,26 +362,7 @@ fn apply_all(text: &str, updates: &[(SectionRef, Updates<'_>)]) -> String {
         .find(|t| !t.is_empty())
         .unwrap_or("\n");
 
-    // Which header names which section, the way the reader understands it
-    // (`[profile "my prof"]` and `[profile 'my prof']` are profile `my prof`, `[default]`
-    // and `[profile default]` the default profile). The last matching header of each
-    // section is the one the reader uses (a later one replaces an earlier one whole).
-    let mut header_of: Vec<Option<usize>> = vec![None; updates.len()];
-    let by_name: HashMap<(SectionKind, &str), usize> = updates
-        .iter()
-        .enumerate()
-        .map(|(i, (section, _))| ((section.kind, section.name.as_str()), i))
-        .collect();
-    for (index, line) in lines.iter().enumerate() {
-        let Kind::Header(header) = &line.kind else {
-            continue;
-        };
-        if let Some((kind, name)) = parse::section_of(header) {
-            if let Some(&update) = by_name.get(&(kind, name.as_str())) {
-                header_of[update] = Some(index);
-            }
-        }
-    }
+    let header_of = header_lines(&lines, updates.iter().map(|(section, _)| section));
 
     // Per line: None = keep, Some(text) = replace with text (possibly empty: delete).
     let mut replacement: Vec<Option<String>> = vec![None; lines.len()];
@@ -394,14 +387,14 @@ fn apply_all(text: &str, updates: &[(SectionRef, Updates<'_>)]) -> String {
                 else {
                     continue;
                 };
-                if *existing != wanted {
+                if existing.as_ref() != wanted {
                     continue;
                 }
                 found = true;
                 let single_line = block.end == block.start + 1;
                 match value {
                     // The line already reads as this value.
-                    Some(value) if single_line && current == py_strip(value) => {}
+                    Some(value) if single_line && *current == py_strip(value) => {}
                     Some(value) => {
                         let line = &lines[block.start];
                         // Sub-lines of the old value are dropped below, so the line keeps
@@ -467,6 +460,39 @@ fn apply_all(text: &str, updates: &[(SectionRef, Updates<'_>)]) -> String {
         append_section(&mut out, section, values, eol);
     }
     out
+}
+
+/// For each of `sections`, the index of the header line the reader uses for it, if any: v2's
+/// literal match, plus any quoting botocore reads as the same two words
+/// (`[profile "my prof"]`, `[profile 'my prof']`); the default profile is `[default]` or
+/// `[profile default]`. The last matching header of each section is the one the reader uses
+/// (a later `[profile default]` replaces `[default]` whole).
+fn header_lines<'s>(
+    lines: &[Line<'_>],
+    sections: impl Iterator<Item = &'s SectionRef>,
+) -> Vec<Option<usize>> {
+    // Which header names which section, the way the reader understands it
+    // (`[profile "my prof"]` and `[profile 'my prof']` are profile `my prof`, `[default]`
+    // and `[profile default]` the default profile). The last matching header of each
+    // section is the one the reader uses (a later one replaces an earlier one whole).
+    let sections: Vec<&SectionRef> = sections.collect();
+    let mut header_of: Vec<Option<usize>> = vec![None; sections.len()];
+    let by_name: HashMap<(SectionKind, &str), usize> = sections
+        .iter()
+        .enumerate()
+        .map(|(i, section)| ((section.kind, section.name.as_str()), i))
+        .collect();
+    for (index, line) in lines.iter().enumerate() {
+        let Kind::Header(header) = &line.kind else {
+            continue;
+        };
+        if let Some((kind, name)) = parse::section_of(header) {
+            if let Some(&section) = by_name.get(&(kind, name.as_str())) {
+                header_of[section] = Some(index);
+            }
+        }
+    }
+    header_of
 }
 
 /// Appends `[section]` and its keys at the end of `text`, after a line break only when
@@ -648,6 +674,189 @@ fn difference(
 /// Keys to set (`Some`) or delete (`None`) in one section, in the order new keys are added.
 pub type Updates<'a> = Vec<(&'a str, Option<&'a str>)>;
 
+/// The names of the profiles whose header has `marker` on the line directly above it (a
+/// full-line comment, compared without its surrounding whitespace), in file order. A
+/// profile is `[default]` or a header that splits (shell rules) into `profile NAME`, as the
+/// reader names them.
+pub fn marked_profiles(text: &str, marker: &str) -> Vec<String> {
+    let lines = scan(text);
+    let mut names = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        let Kind::Header(header) = &line.kind else {
+            continue;
+        };
+        if index == 0 || !is_marker(&lines[index - 1], marker) {
+            continue;
+        }
+        if *header == "default" {
+            names.push("default".to_owned());
+        } else if let Some([kind, name]) = parse::shlex_split(header).as_deref() {
+            if kind.starts_with("profile") {
+                names.push(name.clone());
+            }
+        }
+    }
+    names
+}
+
+fn is_marker(line: &Line<'_>, marker: &str) -> bool {
+    line.kind == Kind::Comment && py_strip(line.content) == marker
+}
+
+/// [`update_text_all`] for a writer that labels what it adds (`configure sso --all-roles`):
+/// each profile section it appends gets `marker` on the line directly above its header, and
+/// each section of `remove` whose header carries the marker is removed whole: the marker
+/// line, the header, and every line up to the end of its last key (comments and blank lines
+/// after that belong to what follows and stay). A section in `remove` without the marker is
+/// left alone. Sections that exist are updated key by key and keep or lack the marker as
+/// they did. Everything else is left byte for byte.
+pub fn update_text_marked(
+    text: &str,
+    marker: &str,
+    updates: &[(SectionRef, Updates<'_>)],
+    remove: &[SectionRef],
+) -> Result<String> {
+    check_no_newlines("marker", marker)?;
+    let text = remove_marked(text, marker, remove);
+    // The scan is dropped before update_text_all makes its own (a config of thousands of
+    // profiles holds one at a time).
+    let (eol, headers) = {
+        let lines = scan(&text);
+        let eol = lines
+            .iter()
+            .map(|l| l.terminator)
+            .find(|t| !t.is_empty())
+            .unwrap_or("\n");
+        (
+            eol,
+            header_lines(&lines, updates.iter().map(|(section, _)| section)),
+        )
+    };
+    let (existing, new): (Vec<_>, Vec<_>) = updates
+        .iter()
+        .zip(&headers)
+        .partition(|(_, header)| header.is_some());
+    let existing: Vec<(SectionRef, Updates<'_>)> = existing
+        .into_iter()
+        .map(|(update, _)| update.clone())
+        .collect();
+    let mut out = update_text_all(&text, &existing)?;
+    drop(existing);
+    // The sections below are appended to a string sized for them (not doubled as it grows).
+    let appended: usize = new
+        .iter()
+        .map(|((section, values), _)| {
+            let keys: usize = values
+                .iter()
+                .map(|(k, v)| v.map_or(0, |v| k.len() + v.len() + 3 + eol.len()))
+                .sum();
+            marker.len() + section.name.len() + 16 + 2 * eol.len() + keys
+        })
+        .sum();
+    out.reserve_exact(appended);
+    for ((section, values), _) in new {
+        for (key, value) in values {
+            check_no_newlines("key", key)?;
+            if let Some(value) = value {
+                check_no_newlines("value", value)?;
+            }
+        }
+        check_no_newlines("section name", &section.name)?;
+        if section.kind == SectionKind::Profile && values.iter().any(|(_, v)| v.is_some()) {
+            if !out.is_empty() && !out.ends_with(['\n', '\r']) {
+                out.push_str(eol);
+            }
+            out.push_str(marker);
+            out.push_str(eol);
+        }
+        append_section(&mut out, section, values, eol);
+    }
+    Ok(out)
+}
+
+/// `text` without the sections of `remove` that carry the marker (see
+/// [`update_text_marked`]).
+fn remove_marked<'t>(text: &'t str, marker: &str, remove: &[SectionRef]) -> Cow<'t, str> {
+    if remove.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let lines = scan(text);
+    let mut dropped = vec![false; lines.len()];
+    for header in header_lines(&lines, remove.iter()).into_iter().flatten() {
+        if header == 0 || !is_marker(&lines[header - 1], marker) {
+            continue;
+        }
+        let blocks = blocks(&lines, header);
+        let end = blocks.last().map_or(header + 1, |b| b.end);
+        for slot in &mut dropped[header - 1..end] {
+            *slot = true;
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    for (line, dropped) in lines.iter().zip(dropped) {
+        if !dropped {
+            out.push_str(line.content);
+            out.push_str(line.terminator);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// What [`edit_file`] found and made.
+pub struct Edited {
+    /// The file as it was (empty when there was none).
+    pub before: String,
+    /// The file as `edit` made it.
+    pub after: String,
+}
+
+/// Reads the config file at `path`, lets `edit` make the new text from it, and (when `write`)
+/// writes that atomically: under the writers' lock (read, edit and replace all happen while
+/// it is held), only when it changed, keeping the mode, writing a symbolic link's target,
+/// creating a missing file 0600. Without `write` nothing is written and no lock is taken
+/// (`--dry-run`).
+pub fn edit_file(
+    ctx: &Context,
+    path: &Path,
+    write: bool,
+    edit: impl FnOnce(&str) -> Result<String>,
+) -> Result<Edited> {
+    let target = resolve_symlinks(path);
+    let not_regular = || EditError::NotARegularFile {
+        path: path.to_owned(),
+    };
+    if file::exists_but_not_regular(&target) {
+        return Err(not_regular().into());
+    }
+    let _lock = if write {
+        crate::atomic::ensure_dir(target.parent().unwrap_or(Path::new(".")))?;
+        lock(ctx, path, &target)?
+    } else {
+        None
+    };
+    let (before, mode) = match file::read_regular(&target) {
+        Ok(None) => return Err(not_regular().into()),
+        Ok(Some(bytes)) => {
+            let mode = file_mode(&target)?;
+            let text = String::from_utf8(bytes).map_err(|_| Error::ConfigParse {
+                path: path.to_owned(),
+                detail: "not valid UTF-8".into(),
+            })?;
+            (text, mode)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (String::new(), 0o600),
+        Err(e) => return Err(Error::io("read", path, e)),
+    };
+    let after = edit(&before)?;
+    if after == before {
+        crate::context::ctx_debug!(ctx, "Config file {} unchanged", path.display());
+    } else if write {
+        crate::context::ctx_debug!(ctx, "Writing config file {}", target.display());
+        crate::atomic::write(&target, after.as_bytes(), mode)?;
+    }
+    Ok(Edited { before, after })
+}
+
 /// Applies every update to the config file at `path` in one atomic write.
 ///
 /// Writers take turns: the file is read, edited and replaced under a lock beside it
@@ -664,36 +873,10 @@ pub fn update_file(
     path: &Path,
     updates: &[(SectionRef, Updates<'_>)],
 ) -> Result<()> {
-    let target = resolve_symlinks(path);
-    let not_regular = || EditError::NotARegularFile {
-        path: path.to_owned(),
-    };
-    if file::exists_but_not_regular(&target) {
-        return Err(not_regular().into());
-    }
-    crate::atomic::ensure_dir(target.parent().unwrap_or(Path::new(".")))?;
-    let _lock = lock(ctx, path, &target)?;
-    let (original, mode) = match file::read_regular(&target) {
-        Ok(None) => return Err(not_regular().into()),
-        Ok(Some(bytes)) => {
-            let mode = file_mode(&target)?;
-            let text = String::from_utf8(bytes).map_err(|_| Error::ConfigParse {
-                path: path.to_owned(),
-                detail: "not valid UTF-8".into(),
-            })?;
-            (Some(text), mode)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, 0o600),
-        Err(e) => return Err(Error::io("read", path, e)),
-    };
-    let text = update_text_all(original.as_deref().unwrap_or_default(), updates)
-        .map_err(|e| e.in_file(path))?;
-    if original.as_deref() == Some(text.as_str()) {
-        crate::context::ctx_debug!(ctx, "Config file {} unchanged", path.display());
-        return Ok(());
-    }
-    crate::context::ctx_debug!(ctx, "Writing config file {}", target.display());
-    crate::atomic::write(&target, text.as_bytes(), mode)
+    edit_file(ctx, path, true, |text| {
+        update_text_all(text, updates).map_err(|e| e.in_file(path))
+    })?;
+    Ok(())
 }
 
 /// The lock for writing `target` (the config at `path`). Where the file system locks no
@@ -811,6 +994,109 @@ mod tests {
         )
         .unwrap();
         assert_eq!(twice, "[profile x]\na = 1\nb = 2\n");
+    }
+
+    const MARK: &str = "# written by test";
+
+    fn marked(text: &str, updates: &[(SectionRef, Updates<'_>)], remove: &[SectionRef]) -> String {
+        update_text_marked(text, MARK, updates, remove).unwrap()
+    }
+
+    #[test]
+    fn marked_profiles_have_the_marker_directly_above_their_header() {
+        let text = "# written by test\n[profile a]\nk = v\n  # written by test  \n[profile 'b c']\n# written by test\n\n[profile d]\n# written by test\n[sso-session s]\n# other\n[profile e]\n# written by test\n[default]\n";
+        assert_eq!(marked_profiles(text, MARK), ["a", "b c", "default"]);
+        assert!(marked_profiles("[profile a]\n", MARK).is_empty());
+    }
+
+    #[test]
+    fn added_profiles_carry_the_marker_and_existing_sections_keep_theirs() {
+        let text =
+            "# mine\n[profile old]\nregion = a\n# written by test\n[profile kept]\nregion = a";
+        let updates = vec![
+            (profile("old"), vec![("region", Some("b"))]),
+            (profile("kept"), vec![("region", Some("a"))]),
+            (profile("new one"), vec![("region", Some("c"))]),
+            (
+                SectionRef::sso_session("s"),
+                vec![("sso_region", Some("us-east-1"))],
+            ),
+            (profile("nothing"), vec![("region", None)]),
+        ];
+        let once = marked(text, &updates, &[]);
+        assert_eq!(
+            once,
+            "# mine\n[profile old]\nregion = b\n# written by test\n[profile kept]\nregion = a\n# written by test\n[profile 'new one']\nregion = c\n[sso-session s]\nsso_region = us-east-1\n"
+        );
+        // Again: nothing changes, no second marker.
+        assert_eq!(marked(&once, &updates, &[]), once);
+        assert_eq!(marked_profiles(&once, MARK), ["kept", "new one"]);
+        // Without a marker to add, the same as update_text_all.
+        let plain = vec![(profile("old"), vec![("region", Some("b"))])];
+        assert_eq!(
+            marked(text, &plain, &[]),
+            update_text_all(text, &plain).unwrap()
+        );
+    }
+
+    #[test]
+    fn removal_takes_the_marker_and_the_section_and_nothing_else() {
+        let text = "[default]\nregion = a\n# written by test\n[profile gone]\nsso_session = s\n; inside\nsso_role_name = R\n  nested = 1\n\n# about next\n# written by test\n[profile next]\nk = v\n# written by test\n[profile last]\nk = v";
+        assert_eq!(
+            marked(text, &[], &[profile("gone"), profile("last")]),
+            "[default]\nregion = a\n\n# about next\n# written by test\n[profile next]\nk = v\n"
+        );
+        // Unmarked sections are never removed; missing ones are nothing to do.
+        assert_eq!(
+            marked(text, &[], &[profile("default"), profile("missing")]),
+            text
+        );
+        // A removed name written again comes back at the end, marked.
+        assert_eq!(
+            marked(
+                "# written by test\n[profile a]\nk = v\n[profile b]\n",
+                &[(profile("c"), vec![("k", Some("w"))])],
+                &[profile("a")]
+            ),
+            "[profile b]\n# written by test\n[profile c]\nk = w\n"
+        );
+    }
+
+    #[test]
+    fn marked_edits_keep_crlf_and_reject_newlines() {
+        assert_eq!(
+            marked(
+                "[default]\r\nregion = a\r\n# written by test\r\n[profile x]\r\nk = v\r\n",
+                &[(profile("y"), vec![("k", Some("v"))])],
+                &[profile("x")]
+            ),
+            "[default]\r\nregion = a\r\n# written by test\r\n[profile y]\r\nk = v\r\n"
+        );
+        assert!(update_text_marked("", "# a\nb", &[], &[]).is_err());
+        assert!(
+            update_text_marked("", MARK, &[(profile("a\n"), vec![("k", Some("v"))])], &[]).is_err()
+        );
+    }
+
+    #[test]
+    fn edit_file_writes_only_when_asked_and_changed() {
+        let home = tempfile::tempdir().unwrap();
+        let ctx = ctx_for(home.path());
+        let path = home.path().join("config");
+        std::fs::write(&path, "[default]\n").unwrap();
+        let edited = edit_file(&ctx, &path, false, |text| Ok(format!("{text}x = 1\n"))).unwrap();
+        assert_eq!(edited.before, "[default]\n");
+        assert_eq!(edited.after, "[default]\nx = 1\n");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "[default]\n");
+        edit_file(&ctx, &path, true, |text| Ok(format!("{text}x = 1\n"))).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "[default]\nx = 1\n"
+        );
+        let missing = home.path().join("none/config");
+        let edited = edit_file(&ctx, &missing, true, |text| Ok(text.to_owned())).unwrap();
+        assert_eq!(edited.before, "");
+        assert!(!missing.exists());
     }
 
     #[test]

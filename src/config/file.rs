@@ -1,36 +1,11 @@
-//! The config and credentials files on disk, as botocore finds them: a path counts as a
-//! file only when it is a regular file (`os.path.isfile` in `botocore/configloader.py`
-//! `raw_config_parse`); a directory, a device or a FIFO is no file at all. And the lock
-//! that makes writers of one config file take turns ([`WriteLock`]).
+//! The config and credentials files on disk: read as botocore finds them (only a regular
+//! file is a file, [`crate::regular_file`]), and the lock that makes writers of one config
+//! file take turns ([`WriteLock`]).
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
+
+pub use crate::regular_file::{exists_but_not_regular, read_regular};
 use std::time::{Duration, Instant};
-
-/// The bytes of the regular file at `path` (symbolic links followed), or `None` when the
-/// path is something else. The path's metadata is checked before it is opened, so a FIFO
-/// is never opened (that blocks until a writer comes) and a device never read (`/dev/zero`
-/// would be read until memory runs out); the opened file is checked again, in case the
-/// path changed in between.
-pub fn read_regular(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
-    if !std::fs::metadata(path)?.is_file() {
-        return Ok(None);
-    }
-    let mut file = std::fs::File::open(path)?;
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Ok(None);
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.read_to_end(&mut bytes)?;
-    Ok(Some(bytes))
-}
-
-/// Whether `path` exists and is not a regular file (symbolic links followed): a path the
-/// writer must not replace.
-pub fn exists_but_not_regular(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|meta| !meta.is_file())
-}
 
 /// An exclusive lock on writing one file, held until dropped. Writers that read, edit and
 /// replace the file under it never lose each other's changes.

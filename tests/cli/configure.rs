@@ -836,8 +836,9 @@ fn all_roles_writes_one_profile_per_account_and_role() {
             let name = format!("Team {i:03}-{role}");
             expected_out.push_str(&format!("  {name}\n"));
             if i > 1 || *role != "Admin" {
+                // New profiles carry the marker; the existing one above stays unmarked.
                 expected_config.push_str(&format!(
-                    "[profile '{name}']\nsso_session = org\nsso_account_id = {id}\nsso_role_name = {role}\n"
+                    "# written by awsso configure sso --all-roles\n[profile '{name}']\nsso_session = org\nsso_account_id = {id}\nsso_role_name = {role}\n"
                 ));
             }
         }
@@ -861,22 +862,55 @@ fn all_roles_writes_one_profile_per_account_and_role() {
         500
     );
 
-    // Again, with the portal throttling the next 10 requests, more than the transport's own
-    // three attempts: the session's token is reused, the calls are retried after a pause,
-    // and nothing changes.
+    // Again: the session's token is reused, the same calls are made, and the file is left
+    // byte for byte (throttling: tests/cli/populate.rs).
     emu.clear_requests();
-    emu.set_faults(|f| f.throttle_next = 10);
     sandbox.run(&args).assert(0, &expected_out, "");
     assert_eq!(read_config(&sandbox), expected_config);
     let lines = emu.request_lines();
-    assert_eq!(
-        lines.len(),
-        250 + 500 + 10,
-        "every throttled call was retried"
-    );
+    assert_eq!(lines.len(), 250 + 500);
     assert!(
         !lines.iter().any(|l| l.starts_with("POST")),
         "no sign-in: {lines:?}"
+    );
+}
+
+/// The portal throttles the next 4 list calls, more than the transport's own three
+/// attempts: the call is tried again after a pause, and nothing is lost.
+#[test]
+fn all_roles_outlasts_throttling_beyond_the_transport_s_attempts() {
+    let emu = emulator(Some(teams(3, &["Admin"])));
+    let sandbox = sandbox_for(&emu, "");
+    let args = [
+        "configure",
+        "sso",
+        "--all-roles",
+        "--use-device-code",
+        "--sso-session",
+        "org",
+        "--sso-start-url",
+        START_URL,
+        "--sso-region",
+        "us-east-1",
+    ];
+    sandbox.run(&args).assert_code(0);
+    let config = read_config(&sandbox);
+    emu.clear_requests();
+    emu.set_faults(|f| f.throttle_next = 4);
+    sandbox.run(&args).assert(
+        0,
+        "Configured 3 profiles for the SSO session org:\n  Team 01-Admin\n  Team 02-Admin\n  Team 03-Admin\n",
+        "",
+    );
+    assert_eq!(read_config(&sandbox), config);
+    assert_eq!(
+        emu.request_lines(),
+        [
+            vec!["GET /assignment/accounts"; 5],
+            vec!["GET /assignment/accounts"],
+            vec!["GET /assignment/roles"; 3],
+        ]
+        .concat()
     );
 }
 
