@@ -127,6 +127,76 @@ pub enum Command {
     /// Opens the AWS console in the browser, signed in with the profile's credentials.
     #[command(after_help = CONSOLE_AFTER_HELP)]
     Console(ConsoleArgs),
+    /// Runs a command with the profile's credentials and region in its environment.
+    #[command(after_help = EXEC_AFTER_HELP)]
+    Exec(ExecArgs),
+    /// Serves the profile's credentials on 127.0.0.1 as a container credentials endpoint.
+    #[command(after_help = SERVE_AFTER_HELP)]
+    Serve(ServeArgs),
+}
+
+/// `exec --help`'s closing text (README, "Credentials for other tools").
+const EXEC_AFTER_HELP: &str = "\
+CMD's environment loses AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+AWS_SECURITY_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_PROFILE, AWS_DEFAULT_PROFILE and the
+AWS_CONTAINER_* variables, then gets the credentials (or, with --server, the endpoint), and
+AWS_REGION and AWS_DEFAULT_REGION when the profile has a region, and AWSSO_PROFILE (an exec
+inside it is refused).
+
+The keys exec hands over are static: they stop working when they expire (an hour, or the
+role's session duration). A job that may run longer should use --server, whose endpoint the
+SDKs ask again for fresh credentials, refreshed silently as long as the SSO session lasts.
+
+Exit status: CMD's; 127 when CMD cannot be run; a signal that ends CMD ends awsso the same way.
+
+  awsso exec --profile dev -- terraform plan
+  awsso exec --profile dev --server -- ./nightly-job.sh";
+
+/// `serve --help`'s closing text.
+const SERVE_AFTER_HELP: &str = "\
+Prints the two lines that point the AWS SDKs and the AWS CLI at the endpoint, then serves
+until interrupted (Ctrl-C: exit 130):
+
+  export AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:PORT/
+  export AWS_CONTAINER_AUTHORIZATION_TOKEN=TOKEN
+
+Every answer carries credentials with at least 5 minutes left, refreshed silently (role
+credentials and the SSO token); when the SSO session needs a browser login, the endpoint
+answers 503 LoginRequired until `awsso sso login` is run. A request without the token gets
+401. It binds 127.0.0.1 only, which is all the SDKs accept over http: a container reaches it
+with host networking (docker run --network host -e AWS_CONTAINER_CREDENTIALS_FULL_URI -e
+AWS_CONTAINER_AUTHORIZATION_TOKEN ...). A tool that reads a profile first (AWS_PROFILE, a
+[default] with credentials) uses that instead.";
+
+/// `awsso exec [--server] [--auto-login] -- CMD [ARGS...]`.
+#[derive(Debug, Args, Clone)]
+pub struct ExecArgs {
+    /// Instead of static keys, give CMD a container credentials endpoint on 127.0.0.1 that
+    /// serves fresh credentials for as long as CMD runs.
+    #[arg(long)]
+    pub server: bool,
+    /// When the SSO session needs a browser login, log in on the terminal (without one,
+    /// fail at once naming the command to run).
+    #[arg(long = "auto-login")]
+    pub auto_login: bool,
+    /// The command to run, and its arguments (after `--` when they start with a dash).
+    #[arg(
+        value_name = "CMD",
+        required = true,
+        num_args = 1..,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_parser = clap::value_parser!(std::ffi::OsString)
+    )]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+/// `awsso serve [--port N]`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ServeArgs {
+    /// The port on 127.0.0.1 to listen on (default: a free one).
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
 }
 
 /// `console --help`'s closing text. The shortcut list is checked against the table in
@@ -243,6 +313,11 @@ pub struct ExportCredentialsArgs {
     /// The output format to display credentials.
     #[arg(long, value_enum, default_value = "process")]
     pub format: ExportFormat,
+    /// When the SSO session needs a browser login, log in on the terminal: the URL and code
+    /// go to the terminal, never to stdout (without one, fail at once naming the command to
+    /// run). Parallel runs share one login.
+    #[arg(long = "auto-login")]
+    pub auto_login: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -203,6 +203,59 @@ impl Browser for RecordingBrowser {
     }
 }
 
+/// The controlling terminal, where an implicit login asks (docs/compatibility.md, "Implicit
+/// logins"): whoever runs awsso can answer there even when stdout is a pipe an SDK reads.
+pub trait ControllingTerminal: Send + Sync {
+    /// The terminal opened for writing, or `None` when the process has none (`ssh host cmd`,
+    /// cron, a service, `setsid`): then no one can answer a login.
+    fn open(&self) -> Option<Box<dyn Write + Send>>;
+}
+
+/// `/dev/tty`: it opens exactly when the process has a controlling terminal.
+pub struct DevTty;
+
+impl ControllingTerminal for DevTty {
+    fn open(&self) -> Option<Box<dyn Write + Send>> {
+        let tty = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+            .ok()?;
+        Some(Box::new(tty))
+    }
+}
+
+/// A process with no controlling terminal (unit tests' default).
+pub struct NoTerminal;
+
+impl ControllingTerminal for NoTerminal {
+    fn open(&self) -> Option<Box<dyn Write + Send>> {
+        None
+    }
+}
+
+/// A terminal whose output is kept (unit tests).
+#[derive(Clone, Default)]
+pub struct RecordingTerminal {
+    pub written: Arc<Mutex<Vec<u8>>>,
+}
+
+impl ControllingTerminal for RecordingTerminal {
+    fn open(&self) -> Option<Box<dyn Write + Send>> {
+        Some(Box::new(self.clone()))
+    }
+}
+
+impl Write for RecordingTerminal {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.written.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Where a command writes: the real stdout/stderr, or buffers in unit tests.
 pub enum Stream {
     Stdout,
@@ -261,6 +314,8 @@ pub struct Context {
     pub clock: Arc<dyn Clock>,
     pub browser: Arc<dyn Browser>,
     pub terminal: Terminal,
+    /// The controlling terminal, opened only by an implicit login.
+    pub controlling_terminal: Arc<dyn ControllingTerminal>,
     stdout: RefCell<Stream>,
     /// The first write to stdout that failed: nothing more is written after it, and the
     /// runner reports it when the command is done ([`Context::take_stdout_failure`]).
@@ -284,6 +339,7 @@ impl Context {
                 stdout: std::io::stdout().is_terminal(),
                 stderr: std::io::stderr().is_terminal(),
             },
+            controlling_terminal: Arc::new(DevTty),
             stdout: RefCell::new(Stream::Stdout),
             stdout_failure: RefCell::new(None),
             stderr: RefCell::new(Stream::Stderr),
@@ -292,7 +348,7 @@ impl Context {
     }
 
     /// A context over the given environment with buffered streams, a fixed clock and a
-    /// recording browser.
+    /// recording browser, and no controlling terminal.
     pub fn for_tests(env: Env, now: SystemTime) -> Self {
         Context {
             paths: Paths::resolve(&env),
@@ -300,6 +356,7 @@ impl Context {
             clock: Arc::new(FixedClock(now)),
             browser: Arc::new(RecordingBrowser::default()),
             terminal: Terminal::default(),
+            controlling_terminal: Arc::new(NoTerminal),
             stdout: RefCell::new(Stream::Buffer(Vec::new())),
             stdout_failure: RefCell::new(None),
             stderr: RefCell::new(Stream::Buffer(Vec::new())),

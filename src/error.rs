@@ -2,7 +2,8 @@
 //!
 //! Exit codes are AWS CLI v2's (`awscli/constants.py`): 252 usage, 253 configuration,
 //! 254 service error, 255 anything else, 130 interrupted, and the Python interpreter's 120
-//! when stdout cannot be written. The mapping lives in
+//! when stdout cannot be written; `exec` adds a shell's 127 for a command it cannot run and
+//! passes its command's own code on ([`Error::Exit`]). The mapping lives in
 //! [`Error::exit_code`] and nowhere else. Messages are v2's text with awsso's name
 //! (docs/compatibility.md, "Messages and exit codes"); none of them may carry a secret.
 //!
@@ -106,6 +107,14 @@ pub enum Error {
     /// Anything else v2 reports through its general handler (255).
     #[error("{0}")]
     Other(Detail),
+    /// `exec`'s command could not be started (127, what a shell exits with for a command it
+    /// cannot run).
+    #[error("{0}")]
+    NotRun(Detail),
+    /// A command that ran to the end and reports its outcome by this exit code alone, having
+    /// printed what it had to (`sso status`: 1 when a session needs a browser login).
+    #[error("exit status {0}")]
+    Exit(u8),
 }
 
 fn render_retries(retries: Option<u32>) -> String {
@@ -138,6 +147,8 @@ impl Error {
             Error::Configuration(_) | Error::NoCredentials | Error::NoRegion => 253,
             Error::Service { .. } | Error::ServiceContext(_) => 254,
             Error::Interrupted => 130,
+            Error::Exit(code) => *code,
+            Error::NotRun(_) => 127,
             Error::Stdout(_) => 120,
             Error::ProfileNotFound { .. }
             | Error::ConfigParse { .. }
@@ -151,10 +162,10 @@ impl Error {
 
     /// What goes to stderr, v2 ≥2.34 layout: `\nawsso: [ERROR]: MESSAGE\n`, preceded by the
     /// usage block where v2 prints one. Empty for an interrupt (v2 prints only a newline on
-    /// stdout then; see [`Error::stdout_text`]).
+    /// stdout then; see [`Error::stdout_text`]) and for [`Error::Exit`].
     pub fn stderr_text(&self) -> String {
         match self {
-            Error::Interrupted => String::new(),
+            Error::Interrupted | Error::Exit(_) => String::new(),
             Error::Stdout(detail) => format!("{detail}\n"),
             Error::Usage {
                 message,
@@ -204,6 +215,8 @@ mod tests {
         );
         assert_eq!(Error::ProfileNotFound { name: "x".into() }.exit_code(), 255);
         assert_eq!(Error::Interrupted.exit_code(), 130);
+        assert_eq!(Error::Exit(1).exit_code(), 1);
+        assert_eq!(Error::Exit(1).stderr_text(), "");
     }
 
     #[test]

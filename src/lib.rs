@@ -11,6 +11,7 @@ pub mod chain;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod container_credentials;
 pub mod context;
 pub mod credentials;
 pub mod error;
@@ -122,6 +123,8 @@ fn dispatch(session: &Session, cli: &Cli) -> Result<()> {
         Command::Logout(args) => commands::logout::run(session, args),
         Command::GetCallerIdentity => commands::get_caller_identity::run(session),
         Command::Console(args) => commands::console::run(session, args),
+        Command::Exec(args) => commands::exec::run(session, args),
+        Command::Serve(args) => commands::serve::run(session, args),
     }
 }
 

@@ -16,11 +16,15 @@ use crate::settings::{LoginTarget, Session};
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
     /// No cache file: `name` is the sso-session, else the legacy start URL.
+    /// `login_command` is not in v2's text; the container endpoint's `LoginRequired` names it.
     #[error("Error loading SSO Token: Token for {name} does not exist")]
-    Missing { name: String },
+    Missing { name: String, login_command: String },
     /// A cache file without `accessToken`/`expiresAt`, or unreadable.
     #[error("Error loading SSO Token: Token for {start_url} is invalid")]
-    Invalid { start_url: String },
+    Invalid {
+        start_url: String,
+        login_command: String,
+    },
     /// An sso-session token that expired and could not be refreshed (v2's
     /// `TokenRetrievalError`), with the command that fixes it.
     #[error("Error when retrieving token from sso: Token has expired and refresh failed. To refresh this SSO session run: {login_command}")]
@@ -32,9 +36,40 @@ pub enum TokenError {
     SessionExpired { login_command: String },
 }
 
+impl TokenError {
+    /// The command that logs the session in again.
+    pub fn login_command(&self) -> &str {
+        match self {
+            TokenError::Missing { login_command, .. }
+            | TokenError::Invalid { login_command, .. }
+            | TokenError::RefreshFailed { login_command }
+            | TokenError::SessionExpired { login_command } => login_command,
+        }
+    }
+}
+
 impl From<TokenError> for Error {
     fn from(e: TokenError) -> Self {
         Error::Token(Box::new(e))
+    }
+}
+
+/// Whether `error` means that only a browser login can help: no token, an unreadable one, or
+/// one that expired and could not be refreshed (or that the portal refused). An implicit
+/// login answers these; `exec --server`'s endpoint answers them with `LoginRequired`.
+pub fn needs_login(error: &Error) -> bool {
+    token_error(error).is_some()
+}
+
+/// The command that fixes an error for which [`needs_login`] holds.
+pub fn login_command(error: &Error) -> Option<String> {
+    token_error(error).map(|e| e.login_command().to_owned())
+}
+
+fn token_error(error: &Error) -> Option<&TokenError> {
+    match error {
+        Error::Token(detail) => detail.downcast_ref::<TokenError>(),
+        _ => None,
     }
 }
 
@@ -71,6 +106,7 @@ pub fn sso_token(session: &Session, target: &LoginTarget) -> Result<CachedToken>
             let name = target.session_name.as_deref().unwrap_or(&target.start_url);
             return Err(TokenError::Missing {
                 name: name.to_owned(),
+                login_command: target.login_command(),
             }
             .into());
         }
@@ -78,6 +114,7 @@ pub fn sso_token(session: &Session, target: &LoginTarget) -> Result<CachedToken>
             ctx_debug!(ctx, "Unusable SSO token cache file: {reason}");
             return Err(TokenError::Invalid {
                 start_url: target.start_url.clone(),
+                login_command: target.login_command(),
             }
             .into());
         }
@@ -255,6 +292,26 @@ pub async fn refresh_token(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_token_errors_need_a_login() {
+        let missing = Error::from(TokenError::Missing {
+            name: "s".into(),
+            login_command: "awsso sso login --profile p".into(),
+        });
+        assert!(needs_login(&missing));
+        assert_eq!(
+            login_command(&missing).as_deref(),
+            Some("awsso sso login --profile p")
+        );
+        let expired = Error::from(TokenError::SessionExpired {
+            login_command: "awsso sso login".into(),
+        });
+        assert!(needs_login(&expired));
+        assert!(!needs_login(&Error::NoCredentials));
+        let pending = Error::from(crate::login::LoginError::PendingAuthorizationExpired);
+        assert!(!needs_login(&pending));
+    }
 
     #[test]
     fn errors_name_the_command_that_fixes_them() {

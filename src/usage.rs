@@ -121,7 +121,9 @@ fn command() -> Command {
         cmd.infer_long_args(true)
             .args_override_self(true)
             .mut_args(|arg| {
-                if arg.get_action().takes_values() {
+                // `exec`'s command may not start with a dash (an unknown option is an
+                // error); the words after it may.
+                if arg.get_action().takes_values() && !arg.is_trailing_var_arg_set() {
                     arg.allow_hyphen_values(true)
                 } else {
                     arg
@@ -139,13 +141,22 @@ pub fn parse(ctx: &Context, args: &[OsString]) -> Parsed {
         .iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    // v2 reads --profile and --debug in a first pass, before anything else
-    // (`FirstPassGlobalArgParser`); its failure has argparse's own usage line.
-    if let Some(error) = first_pass_error(&words) {
-        return report(ctx, error);
-    }
     let mut cmd = command();
     cmd.build();
+    // v2 reads --profile and --debug in a first pass, before anything else
+    // (`FirstPassGlobalArgParser`); its failure has argparse's own usage line. `exec`'s
+    // command words are not awsso's.
+    let walked = walk(&cmd, &words);
+    if let Some(error) = first_pass_error(&words[..walked.own_words]) {
+        return report(ctx, error);
+    }
+    // clap takes an unknown option before `exec`'s command as the command itself.
+    if walked.own_words < words.len() && !walked.remaining.is_empty() {
+        let unknown = UsageError::UnknownOptions {
+            options: walked.remaining,
+        };
+        return report(ctx, unknown.into());
+    }
     // argparse reads the words in order: an option whose value is missing (`--query -x`,
     // `--region` last) fails there, unless `--version`, an action that prints as soon as it
     // is seen, came first.
@@ -194,11 +205,19 @@ fn report(ctx: &Context, error: Error) -> Parsed {
 
 /// v2 answers `help` as the only argument after a command path (`aws sso login help`,
 /// `aws help`) with that command's help page; awsso shows clap's.
+/// After `--`, or after `exec`'s CMD, the word is CMD's own (`awsso exec -- man help`).
 fn help_word_to_flag(args: &[OsString]) -> Vec<OsString> {
     let mut args = args.to_vec();
     let n = args.len();
+    let before = if n >= 2 { &args[1..n - 1] } else { &[] };
+    let commands_own = before.iter().any(|a| a == "--")
+        || before
+            .iter()
+            .position(|a| a == "exec")
+            .is_some_and(|at| at + 1 < before.len());
     if n >= 2
         && args[n - 1] == "help"
+        && !commands_own
         && (n == 2 || !args[n - 2].to_string_lossy().starts_with('-'))
     {
         args[n - 1] = OsString::from("--help");
@@ -251,6 +270,9 @@ struct Walk<'a> {
     /// The first option that takes a value but is followed by nothing, or by a word argparse
     /// reads as an option (`--query -x`, `--region --`): its position and name.
     missing_value: Option<(usize, String)>,
+    /// How many words from the start are awsso's: all of them, except for `exec`, whose
+    /// command and its arguments follow.
+    own_words: usize,
 }
 
 fn walk<'a>(top: &'a Command, words: &[String]) -> Walk<'a> {
@@ -260,6 +282,7 @@ fn walk<'a>(top: &'a Command, words: &[String]) -> Walk<'a> {
         remaining: Vec::new(),
         bad_subcommand: None,
         missing_value: None,
+        own_words: words.len(),
     };
     let mut i = 1;
     let mut only_positionals = false;
@@ -269,6 +292,15 @@ fn walk<'a>(top: &'a Command, words: &[String]) -> Walk<'a> {
         if only_positionals {
             walk.remaining.push(word.clone());
             continue;
+        }
+        // `exec [--] CMD ARGS...`: the words from CMD on are CMD's, not awsso's.
+        let takes_a_command = walk
+            .command
+            .get_positionals()
+            .any(|arg| arg.is_trailing_var_arg_set());
+        if takes_a_command && (word == "--" || !looks_like_option(word)) {
+            walk.own_words = i - 1;
+            break;
         }
         if word == "--" {
             only_positionals = true;
@@ -352,7 +384,7 @@ fn positional_dest(path: &[String]) -> &'static str {
 /// ParamValidation error. Everything else is a generated service operation.
 fn is_customised(path: &[String]) -> bool {
     match path.first().map(String::as_str) {
-        Some("configure" | "login" | "logout" | "console") => true,
+        Some("configure" | "login" | "logout" | "console" | "exec" | "serve") => true,
         Some("sso") => matches!(path.get(1).map(String::as_str), Some("login" | "logout")),
         _ => false,
     }
@@ -375,13 +407,14 @@ fn context_string(e: &clap::Error, kind: ContextKind) -> Option<String> {
     }
 }
 
-/// The option's name alone from clap's `--output <FORMAT>`.
+/// The option's name alone from clap's `--output <FORMAT>`; a positional's from `<CMD>...`.
 fn option_name(rendered: &str) -> String {
-    rendered
-        .split([' ', '='])
-        .next()
-        .unwrap_or_default()
-        .to_owned()
+    let name = rendered.split([' ', '=']).next().unwrap_or_default();
+    match name.strip_prefix('<') {
+        Some(positional) => positional.trim_end_matches("...").trim_end_matches('>'),
+        None => name,
+    }
+    .to_owned()
 }
 
 fn subcommand_choices(cmd: &Command, path: &[String]) -> Vec<String> {
@@ -610,6 +643,15 @@ mod tests {
             to(&["awsso", "sso", "login", "--sso-session", "help"]),
             ["awsso", "sso", "login", "--sso-session", "help"]
         );
+        assert_eq!(to(&["awsso"]), ["awsso"]);
+        assert_eq!(to(&["awsso", "exec", "help"]), ["awsso", "exec", "--help"]);
+        for commands in [
+            &["awsso", "exec", "man", "help"][..],
+            &["awsso", "exec", "--", "help"],
+            &["awsso", "exec", "--profile", "p", "--", "man", "help"],
+        ] {
+            assert_eq!(to(commands), commands, "{commands:?}");
+        }
     }
 
     #[test]
@@ -642,6 +684,24 @@ mod tests {
             assert!(!looks_like_option(value), "{value}");
         }
         assert!(looks_like_option("-.x"));
+    }
+
+    #[test]
+    fn words_after_exec_s_command_are_the_command_s() {
+        let mut cmd = command();
+        cmd.build();
+        let words = strings(&["awsso", "exec", "--profile", "p", "aws", "--query", "--x"]);
+        let w = walk(&cmd, &words);
+        assert_eq!(w.path, ["exec"]);
+        assert_eq!(w.missing_value, None);
+        assert_eq!(w.remaining, Vec::<String>::new());
+        assert_eq!(w.own_words, 4);
+        let words = strings(&["awsso", "exec", "--bogus", "aws", "--x"]);
+        assert_eq!(walk(&cmd, &words).remaining, ["--bogus"]);
+        let words = strings(&["awsso", "exec", "--", "printf", "--profile"]);
+        assert_eq!(walk(&cmd, &words).own_words, 2);
+        let words = strings(&["awsso", "sso", "login", "--profile"]);
+        assert_eq!(walk(&cmd, &words).own_words, 4);
     }
 
     #[test]

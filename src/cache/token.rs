@@ -16,6 +16,7 @@ use std::time::SystemTime;
 use serde_json::{Map, Value};
 
 use crate::cache::{python_json, sha1_hex};
+use crate::config::file::{LockFailure, WriteLock};
 use crate::error::Result;
 use crate::secret::Secret;
 use crate::timestamp::Timestamp;
@@ -330,6 +331,21 @@ pub fn load_token(dir: &Path, key: &str) -> Loaded<CachedToken> {
 
 pub fn save_token(dir: &Path, key: &str, token: &CachedToken) -> Result<()> {
     crate::atomic::write_private(&cache_path(dir, key), token.to_json().as_bytes())
+}
+
+/// The lock an implicit login of the token under `key` holds, so one login per session runs
+/// at a time across processes (docs/compatibility.md, "Implicit logins"): `.<key>.json.lock`
+/// beside the token file, created 0600 in the 0700 cache directory and removed by its holder;
+/// the OS releases it when its holder ends. Waits up to `wait` for another process's login.
+/// Token refreshes lock the token file itself ([`crate::sso_token::lock_token_file`]).
+pub fn lock_login(
+    dir: &Path,
+    key: &str,
+    wait: std::time::Duration,
+) -> std::result::Result<WriteLock, LockFailure> {
+    // A directory that cannot be made fails the lock below with its reason.
+    let _ = crate::atomic::ensure_dir(dir);
+    WriteLock::acquire(&cache_path(dir, key), wait)
 }
 
 pub fn load_registration(dir: &Path, key: &str) -> Loaded<ClientRegistration> {

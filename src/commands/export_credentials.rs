@@ -70,6 +70,7 @@ pub fn run(session: &Session, args: &ExportCredentialsArgs) -> Result<()> {
     session.profile_props()?;
     let resolved = Resolver::new(session)
         .with_process_env(RECURSION_VAR, &chain)
+        .with_auto_login(args.auto_login)
         .resolve();
     let credentials = match resolved {
         Ok(Some(credentials)) => credentials,

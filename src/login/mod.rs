@@ -5,13 +5,18 @@
 //! flow (`--use-device-code`, and always for legacy profiles), the browser and its messages,
 //! Ctrl-C, and the token written to the shared cache.
 //!
-//! Entry point: [`fetch_token`]. It prints v2's instructions on stdout but not the
-//! `Successfully logged into Start URL` line, which is `sso login`'s own.
+//! Entry point: [`fetch_token`]. It writes v2's instructions where its caller says
+//! ([`Messages`]: stdout for `sso login` and `configure sso`, the controlling terminal for an
+//! implicit login, [`implicit`]) but not the `Successfully logged into Start URL` line, which
+//! is its callers' own.
 
 pub mod callback;
+pub mod implicit;
 pub mod start_url;
 
 use std::future::Future;
+use std::io::Write;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::cache::token::{self, CachedToken, ClientRegistration};
@@ -63,6 +68,51 @@ pub struct FlowOptions {
     pub no_browser: bool,
 }
 
+/// Where a login flow writes its instructions (the URL, the code) and its spinner.
+pub enum Messages {
+    /// `sso login` and `configure sso`: stdout, as v2; the spinner on stderr when stderr is a
+    /// terminal.
+    Stdout,
+    /// An implicit login: the controlling terminal, for everything, since stdout may be what
+    /// an SDK parses (`credential_process`) and stderr what it swallows.
+    Terminal(Mutex<Box<dyn Write + Send>>),
+}
+
+impl Messages {
+    /// Instructions for the user.
+    pub fn say(&self, ctx: &Context, text: &str) {
+        match self {
+            Messages::Stdout => ctx.out(text),
+            Messages::Terminal(tty) => write_terminal(tty, text),
+        }
+    }
+
+    /// Whether a spinner can be drawn (its target is a terminal).
+    fn shows_progress(&self, ctx: &Context) -> bool {
+        match self {
+            Messages::Stdout => ctx.terminal.stderr,
+            Messages::Terminal(_) => true,
+        }
+    }
+
+    /// A spinner frame or the escape that clears its line.
+    fn progress(&self, ctx: &Context, text: &str) {
+        match self {
+            Messages::Stdout => ctx.err(text),
+            Messages::Terminal(tty) => write_terminal(tty, text),
+        }
+    }
+}
+
+/// A write to the terminal that fails (it was closed, the user went away) loses nothing the
+/// login needs: the flow goes on, and ends with its own timeout.
+fn write_terminal(tty: &Mutex<Box<dyn Write + Send>>, text: &str) {
+    let mut tty = tty
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _ = tty.write_all(text.as_bytes()).and_then(|()| tty.flush());
+}
+
 /// A new token, already written to the cache.
 #[derive(Clone, Debug)]
 pub struct FetchedToken {
@@ -74,7 +124,7 @@ pub struct FetchedToken {
 }
 
 /// Logs `target` in with v2's flows and writes the token (and any new client registration)
-/// into `~/.aws/sso/cache`. Prints the browser / device-code instructions on stdout. The
+/// into `~/.aws/sso/cache`. Writes the browser / device-code instructions to `messages`. The
 /// OIDC endpoint is the transport's for the SSO region. Ctrl-C gives
 /// [`Error::Interrupted`] with the listener closed and nothing half-written.
 pub async fn fetch_token(
@@ -82,8 +132,9 @@ pub async fn fetch_token(
     transport: &Transport,
     target: &LoginTarget,
     options: &FlowOptions,
+    messages: &Messages,
 ) -> Result<FetchedToken> {
-    interruptible(fetch(ctx, transport, target, options))?.await
+    interruptible(fetch(ctx, transport, target, options, messages))?.await
 }
 
 /// [`fetch_token`] with the start URL already settled by the caller, so no request is made
@@ -96,8 +147,12 @@ pub async fn fetch_token_at(
     target: &LoginTarget,
     resolved: start_url::ResolvedStartUrl,
     options: &FlowOptions,
+    messages: &Messages,
 ) -> Result<FetchedToken> {
-    interruptible(fetch_resolved(ctx, transport, target, resolved, options))?.await
+    interruptible(fetch_resolved(
+        ctx, transport, target, resolved, options, messages,
+    ))?
+    .await
 }
 
 /// `work`, or [`Error::Interrupted`] as soon as Ctrl-C arrives. The SIGINT handler is
@@ -139,9 +194,10 @@ async fn fetch(
     transport: &Transport,
     target: &LoginTarget,
     options: &FlowOptions,
+    messages: &Messages,
 ) -> Result<FetchedToken> {
     let resolved = start_url::resolve(ctx, &transport.http, &target.start_url).await?;
-    fetch_resolved(ctx, transport, target, resolved, options).await
+    fetch_resolved(ctx, transport, target, resolved, options, messages).await
 }
 
 async fn fetch_resolved(
@@ -150,6 +206,7 @@ async fn fetch_resolved(
     target: &LoginTarget,
     resolved: start_url::ResolvedStartUrl,
     options: &FlowOptions,
+    messages: &Messages,
 ) -> Result<FetchedToken> {
     let region = resolved
         .region
@@ -163,6 +220,7 @@ async fn fetch_resolved(
         region: &region,
         issuer: &resolved.url,
         options,
+        messages,
     };
     let token = if target.session_name.is_some() && !options.use_device_code {
         flow.authorization_code().await?
@@ -186,6 +244,8 @@ struct Flow<'a> {
     /// The resolved start URL: issuerUrl (PKCE) or startUrl (device flow).
     issuer: &'a str,
     options: &'a FlowOptions,
+    /// Where the instructions go.
+    messages: &'a Messages,
 }
 
 impl Flow<'_> {
@@ -207,17 +267,17 @@ impl Flow<'_> {
             &pkce.challenge,
         );
         if self.options.no_browser {
-            ctx.out(&format!(
+            self.messages.say(ctx, &format!(
                 "Browser will not be automatically opened.\nPlease visit the following URL:\n\n{url}\n"
             ));
         } else {
-            ctx.out(&format!(
+            self.messages.say(ctx, &format!(
                 "Attempting to open your default browser. If the browser does not open, open the following URL.\nIf you are unable to open the URL on this device, run this command again with the '--use-device-code' option.\n\n{url}\n\n"
             ));
             open_browser(ctx, &url);
         }
         let wait = tokio::time::timeout(CALLBACK_TIMEOUT, listener.wait_for_code(&state));
-        let code = match with_spinner(ctx, wait).await {
+        let code = match with_spinner(ctx, self.messages, wait).await {
             Ok(code) => code?,
             Err(_elapsed) => return Err(LoginError::PendingAuthorizationExpired.into()),
         };
@@ -266,14 +326,14 @@ impl Flow<'_> {
             return self.token(&registration, response);
         }
         if self.options.no_browser {
-            ctx.out(&format!(
+            self.messages.say(ctx, &format!(
                 "Browser will not be automatically opened.\nPlease visit the following URL:\n\n{}\n\nThen enter the code:\n\n{}\n\nAlternatively, you may visit the following URL which will autofill the code upon loading:\n{}\n",
                 authorization.verification_uri,
                 authorization.user_code,
                 authorization.verification_uri_complete
             ));
         } else {
-            ctx.out(&format!(
+            self.messages.say(ctx, &format!(
                 "Attempting to open your default browser.\nIf the browser does not open or you wish to use a different device to authorize this request, open the following URL:\n\n{}\n\nThen enter the code:\n\n{}\n",
                 authorization.verification_uri, authorization.user_code
             ));
@@ -296,7 +356,7 @@ impl Flow<'_> {
                 tokio::time::sleep(pause).await;
             }
         };
-        let response = with_spinner(ctx, polling).await?;
+        let response = with_spinner(ctx, self.messages, polling).await?;
         self.token(&registration, response)
     }
 
@@ -422,21 +482,22 @@ fn open_browser(ctx: &Context, url: &str) {
     }
 }
 
-/// Runs `work`, drawing a spinner on stderr meanwhile when stderr is a terminal. The line
-/// is cleared when the work ends or is dropped (Ctrl-C).
-async fn with_spinner<F: Future>(ctx: &Context, work: F) -> F::Output {
-    if !ctx.terminal.stderr {
+/// Runs `work`, drawing a spinner meanwhile where `messages` can show one (stderr when it
+/// is a terminal, or the controlling terminal). The line is cleared when the work ends or is
+/// dropped (Ctrl-C).
+async fn with_spinner<F: Future>(ctx: &Context, messages: &Messages, work: F) -> F::Output {
+    if !messages.shows_progress(ctx) {
         return work.await;
     }
     /// Clears the spinner line however the wait ends.
-    struct Line<'a>(&'a Context);
+    struct Line<'a>(&'a Context, &'a Messages);
     impl Drop for Line<'_> {
         fn drop(&mut self) {
-            self.0.err("\r\x1b[2K");
+            self.1.progress(self.0, "\r\x1b[2K");
         }
     }
     const FRAMES: [char; 4] = ['|', '/', '-', '\\'];
-    let _line = Line(ctx);
+    let _line = Line(ctx, messages);
     let mut tick = tokio::time::interval(Duration::from_millis(120));
     let mut frame = 0usize;
     tokio::pin!(work);
@@ -444,7 +505,7 @@ async fn with_spinner<F: Future>(ctx: &Context, work: F) -> F::Output {
         tokio::select! {
             output = &mut work => return output,
             _ = tick.tick() => {
-                ctx.err(&format!("\r{} Waiting for authorization...", FRAMES[frame % FRAMES.len()]));
+                messages.progress(ctx, &format!("\r{} Waiting for authorization...", FRAMES[frame % FRAMES.len()]));
                 frame += 1;
             }
         }

@@ -8,11 +8,14 @@ mod cli_surface;
 
 mod configure;
 mod console;
+mod consumers;
 mod credential_process;
+mod exec;
 mod foundation;
 mod fuzz_regressions;
 mod get_caller_identity;
 mod hostile;
+mod implicit_login;
 mod interop;
 mod login;
 mod logout_portal;

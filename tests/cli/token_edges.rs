@@ -252,7 +252,7 @@ fn parallel_refreshes_near_the_end_of_a_session_make_one_refresh_call() {
 }
 
 /// `sso login --if-needed` in eight new shells at once, at the end of a session: the same
-/// single refresh, and no login started by the seven that waited.
+/// single refresh, no login started by the seven that waited, and nothing printed.
 #[cfg(target_os = "linux")]
 #[test]
 fn parallel_if_needed_runs_near_the_end_of_a_session_make_one_refresh_call() {
@@ -261,18 +261,9 @@ fn parallel_if_needed_runs_near_the_end_of_a_session_make_one_refresh_call() {
     let path = token_path(&sandbox, "corp");
     write_refreshable_token(&path, &session, "2020-01-01T00:00:00Z");
     let args = ["sso", "login", "--profile", "dev", "--if-needed"];
-    let mut stdouts: Vec<String> = run_all_behind_the_token_lock(&sandbox, &path, &args, 8)
-        .into_iter()
-        .map(|output| {
-            output.assert_code(0);
-            assert_eq!(output.stderr, "");
-            output.stdout
-        })
-        .collect();
-    stdouts.sort();
-    let mut expected = vec![format!("Already logged into Start URL: {START_URL}\n"); 7];
-    expected.push(format!("Refreshed the token for Start URL: {START_URL}\n"));
-    assert_eq!(stdouts, expected);
+    for output in run_all_behind_the_token_lock(&sandbox, &path, &args, 8) {
+        output.assert(0, "", "");
+    }
     assert_eq!(emu.request_lines(), ["POST /token"]);
 }
 
