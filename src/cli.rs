@@ -256,9 +256,9 @@ pub struct ConfigureSsoArgs {
     /// would choose the device code (an SSH session, a container, sso_use_device_code).
     #[arg(long = "no-use-device-code", overrides_with = "use_device_code")]
     pub no_use_device_code: bool,
-    /// Listens for the browser's redirect on this port of 127.0.0.1 (Authorization Code
-    /// flow), for `ssh -L N:127.0.0.1:N`; ignored by the device code flow. Default: the
-    /// session's sso_redirect_port, else a free port.
+    /// Signs in with the Authorization Code flow, listening for the browser's redirect on
+    /// this port of 127.0.0.1 (for `ssh -L N:127.0.0.1:N`); ignored when the device code is
+    /// asked for. Default: the session's sso_redirect_port, else a free port.
     #[arg(long = "redirect-port", value_name = "N")]
     pub redirect_port: Option<String>,
     /// Also prints the verification URL as a QR code, to sign in from a phone (implies
@@ -382,9 +382,9 @@ pub struct LoginArgs {
     /// would choose the device code (an SSH session, a container, sso_use_device_code).
     #[arg(long = "no-use-device-code", overrides_with = "use_device_code")]
     pub no_use_device_code: bool,
-    /// Listens for the browser's redirect on this port of 127.0.0.1 (Authorization Code
-    /// flow), for `ssh -L N:127.0.0.1:N`; ignored by the device code flow. Default: the
-    /// session's sso_redirect_port, else a free port.
+    /// Signs in with the Authorization Code flow, listening for the browser's redirect on
+    /// this port of 127.0.0.1 (for `ssh -L N:127.0.0.1:N`); ignored when the device code is
+    /// asked for. Default: the session's sso_redirect_port, else a free port.
     #[arg(long = "redirect-port", value_name = "N")]
     pub redirect_port: Option<String>,
     /// Also prints the verification URL as a QR code, to sign in from a phone (implies
