@@ -641,9 +641,13 @@ impl HttpClient {
             builder = builder.body(request.body.clone());
         }
         let response = builder.send().await.map_err(|e| match &proxy {
-            Some(proxy) if e.is_connect() && tls_failure(&e).is_none() => HttpError::ProxyConnect {
-                proxy_url: mask_proxy_url(proxy),
-            },
+            // urllib3's ProxyError; a timeout and a TLS failure keep their own errors, as in
+            // botocore's `URLLib3Session.send`.
+            Some(proxy) if e.is_connect() && !e.is_timeout() && tls_failure(&e).is_none() => {
+                HttpError::ProxyConnect {
+                    proxy_url: mask_proxy_url(proxy),
+                }
+            }
             _ => transport_error(&request.url, e),
         })?;
         let status = response.status().as_u16();
