@@ -1,9 +1,9 @@
 //! Getting a new SSO token the way AWS CLI v2 does (`awscli/customizations/sso/utils.py`
 //! `do_sso_login`, botocore's `SSOTokenFetcher` and `SSOTokenFetcherAuth`), shared by
 //! `sso login` and `configure sso`: the start-URL check, the client registration cache,
-//! the authorization-code + PKCE flow (sso-session targets, the default) and the device-code
-//! flow (`--use-device-code`, and always for legacy profiles), the browser and its messages,
-//! Ctrl-C, and the token written to the shared cache.
+//! the authorization-code + PKCE flow and the device-code flow, as `settings` chose between
+//! them (`settings::login_flow`; always the device code for legacy profiles), the browser and
+//! its messages, `--qr`, Ctrl-C, and the token written to the shared cache.
 //!
 //! Entry point: [`fetch_token`]. It writes v2's instructions where its caller says
 //! ([`Messages`]: stdout for `sso login` and `configure sso`, the controlling terminal for an
@@ -554,5 +554,30 @@ async fn with_spinner<F: Future>(ctx: &Context, messages: &Messages, work: F) ->
                 frame += 1;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `--qr`: a square of half blocks, the quiet zone drawn as light modules around it.
+    #[test]
+    fn the_qr_code_is_a_square_of_half_blocks() {
+        let text = qr_code("https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH");
+        let drawing = text
+            .strip_prefix("\nOr scan this QR code with a phone:\n\n")
+            .and_then(|rest| rest.strip_suffix("\n\n"))
+            .unwrap();
+        let rows: Vec<&str> = drawing.lines().collect();
+        let width = rows[0].chars().count();
+        // Version 4 (33 modules) and two 4-module quiet zones.
+        assert_eq!(width, 41);
+        assert_eq!(rows.len(), 21);
+        assert!(rows.iter().all(|row| row.chars().count() == width));
+        assert!(rows[0].chars().all(|c| c == '█'));
+        assert!(rows[20].chars().all(|c| c == '▀'));
+        // The finder pattern's top edge: dark modules drawn as blanks.
+        assert!(rows[2].starts_with("████ ▄▄▄▄▄ █"), "{drawing}");
     }
 }
