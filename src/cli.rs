@@ -250,8 +250,21 @@ pub struct ConfigureSsoArgs {
     pub no_browser: bool,
     /// Uses the Device Code authorization grant and login flow instead of the
     /// Authorization Code flow.
-    #[arg(long = "use-device-code")]
+    #[arg(long = "use-device-code", overrides_with = "no_use_device_code")]
     pub use_device_code: bool,
+    /// Uses the Authorization Code flow (the browser on this machine) even where awsso
+    /// would choose the device code (an SSH session, a container, sso_use_device_code).
+    #[arg(long = "no-use-device-code", overrides_with = "use_device_code")]
+    pub no_use_device_code: bool,
+    /// Signs in with the Authorization Code flow, listening for the browser's redirect on
+    /// this port of 127.0.0.1 (for `ssh -L N:127.0.0.1:N`); ignored when the device code is
+    /// asked for. Default: the session's sso_redirect_port, else a free port.
+    #[arg(long = "redirect-port", value_name = "N")]
+    pub redirect_port: Option<String>,
+    /// Also prints the verification URL as a QR code, to sign in from a phone (implies
+    /// --use-device-code).
+    #[arg(long, conflicts_with = "no_use_device_code")]
+    pub qr: bool,
     /// The session prompts' answers, shared with `configure sso-session`.
     #[command(flatten)]
     pub session: ConfigureSsoSessionArgs,
@@ -363,8 +376,21 @@ pub struct LoginArgs {
     pub no_browser: bool,
     /// Uses the Device Code authorization grant and login flow instead of the
     /// Authorization Code flow.
-    #[arg(long = "use-device-code")]
+    #[arg(long = "use-device-code", overrides_with = "no_use_device_code")]
     pub use_device_code: bool,
+    /// Uses the Authorization Code flow (the browser on this machine) even where awsso
+    /// would choose the device code (an SSH session, a container, sso_use_device_code).
+    #[arg(long = "no-use-device-code", overrides_with = "use_device_code")]
+    pub no_use_device_code: bool,
+    /// Signs in with the Authorization Code flow, listening for the browser's redirect on
+    /// this port of 127.0.0.1 (for `ssh -L N:127.0.0.1:N`); ignored when the device code is
+    /// asked for. Default: the session's sso_redirect_port, else a free port.
+    #[arg(long = "redirect-port", value_name = "N")]
+    pub redirect_port: Option<String>,
+    /// Also prints the verification URL as a QR code, to sign in from a phone (implies
+    /// --use-device-code).
+    #[arg(long, conflicts_with = "no_use_device_code")]
+    pub qr: bool,
     /// Skip the login when the cached token is still valid for 15 minutes or can be
     /// refreshed silently.
     #[arg(long = "if-needed")]

@@ -53,6 +53,11 @@ impl Env {
         self.vars.get(name).map(String::as_str)
     }
 
+    /// Every variable, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
         self.vars.insert(name.into(), value.into());
     }
@@ -203,6 +208,35 @@ impl Browser for RecordingBrowser {
     }
 }
 
+/// Whether this process runs in a container, told by the marker file the container engine
+/// leaves (docker's `/.dockerenv`, podman's `/run/.containerenv`): the login flow choice
+/// (`settings::login_flow`) prefers the device code there.
+pub trait Container: Send + Sync {
+    /// The marker file found, if any.
+    fn marker(&self) -> Option<PathBuf>;
+}
+
+/// The real markers, looked up when asked (a login only).
+pub struct ContainerMarkers;
+
+impl Container for ContainerMarkers {
+    fn marker(&self) -> Option<PathBuf> {
+        ["/.dockerenv", "/run/.containerenv"]
+            .into_iter()
+            .map(PathBuf::from)
+            .find(|path| path.exists())
+    }
+}
+
+/// A fixed answer (unit tests; `None` by default).
+pub struct FixedContainer(pub Option<PathBuf>);
+
+impl Container for FixedContainer {
+    fn marker(&self) -> Option<PathBuf> {
+        self.0.clone()
+    }
+}
+
 /// The controlling terminal, where an implicit login asks (docs/compatibility.md, "Implicit
 /// logins"): whoever runs awsso can answer there even when stdout is a pipe an SDK reads.
 pub trait ControllingTerminal: Send + Sync {
@@ -316,6 +350,8 @@ pub struct Context {
     pub terminal: Terminal,
     /// The controlling terminal, opened only by an implicit login.
     pub controlling_terminal: Arc<dyn ControllingTerminal>,
+    /// Whether this is a container (its marker files).
+    pub container: Arc<dyn Container>,
     stdout: RefCell<Stream>,
     /// The first write to stdout that failed: nothing more is written after it, and the
     /// runner reports it when the command is done ([`Context::take_stdout_failure`]).
@@ -340,6 +376,7 @@ impl Context {
                 stderr: std::io::stderr().is_terminal(),
             },
             controlling_terminal: Arc::new(DevTty),
+            container: Arc::new(ContainerMarkers),
             stdout: RefCell::new(Stream::Stdout),
             stdout_failure: RefCell::new(None),
             stderr: RefCell::new(Stream::Stderr),
@@ -357,6 +394,7 @@ impl Context {
             browser: Arc::new(RecordingBrowser::default()),
             terminal: Terminal::default(),
             controlling_terminal: Arc::new(NoTerminal),
+            container: Arc::new(FixedContainer(None)),
             stdout: RefCell::new(Stream::Buffer(Vec::new())),
             stdout_failure: RefCell::new(None),
             stderr: RefCell::new(Stream::Buffer(Vec::new())),

@@ -56,6 +56,14 @@ pub enum HttpError {
         path: PathBuf,
         reason: reqwest::Error,
     },
+    /// A CA bundle with no PEM certificate in it (a DER file, a key, the wrong file): refused
+    /// when the client is built rather than failing every handshake later.
+    #[error("Unable to load the CA bundle {}: it holds no PEM certificate (-----BEGIN CERTIFICATE-----)", path.display())]
+    CaBundleNotPem { path: PathBuf },
+    /// botocore's `ProxyConnectionError`: the proxy refused, was unreachable, or would not
+    /// open the tunnel. The URL's credentials are masked (`mask_proxy_url`).
+    #[error("Failed to connect to proxy URL: \"{proxy_url}\"")]
+    ProxyConnect { proxy_url: String },
     #[error("Unable to create an HTTP client: {0}")]
     ClientBuild(reqwest::Error),
     #[error("Unable to start the async runtime: {0}")]
@@ -72,11 +80,13 @@ impl From<HttpError> for Error {
             HttpError::Connect { .. }
             | HttpError::ConnectTimeout { .. }
             | HttpError::ReadTimeout { .. }
-            | HttpError::Tls { .. } => Error::Transport(Box::new(e)),
+            | HttpError::Tls { .. }
+            | HttpError::ProxyConnect { .. } => Error::Transport(Box::new(e)),
             HttpError::InvalidEndpoint { .. }
             | HttpError::InvalidRegion { .. }
             | HttpError::InvalidTimeout(_)
             | HttpError::CaBundle { .. }
+            | HttpError::CaBundleNotPem { .. }
             | HttpError::ClientBuild(_)
             | HttpError::Runtime(_)
             | HttpError::TooLarge { .. } => Error::Other(Box::new(e)),
@@ -183,8 +193,12 @@ pub struct TransportConfig {
     /// False with `--no-verify-ssl`.
     pub verify_ssl: bool,
     /// `--ca-bundle`, `AWS_CA_BUNDLE`, the profile's `ca_bundle`: trusted instead of the
-    /// bundled roots.
+    /// bundled roots and the system's store. Without it both are trusted: the webpki roots
+    /// and the operating system's certificates (`SSL_CERT_FILE` / `SSL_CERT_DIR` when set,
+    /// which replace the system's files as they do for OpenSSL).
     pub ca_bundle: Option<PathBuf>,
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`, as botocore reads them.
+    pub proxies: Proxies,
     /// `None`: no limit.
     pub connect_timeout: Option<Duration>,
     pub read_timeout: Option<Duration>,
@@ -194,6 +208,92 @@ pub struct TransportConfig {
     /// are not affected.
     pub invalid_timeout: Option<NegativeTimeout>,
     pub retry: RetryConfig,
+}
+
+/// The proxies from the environment (`settings::transport::proxies`), applied as botocore
+/// applies them (`botocore/httpsession.py` `ProxyConfiguration`, `botocore/utils.py`
+/// `get_environ_proxies`): the proxy of the URL's scheme (`https` or `http`), none when
+/// `NO_PROXY` matches the host.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Proxies {
+    /// For `http://` URLs (`http_proxy`, `HTTP_PROXY`).
+    pub http: Option<String>,
+    /// For `https://` URLs (`https_proxy`, `HTTPS_PROXY`).
+    pub https: Option<String>,
+    /// `no_proxy`, `NO_PROXY`: comma-separated host suffixes, or `*`.
+    pub no_proxy: Option<String>,
+}
+
+impl Proxies {
+    /// The proxy URL for `url`, `http://` added when it names no scheme (`_fix_proxy_url`);
+    /// `None` when there is none for its scheme or `NO_PROXY` bypasses it.
+    pub fn proxy_for(&self, url: &url::Url) -> Option<String> {
+        let proxy = match url.scheme() {
+            "https" => self.https.as_deref(),
+            "http" => self.http.as_deref(),
+            _ => None,
+        }?;
+        let host = url.host_str()?;
+        let netloc = match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        if self.bypasses(&netloc) {
+            return None;
+        }
+        Some(
+            if proxy.starts_with("http:") || proxy.starts_with("https:") {
+                proxy.to_owned()
+            } else if proxy.starts_with("//") {
+                format!("http:{proxy}")
+            } else {
+                format!("http://{proxy}")
+            },
+        )
+    }
+
+    /// Python's `urllib.request.proxy_bypass_environment`: `*` bypasses every host; each
+    /// entry (leading dots dropped, case ignored) matches the host, or `host:port`, exactly
+    /// or as a DNS suffix. No CIDR ranges (botocore: "urllib only checks DNS suffix").
+    fn bypasses(&self, netloc: &str) -> bool {
+        let Some(no_proxy) = self.no_proxy.as_deref() else {
+            return false;
+        };
+        if no_proxy == "*" {
+            return true;
+        }
+        let host = netloc.to_ascii_lowercase();
+        let host_only = match host.rsplit_once(':') {
+            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+            _ => host.as_str(),
+        };
+        no_proxy
+            .split(',')
+            .map(|entry| entry.trim().trim_start_matches('.').to_ascii_lowercase())
+            .filter(|entry| !entry.is_empty())
+            .any(|entry| {
+                let suffix = format!(".{entry}");
+                host_only == entry
+                    || host == entry
+                    || host_only.ends_with(&suffix)
+                    || host.ends_with(&suffix)
+            })
+    }
+}
+
+/// botocore's `mask_proxy_url`: the user name and password of a proxy URL as `***`.
+pub fn mask_proxy_url(proxy_url: &str) -> String {
+    let Ok(parsed) = url::Url::parse(proxy_url) else {
+        return proxy_url.to_owned();
+    };
+    let mut masked = proxy_url.to_owned();
+    if !parsed.username().is_empty() {
+        masked = masked.replacen(parsed.username(), "***", 1);
+    }
+    if let Some(password) = parsed.password().filter(|p| !p.is_empty()) {
+        masked = masked.replacen(password, "***", 1);
+    }
+    masked
 }
 
 /// A timeout flag given a negative number of seconds.
@@ -209,6 +309,7 @@ impl Default for TransportConfig {
         TransportConfig {
             verify_ssl: true,
             ca_bundle: None,
+            proxies: Proxies::default(),
             connect_timeout: Some(Duration::from_secs(60)),
             read_timeout: Some(Duration::from_secs(60)),
             invalid_timeout: None,
@@ -526,6 +627,12 @@ impl HttpClient {
             ),
             redact_body(&request.body)
         );
+        let proxy = url::Url::parse(&request.url)
+            .ok()
+            .and_then(|url| self.config.proxies.proxy_for(&url));
+        if let Some(proxy) = &proxy {
+            ctx_debug!(ctx, "Using the proxy {}", mask_proxy_url(proxy));
+        }
         let mut builder = self.client()?.request(request.method.clone(), &request.url);
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
@@ -533,10 +640,16 @@ impl HttpClient {
         if !request.body.is_empty() {
             builder = builder.body(request.body.clone());
         }
-        let response = builder
-            .send()
-            .await
-            .map_err(|e| transport_error(&request.url, e))?;
+        let response = builder.send().await.map_err(|e| match &proxy {
+            // urllib3's ProxyError; a timeout and a TLS failure keep their own errors, as in
+            // botocore's `URLLib3Session.send`.
+            Some(proxy) if e.is_connect() && !e.is_timeout() && tls_failure(&e).is_none() => {
+                HttpError::ProxyConnect {
+                    proxy_url: mask_proxy_url(proxy),
+                }
+            }
+            _ => transport_error(&request.url, e),
+        })?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = read_body(response, &request.url).await?;
@@ -596,7 +709,14 @@ fn build_client(settings: &TransportConfig) -> Result<reqwest::Client> {
         .user_agent(concat!("awsso/", env!("CARGO_PKG_VERSION")))
         .redirect(reqwest::redirect::Policy::none())
         .tcp_nodelay(true)
-        .use_rustls_tls();
+        .use_rustls_tls()
+        // The proxies are botocore's, from the command's environment: reqwest's own lookup
+        // of the process environment is off.
+        .no_proxy();
+    if settings.proxies != Proxies::default() {
+        let proxies = settings.proxies.clone();
+        builder = builder.proxy(reqwest::Proxy::custom(move |url| proxies.proxy_for(url)));
+    }
     if let Some(t) = settings.connect_timeout {
         builder = builder.connect_timeout(t);
     }
@@ -613,7 +733,11 @@ fn build_client(settings: &TransportConfig) -> Result<reqwest::Client> {
                 path: path.clone(),
                 reason,
             })?;
-        // botocore's `verify=<path>` trusts only that bundle.
+        if certs.is_empty() {
+            return Err(HttpError::CaBundleNotPem { path: path.clone() }.into());
+        }
+        // botocore's `verify=<path>` trusts only that bundle: neither the bundled roots nor
+        // the system's store.
         builder = builder.tls_built_in_root_certs(false);
         for cert in certs {
             builder = builder.add_root_certificate(cert);
@@ -1236,5 +1360,97 @@ mod tests {
         );
         let short = br#"{"clientId":"id"}"#;
         assert_eq!(redact_body(short), r#"{"clientId":"id"}"#);
+    }
+
+    fn proxy_for(proxies: &Proxies, url: &str) -> Option<String> {
+        proxies.proxy_for(&url::Url::parse(url).unwrap())
+    }
+
+    /// botocore's proxy per scheme, `_fix_proxy_url`, and urllib's `NO_PROXY` matching.
+    #[test]
+    fn proxies_by_scheme_and_no_proxy() {
+        let proxies = Proxies {
+            http: Some("proxy.corp:3128".into()),
+            https: Some("http://u:p@proxy.corp:3128".into()),
+            no_proxy: None,
+        };
+        assert_eq!(
+            proxy_for(&proxies, "https://oidc.eu-west-1.amazonaws.com/token").as_deref(),
+            Some("http://u:p@proxy.corp:3128")
+        );
+        assert_eq!(
+            proxy_for(&proxies, "http://127.0.0.1:4000/").as_deref(),
+            Some("http://proxy.corp:3128")
+        );
+        let slashes = Proxies {
+            https: Some("//proxy:1".into()),
+            ..Proxies::default()
+        };
+        assert_eq!(
+            proxy_for(&slashes, "https://x").as_deref(),
+            Some("http://proxy:1")
+        );
+        assert_eq!(proxy_for(&slashes, "http://x"), None);
+        let bypass = |no_proxy: &str, url: &str| {
+            let proxies = Proxies {
+                https: Some("http://p".into()),
+                http: Some("http://p".into()),
+                no_proxy: Some(no_proxy.into()),
+            };
+            proxy_for(&proxies, url).is_none()
+        };
+        assert!(bypass("*", "https://anything.example"));
+        assert!(bypass("amazonaws.com", "https://sts.amazonaws.com"));
+        assert!(bypass(
+            ".amazonaws.com",
+            "https://oidc.us-east-1.amazonaws.com"
+        ));
+        assert!(bypass(" localhost , 127.0.0.1", "http://127.0.0.1:8080/"));
+        assert!(bypass("127.0.0.1:8080", "http://127.0.0.1:8080/"));
+        assert!(bypass("EXAMPLE.com", "https://Portal.example.COM"));
+        assert!(!bypass("127.0.0.1:9", "http://127.0.0.1:8080/"));
+        assert!(!bypass("example.com", "https://notexample.com"));
+        assert!(!bypass("10.0.0.0/8", "https://10.1.2.3"));
+        assert!(!bypass("", "https://x"));
+    }
+
+    /// botocore's `mask_proxy_url`.
+    #[test]
+    fn proxy_credentials_are_masked() {
+        assert_eq!(
+            mask_proxy_url("http://user:s3cret@proxy:3128"),
+            "http://***:***@proxy:3128"
+        );
+        assert_eq!(mask_proxy_url("http://user@proxy"), "http://***@proxy");
+        assert_eq!(mask_proxy_url("http://proxy:3128"), "http://proxy:3128");
+        let err = Error::from(HttpError::ProxyConnect {
+            proxy_url: mask_proxy_url("http://a:b@127.0.0.1:9"),
+        });
+        assert_eq!(
+            err.to_string(),
+            "Failed to connect to proxy URL: \"http://***:***@127.0.0.1:9\""
+        );
+        assert_eq!(err.exit_code(), 255);
+    }
+
+    /// A CA bundle that is not PEM is refused when the client is built.
+    #[test]
+    fn a_ca_bundle_that_is_not_pem_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bundle.der");
+        std::fs::write(&path, [0x30u8, 0x82, 0x01, 0x0a, 0x02, 0x82]).unwrap();
+        let config = TransportConfig {
+            ca_bundle: Some(path.clone()),
+            ..TransportConfig::default()
+        };
+        let err = build_client(&config).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "Unable to load the CA bundle {}: it holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+                path.display()
+            )
+        );
+        assert_eq!(err.exit_code(), 255);
     }
 }

@@ -179,8 +179,9 @@ async fn log_in(
         sign_out(session, transport, target, token).await;
     }
     let options = FlowOptions {
-        use_device_code: args.use_device_code,
+        choice: session.login_flow(target, &args.into())?,
         no_browser: args.no_browser,
+        qr: args.qr,
     };
     let fetched = login::fetch_token(ctx, transport, target, &options, messages).await?;
     if let Some(region) = &fetched.derived_region {

@@ -1,5 +1,6 @@
 //! The loopback listener of the PKCE login (docs/compatibility.md, "Login"): bound to
-//! 127.0.0.1 only (v2 binds every interface; we don't) on a random port before the browser
+//! 127.0.0.1 only (v2 binds every interface; we don't) on a random port (or the one the user
+//! chose, `--redirect-port`, `sso_redirect_port`) before the browser
 //! opens. A GET of `/oauth/callback` with `code` and the right `state` ends the wait with
 //! the code; a wrong `state` or an `error` parameter ends it with v2's errors; any other
 //! path gets 404 and the wait goes on. Each connection is served on its own task, so an
@@ -26,6 +27,9 @@ pub enum CallbackError {
     /// The listener could not be set up (a general error, 255).
     #[error("Unable to initialize the OAuth 2.0 authorization callback handler: {0} \n You may use --use-device-code to fall back to the device code flow which does not require the callback handler.")]
     Unavailable(std::io::Error),
+    /// The port the user chose is taken (or not allowed): 255.
+    #[error("Unable to listen for the OAuth 2.0 authorization callback on 127.0.0.1:{port}: {reason}. Choose another port with --redirect-port or sso_redirect_port, or use --use-device-code.")]
+    PortUnavailable { port: u16, reason: std::io::Error },
     /// A redirect whose `state` is not this login's (v2's `AuthCodeFetcherError`, 255).
     #[error("Error loading authorization code: State parameter does not match expected value.")]
     StateMismatch,
@@ -37,7 +41,9 @@ pub enum CallbackError {
 impl From<CallbackError> for Error {
     fn from(e: CallbackError) -> Self {
         match e {
-            CallbackError::Unavailable(_) => Error::Other(Box::new(e)),
+            CallbackError::Unavailable(_) | CallbackError::PortUnavailable { .. } => {
+                Error::Other(Box::new(e))
+            }
             CallbackError::StateMismatch | CallbackError::NoCode => Error::Token(Box::new(e)),
         }
     }
@@ -120,11 +126,15 @@ pub struct CallbackListener {
 }
 
 impl CallbackListener {
-    /// Binds `127.0.0.1:0`. Must run inside the runtime.
-    pub async fn bind() -> Result<Self> {
-        let listener = TcpListener::bind(("127.0.0.1", 0))
+    /// Binds `127.0.0.1:PORT` (`--redirect-port`, `sso_redirect_port`), else `127.0.0.1:0`.
+    /// Must run inside the runtime.
+    pub async fn bind(port: Option<u16>) -> Result<Self> {
+        let listener = TcpListener::bind(("127.0.0.1", port.unwrap_or(0)))
             .await
-            .map_err(CallbackError::Unavailable)?;
+            .map_err(|reason| match port {
+                Some(port) => CallbackError::PortUnavailable { port, reason },
+                None => CallbackError::Unavailable(reason),
+            })?;
         let port = listener
             .local_addr()
             .map_err(CallbackError::Unavailable)?
@@ -293,7 +303,7 @@ mod tests {
     fn listener_answers_and_reports() {
         let rt = crate::http::runtime().unwrap();
         rt.block_on(async {
-            let listener = CallbackListener::bind().await.unwrap();
+            let listener = CallbackListener::bind(None).await.unwrap();
             let port = listener.port();
             let wait = tokio::spawn(async move { listener.wait_for_code("st").await });
             let get = |path: &'static str| async move {
@@ -317,6 +327,32 @@ mod tests {
             assert_eq!(wait.await.unwrap().unwrap().expose_secret(), "c0de");
             // The listener is gone with the wait.
             assert!(TcpStream::connect(("127.0.0.1", port)).await.is_err());
+        });
+    }
+
+    /// A chosen port that is taken: a clear error naming it (255), not a random port.
+    #[test]
+    fn a_busy_chosen_port_is_named() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let taken = TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+            let port = taken.local_addr().unwrap().port();
+            let err = match CallbackListener::bind(Some(port)).await {
+                Err(err) => err,
+                Ok(_) => panic!("bound a port that is in use"),
+            };
+            assert!(matches!(err, CallbackError::PortUnavailable { port: p, .. } if p == port));
+            let text = Error::from(err).to_string();
+            assert!(
+                text.starts_with(&format!("Unable to listen for the OAuth 2.0 authorization callback on 127.0.0.1:{port}: ")),
+                "{text}"
+            );
+            drop(taken);
+            let listener = CallbackListener::bind(Some(port)).await.unwrap();
+            assert_eq!(listener.port(), port);
         });
     }
 }

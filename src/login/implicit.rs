@@ -20,7 +20,7 @@ use crate::cache::token::{self, CachedToken};
 use crate::config::file::{LockFailure, WriteLock};
 use crate::context::{ctx_debug, Context};
 use crate::error::Result;
-use crate::settings::{LoginTarget, Session};
+use crate::settings::{FlowFlags, LoginTarget, Session};
 use crate::sso_token;
 
 /// Why an implicit login did not give a token, as `sso login --if-needed` says it (one line,
@@ -120,9 +120,10 @@ fn newer_token(
 /// The implicit login of a credential command (`--auto-login`): the new token (this
 /// process's login, or the one another process's login wrote), or `None` when no login may
 /// start (no terminal) or the login this process waited for ended without a token; the
-/// caller then fails as it would without `--auto-login`. v2's flow for the target (PKCE for
-/// an sso-session, the device code for a legacy profile), its instructions and v2's closing
-/// line on the terminal.
+/// caller then fails as it would without `--auto-login`. The flow `settings` chooses for the
+/// target with no flags (`settings::login_flow`: the session's keys, then the environment;
+/// the device code for a legacy profile), its instructions and v2's closing line on the
+/// terminal.
 pub fn log_in(
     session: &Session,
     target: &LoginTarget,
@@ -138,13 +139,12 @@ pub fn log_in(
         Flight::Abandoned => Ok(None),
         Flight::Lead(_lock) => {
             let transport = session.transport()?;
-            let fetched = session.block_on(fetch_token(
-                ctx,
-                transport,
-                target,
-                &FlowOptions::default(),
-                &messages,
-            ))??;
+            let options = FlowOptions {
+                choice: session.login_flow(target, &FlowFlags::default())?,
+                ..FlowOptions::default()
+            };
+            let fetched =
+                session.block_on(fetch_token(ctx, transport, target, &options, &messages))??;
             messages.say(
                 ctx,
                 &format!("Successfully logged into Start URL: {}\n", target.start_url),

@@ -1,9 +1,9 @@
 //! Getting a new SSO token the way AWS CLI v2 does (`awscli/customizations/sso/utils.py`
 //! `do_sso_login`, botocore's `SSOTokenFetcher` and `SSOTokenFetcherAuth`), shared by
 //! `sso login` and `configure sso`: the start-URL check, the client registration cache,
-//! the authorization-code + PKCE flow (sso-session targets, the default) and the device-code
-//! flow (`--use-device-code`, and always for legacy profiles), the browser and its messages,
-//! Ctrl-C, and the token written to the shared cache.
+//! the authorization-code + PKCE flow and the device-code flow, as `settings` chose between
+//! them (`settings::login_flow`; always the device code for legacy profiles), the browser and
+//! its messages, `--qr`, Ctrl-C, and the token written to the shared cache.
 //!
 //! Entry point: [`fetch_token`]. It writes v2's instructions where its caller says
 //! ([`Messages`]: stdout for `sso login` and `configure sso`, the controlling terminal for an
@@ -25,7 +25,7 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::http::Transport;
 use crate::oidc::{self, Grant, OidcClient, Pkce, RegisterClientRequest, TokenResponse};
-use crate::settings::LoginTarget;
+use crate::settings::{FlowChoice, LoginFlow, LoginTarget};
 
 use callback::CallbackListener;
 
@@ -60,12 +60,16 @@ impl From<LoginError> for Error {
 }
 
 /// How the user wants to sign in.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FlowOptions {
-    /// `--use-device-code`: the device flow even for an sso-session.
-    pub use_device_code: bool,
+    /// The flow `settings` chose ([`crate::settings::Session::login_flow`]), and the line
+    /// that says why when the environment chose the device code. A legacy target always
+    /// gets the device code.
+    pub choice: FlowChoice,
     /// `--no-browser`: print the URL, never start a browser.
     pub no_browser: bool,
+    /// `--qr`: the device code's verification URL also as a QR code, for a phone.
+    pub qr: bool,
 }
 
 /// Where a login flow writes its instructions (the URL, the code) and its spinner.
@@ -92,6 +96,15 @@ impl Messages {
         match self {
             Messages::Stdout => ctx.terminal.stderr,
             Messages::Terminal(_) => true,
+        }
+    }
+
+    /// A line about the login itself (why this flow): stderr beside stdout's
+    /// instructions, the terminal for an implicit login.
+    fn notice(&self, ctx: &Context, text: &str) {
+        match self {
+            Messages::Stdout => ctx.err(text),
+            Messages::Terminal(tty) => write_terminal(tty, text),
         }
     }
 
@@ -222,10 +235,18 @@ async fn fetch_resolved(
         options,
         messages,
     };
-    let token = if target.session_name.is_some() && !options.use_device_code {
-        flow.authorization_code().await?
-    } else {
-        flow.device_code().await?
+    let chosen = match options.choice.flow {
+        // v2: a legacy profile always signs in with the device code.
+        _ if target.is_legacy() => LoginFlow::DeviceCode,
+        chosen => chosen,
+    };
+    if let (LoginFlow::DeviceCode, Some(reason)) = (chosen, &options.choice.notice) {
+        messages.notice(ctx, &format!("{reason}\n"));
+    }
+    let token = match chosen {
+        LoginFlow::AuthorizationCode => flow.authorization_code(None).await?,
+        LoginFlow::AuthorizationCodeOnPort(port) => flow.authorization_code(Some(port)).await?,
+        LoginFlow::DeviceCode => flow.device_code().await?,
     };
     token::save_token(&ctx.paths.sso_cache_dir, &target.token_key(), &token)?;
     Ok(FetchedToken {
@@ -249,11 +270,12 @@ struct Flow<'a> {
 }
 
 impl Flow<'_> {
-    /// Authorization code + PKCE (botocore/utils.py `SSOTokenFetcherAuth`).
-    async fn authorization_code(&self) -> Result<CachedToken> {
+    /// Authorization code + PKCE (botocore/utils.py `SSOTokenFetcherAuth`), the listener on
+    /// `port` (`--redirect-port`, `sso_redirect_port`) or on a free one.
+    async fn authorization_code(&self, port: Option<u16>) -> Result<CachedToken> {
         let ctx = self.ctx;
         // Bound before any OIDC call and before the browser opens.
-        let listener = CallbackListener::bind().await?;
+        let listener = CallbackListener::bind(port).await?;
         let registration = self.registration(true).await?;
         let pkce = Pkce::generate();
         let state = oidc::new_state();
@@ -338,6 +360,10 @@ impl Flow<'_> {
                 authorization.verification_uri, authorization.user_code
             ));
             open_browser(ctx, &authorization.verification_uri_complete);
+        }
+        if self.options.qr {
+            self.messages
+                .say(ctx, &qr_code(&authorization.verification_uri_complete));
         }
         let polling = async {
             loop {
@@ -475,6 +501,25 @@ fn expired_as_pending(e: Error) -> Error {
     }
 }
 
+/// `--qr`: `url` as a QR code drawn with half blocks (two rows of modules a line), light
+/// modules drawn, as for a terminal with a dark background, with its quiet zone; a URL too
+/// long for a QR code (never a verification URL) is left to the printed text.
+fn qr_code(url: &str) -> String {
+    use qrcode::render::unicode::Dense1x2;
+    match qrcode::QrCode::new(url.as_bytes()) {
+        Ok(code) => {
+            let drawing = code
+                .render::<Dense1x2>()
+                .dark_color(Dense1x2::Light)
+                .light_color(Dense1x2::Dark)
+                .quiet_zone(true)
+                .build();
+            format!("\nOr scan this QR code with a phone:\n\n{drawing}\n\n")
+        }
+        Err(_) => String::new(),
+    }
+}
+
 /// Opens the browser; a failure adds nothing (the URL is already on screen), as v2.
 fn open_browser(ctx: &Context, url: &str) {
     if !ctx.browser.open(url) {
@@ -509,5 +554,30 @@ async fn with_spinner<F: Future>(ctx: &Context, messages: &Messages, work: F) ->
                 frame += 1;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `--qr`: a square of half blocks, the quiet zone drawn as light modules around it.
+    #[test]
+    fn the_qr_code_is_a_square_of_half_blocks() {
+        let text = qr_code("https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH");
+        let drawing = text
+            .strip_prefix("\nOr scan this QR code with a phone:\n\n")
+            .and_then(|rest| rest.strip_suffix("\n\n"))
+            .unwrap();
+        let rows: Vec<&str> = drawing.lines().collect();
+        let width = rows[0].chars().count();
+        // Version 4 (33 modules) and two 4-module quiet zones.
+        assert_eq!(width, 41);
+        assert_eq!(rows.len(), 21);
+        assert!(rows.iter().all(|row| row.chars().count() == width));
+        assert!(rows[0].chars().all(|c| c == '█'));
+        assert!(rows[20].chars().all(|c| c == '▀'));
+        // The finder pattern's top edge: dark modules drawn as blanks.
+        assert!(rows[2].starts_with("████ ▄▄▄▄▄ █"), "{drawing}");
     }
 }

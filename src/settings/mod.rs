@@ -10,6 +10,7 @@
 //! the order the command asks, which is v2's order for that command. The async runtime is
 //! likewise built by the first [`Session::block_on`].
 
+pub mod login_flow;
 mod login_target;
 pub mod transport;
 
@@ -22,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::http::{HttpClient, Service, Transport, TransportConfig};
 use crate::output::{Formatter, Query};
 
+pub use login_flow::{FlowChoice, FlowFlags, LoginFlow};
 pub use login_target::{parse_scopes, LoginTarget, SsoConfigError};
 
 /// A setting no command can run with.
@@ -214,6 +216,17 @@ impl<'a> Session<'a> {
             self.profile_props()?,
             sso_session_flag,
         )
+    }
+
+    /// The login flow for `target` (`settings::login_flow`): the flags, the session's
+    /// `sso_use_device_code` and `sso_redirect_port`, then the environment.
+    pub fn login_flow(&self, target: &LoginTarget, flags: &FlowFlags) -> Result<FlowChoice> {
+        let config = self.config()?;
+        let session = target
+            .session_name
+            .as_deref()
+            .map(|name| (name, config.sso_session(name)));
+        login_flow::choose(self.ctx, flags, session)
     }
 
     /// The region of a portal command's client (awsso's portal commands may run without

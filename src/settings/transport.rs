@@ -7,12 +7,15 @@ use std::time::Duration;
 use crate::cli::GlobalArgs;
 use crate::config::{self, AwsConfig, Props};
 use crate::context::Context;
-use crate::http::{Endpoints, NegativeTimeout, RetryConfig, RetryMode, Service, TransportConfig};
+use crate::http::{
+    Endpoints, NegativeTimeout, Proxies, RetryConfig, RetryMode, Service, TransportConfig,
+};
 
 /// TLS, timeouts and retries.
 ///
 /// - `--no-verify-ssl`;
 /// - the CA bundle: `--ca-bundle`, `AWS_CA_BUNDLE`, the profile's `ca_bundle`;
+/// - the proxies ([`proxies`]);
 /// - `--cli-connect-timeout` / `--cli-read-timeout` (seconds; 0 means none; default 60);
 ///   a negative one is kept as urllib3's error, raised by the first request;
 /// - the retry mode: `AWS_RETRY_MODE`, the profile's `retry_mode`, `standard`;
@@ -67,10 +70,53 @@ pub fn transport_config(
             .or_else(|| ctx.env.get("AWS_CA_BUNDLE").map(str::to_owned))
             .or_else(|| profile_value("ca_bundle").map(str::to_owned))
             .map(std::path::PathBuf::from),
+        proxies: proxies(ctx),
         connect_timeout: seconds(global.cli_connect_timeout),
         read_timeout: seconds(global.cli_read_timeout),
         invalid_timeout,
         retry: RetryConfig { mode, max_attempts },
+    }
+}
+
+/// The proxies of the environment as botocore reads them (`botocore/utils.py`
+/// `get_environ_proxies`, Python's `urllib.request.getproxies_environment`): any variable
+/// named `<scheme>_proxy` in any case, the lower-case one winning; an empty lower-case one
+/// removes the scheme's proxy; `HTTP_PROXY` in upper case is ignored when `REQUEST_METHOD`
+/// is set (a CGI script, CVE-2016-1000110). Only `http`, `https` and `no` are used:
+/// botocore picks the proxy by the URL's scheme and never reads `ALL_PROXY`.
+pub fn proxies(ctx: &Context) -> Proxies {
+    let mut found: std::collections::BTreeMap<String, String> = Default::default();
+    // Upper and mixed case first (upper case before mixed, so the order is fixed)...
+    let mut other_case: Vec<(&str, &str)> = ctx
+        .env
+        .iter()
+        .filter(|(name, value)| !value.is_empty() && *name != name.to_ascii_lowercase())
+        .collect();
+    other_case.sort_by_key(|(name, _)| (*name != name.to_ascii_uppercase(), *name));
+    for (name, value) in other_case.into_iter().rev() {
+        if let Some(scheme) = name.to_ascii_lowercase().strip_suffix("_proxy") {
+            found.insert(scheme.to_owned(), value.to_owned());
+        }
+    }
+    if ctx.env.get_set("REQUEST_METHOD").is_some() {
+        found.remove("http");
+    }
+    // ...then the lower-case names, which win, and unset the scheme when empty.
+    for (name, value) in ctx.env.iter() {
+        if let Some(scheme) = name.strip_suffix("_proxy") {
+            if name == name.to_ascii_lowercase() {
+                if value.is_empty() {
+                    found.remove(scheme);
+                } else {
+                    found.insert(scheme.to_owned(), value.to_owned());
+                }
+            }
+        }
+    }
+    Proxies {
+        http: found.remove("http"),
+        https: found.remove("https"),
+        no_proxy: found.remove("no"),
     }
 }
 
@@ -155,6 +201,59 @@ mod tests {
         let config = AwsConfig::from_config_text(config_text).unwrap();
         let profile = config.profile("p");
         endpoints(&ctx, &GlobalArgs::default(), profile, Some(&config))
+    }
+
+    fn proxies_with(vars: &[(&str, &str)]) -> Proxies {
+        let ctx = Context::for_tests(
+            Env::from_pairs(vars.iter().copied()),
+            std::time::SystemTime::UNIX_EPOCH,
+        );
+        proxies(&ctx)
+    }
+
+    /// urllib's reading of the proxy variables, which botocore uses.
+    #[test]
+    fn proxies_follow_urllib() {
+        assert_eq!(proxies_with(&[]), Proxies::default());
+        let upper = proxies_with(&[
+            ("HTTPS_PROXY", "http://p:1"),
+            ("HTTP_PROXY", "http://p:2"),
+            ("NO_PROXY", "localhost"),
+            ("ALL_PROXY", "http://all"),
+        ]);
+        assert_eq!(
+            upper,
+            Proxies {
+                http: Some("http://p:2".into()),
+                https: Some("http://p:1".into()),
+                no_proxy: Some("localhost".into()),
+            }
+        );
+        // Lower case wins over upper case, and an empty lower-case one unsets the scheme.
+        let lower = proxies_with(&[
+            ("HTTPS_PROXY", "http://upper"),
+            ("https_proxy", "http://lower"),
+            ("HTTP_PROXY", "http://upper"),
+            ("http_proxy", ""),
+            ("no_proxy", "a"),
+            ("NO_PROXY", "b"),
+        ]);
+        assert_eq!(
+            lower,
+            Proxies {
+                http: None,
+                https: Some("http://lower".into()),
+                no_proxy: Some("a".into()),
+            }
+        );
+        // An empty upper-case one is no setting; mixed case counts.
+        let mixed = proxies_with(&[("HTTPS_PROXY", ""), ("Https_Proxy", "http://m")]);
+        assert_eq!(mixed.https.as_deref(), Some("http://m"));
+        // A CGI script ignores HTTP_PROXY (a request header), not http_proxy.
+        let cgi = proxies_with(&[("REQUEST_METHOD", "GET"), ("HTTP_PROXY", "http://h")]);
+        assert_eq!(cgi.http, None);
+        let cgi = proxies_with(&[("REQUEST_METHOD", "GET"), ("http_proxy", "http://h")]);
+        assert_eq!(cgi.http.as_deref(), Some("http://h"));
     }
 
     const SIGNIN_CONFIG: &str = "[profile p]\nservices = local\nendpoint_url = http://profile\n[services local]\nsignin =\n  endpoint_url = http://services-signin\n";

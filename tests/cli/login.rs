@@ -168,7 +168,7 @@ fn assert_registration(
 }
 
 /// Takes the one line starting with `prefix` out of `stdout`, replacing it with `<URL>`.
-fn cut_line(stdout: &str, prefix: &str) -> (String, String) {
+pub fn cut_line(stdout: &str, prefix: &str) -> (String, String) {
     let line = stdout
         .lines()
         .find(|l| l.starts_with(prefix))
@@ -232,7 +232,7 @@ pub fn http_get(url: &str) -> (u16, Option<String>, String) {
 }
 
 /// An awsso process whose stdout the test reads as it comes.
-struct Running {
+pub struct Running {
     child: Child,
     lines: mpsc::Receiver<String>,
     seen: String,
@@ -240,7 +240,7 @@ struct Running {
 }
 
 impl Running {
-    fn start(home: &Sandbox, args: &[&str]) -> Running {
+    pub fn start(home: &Sandbox, args: &[&str]) -> Running {
         let mut cmd = home.command(args);
         cmd.stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -277,7 +277,7 @@ impl Running {
     }
 
     /// Reads stdout until a line starts with `prefix`; returns that line (without `\n`).
-    fn wait_for_line(&mut self, prefix: &str) -> String {
+    pub fn wait_for_line(&mut self, prefix: &str) -> String {
         let deadline = Instant::now() + WATCHDOG;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -304,7 +304,7 @@ impl Running {
     }
 
     /// Waits for the exit (under the watchdog) and returns the whole output.
-    fn finish(mut self) -> Output {
+    pub fn finish(mut self) -> Output {
         let start = Instant::now();
         let status = loop {
             if let Some(status) = self.child.try_wait().unwrap() {

@@ -18,6 +18,7 @@ mod hostile;
 mod implicit_login;
 mod interop;
 mod login;
+mod login_choices;
 mod logout_portal;
 mod output;
 mod populate;

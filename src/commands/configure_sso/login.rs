@@ -68,8 +68,9 @@ pub fn sign_in(
         }
     }
     let options = FlowOptions {
-        use_device_code: args.use_device_code,
+        choice: session.login_flow(&target, &args.into())?,
         no_browser: args.no_browser,
+        qr: args.qr,
     };
     let issuer = ResolvedStartUrl {
         url: registration
