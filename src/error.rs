@@ -96,6 +96,10 @@ pub enum Error {
     /// Anything else v2 reports through its general handler (255).
     #[error("{0}")]
     Other(Detail),
+    /// A command that ran to the end and reports its outcome by this exit code alone, having
+    /// printed what it had to (`sso status`: 1 when a session needs a browser login).
+    #[error("exit status {0}")]
+    Exit(u8),
 }
 
 fn render_retries(retries: Option<u32>) -> String {
@@ -128,6 +132,7 @@ impl Error {
             Error::Configuration(_) | Error::NoCredentials | Error::NoRegion => 253,
             Error::Service { .. } => 254,
             Error::Interrupted => 130,
+            Error::Exit(code) => *code,
             Error::ProfileNotFound { .. }
             | Error::ConfigParse { .. }
             | Error::InvalidConfig(_)
@@ -140,10 +145,10 @@ impl Error {
 
     /// What goes to stderr, v2 ≥2.34 layout: `\nawsso: [ERROR]: MESSAGE\n`, preceded by the
     /// usage block where v2 prints one. Empty for an interrupt (v2 prints only a newline on
-    /// stdout then; see [`Error::stdout_text`]).
+    /// stdout then; see [`Error::stdout_text`]) and for [`Error::Exit`].
     pub fn stderr_text(&self) -> String {
         match self {
-            Error::Interrupted => String::new(),
+            Error::Interrupted | Error::Exit(_) => String::new(),
             Error::Usage {
                 message,
                 usage: Some(usage),
@@ -192,6 +197,8 @@ mod tests {
         );
         assert_eq!(Error::ProfileNotFound { name: "x".into() }.exit_code(), 255);
         assert_eq!(Error::Interrupted.exit_code(), 130);
+        assert_eq!(Error::Exit(1).exit_code(), 1);
+        assert_eq!(Error::Exit(1).stderr_text(), "");
     }
 
     #[test]

@@ -49,7 +49,8 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, mut ctx:
         return 0;
     }
     let session = Session::new(&ctx, &cli.global);
-    match dispatch(&session, &cli) {
+    let program = args.first().map_or("awsso".as_ref(), OsString::as_os_str);
+    match dispatch(&session, &cli, program) {
         Ok(()) => 0,
         Err(e) => {
             if let Error::ConfigParse { detail, .. } = &e {
@@ -62,7 +63,8 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, mut ctx:
     }
 }
 
-fn dispatch(session: &Session, cli: &Cli) -> Result<()> {
+/// Runs the command. `program` is the name awsso was started by (`completion` registers it).
+fn dispatch(session: &Session, cli: &Cli, program: &std::ffi::OsStr) -> Result<()> {
     let Some(command) = &cli.command else {
         // usage::parse reports a missing command; nothing reaches here without one.
         return Err(usage::UsageError::Required {
@@ -91,6 +93,7 @@ fn dispatch(session: &Session, cli: &Cli) -> Result<()> {
             SsoCommand::GetRoleCredentials(args) => {
                 commands::portal::get_role_credentials(session, args)
             }
+            SsoCommand::Status(args) => commands::status::run(session, args),
         },
         Command::Sts { command } => match command {
             StsCommand::GetCallerIdentity => commands::get_caller_identity::run(session),
@@ -99,6 +102,8 @@ fn dispatch(session: &Session, cli: &Cli) -> Result<()> {
         Command::Logout(args) => commands::logout::run(session, args),
         Command::GetCallerIdentity => commands::get_caller_identity::run(session),
         Command::Console(args) => commands::console::run(session, args),
+        Command::Status(args) => commands::status::run(session, args),
+        Command::Completion(args) => commands::completion::run(session, args, program),
     }
 }
 

@@ -313,8 +313,11 @@ fn positional_dest(path: &[String]) -> &'static str {
 /// ParamValidation error. Everything else is a generated service operation.
 fn is_customised(path: &[String]) -> bool {
     match path.first().map(String::as_str) {
-        Some("configure" | "login" | "logout" | "console") => true,
-        Some("sso") => matches!(path.get(1).map(String::as_str), Some("login" | "logout")),
+        Some("configure" | "login" | "logout" | "console" | "status" | "completion") => true,
+        Some("sso") => matches!(
+            path.get(1).map(String::as_str),
+            Some("login" | "logout" | "status")
+        ),
         _ => false,
     }
 }

@@ -5,6 +5,7 @@ mod support;
 
 mod architecture;
 
+mod completion;
 mod configure;
 mod console;
 mod foundation;
@@ -14,3 +15,4 @@ mod login;
 mod logout_portal;
 mod output;
 mod rough_edges;
+mod status;
