@@ -15,4 +15,5 @@ mod login;
 mod logout_portal;
 mod output;
 mod rough_edges;
+mod static_binary;
 mod status;
