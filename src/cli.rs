@@ -107,7 +107,13 @@ pub enum ColorChoice {
     Auto,
 }
 
+/// Subcommands defer their arguments (`defer = true`, here and in each nested command enum):
+/// a run builds only the commands on its own path, which is most of awsso's start-up work
+/// (docs/compatibility.md, "Static binary"). Code that walks the whole tree calls
+/// `Command::build` first. A deferred `Args` struct's doc comment would replace its
+/// command's description, so those structs carry `//` comments.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Configure AWS CLI options: SSO profiles and sessions, credential export.
     Configure {
@@ -174,7 +180,7 @@ Load it when the shell starts:
 
 `COMPLETE=bash awsso` prints the same script.";
 
-/// `awsso completion SHELL`.
+// `awsso completion SHELL`.
 #[derive(Debug, Args, Clone)]
 pub struct CompletionArgs {
     /// The shell to print the registration for.
@@ -204,8 +210,8 @@ impl CompletionShell {
     }
 }
 
-/// `awsso sso status` (alias `awsso status`): `--profile` (the flag) or `--sso-session`
-/// narrows the list to one session.
+// `awsso sso status` (alias `awsso status`): `--profile` (the flag) or `--sso-session`
+// narrows the list to one session.
 #[derive(Debug, Args, Clone, Default)]
 pub struct StatusArgs {
     /// Show this SSO session only; `--profile` does the same for the profile's session.
@@ -247,6 +253,7 @@ pub struct ConsoleArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ConfigureCommand {
     /// Configures a profile to use IAM Identity Center (SSO) credentials.
     Sso(ConfigureSsoArgs),
@@ -333,6 +340,7 @@ pub enum ExportFormat {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum SsoCommand {
     /// Retrieves and caches an AWS IAM Identity Center access token to exchange for AWS
     /// credentials.
@@ -389,7 +397,7 @@ pub struct LogoutArgs {
     pub sso_session: Option<String>,
 }
 
-/// The AWS CLI's pagination options for paginated operations.
+// The AWS CLI's pagination options for paginated operations.
 #[derive(Debug, Args, Clone, Default)]
 pub struct PaginationArgs {
     /// A token to specify where to start paginating.
@@ -446,6 +454,7 @@ pub struct GetRoleCredentialsArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum StsCommand {
     /// Returns details about the IAM user or role whose credentials are used to call the
     /// operation.

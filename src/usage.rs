@@ -113,14 +113,12 @@ pub enum Parsed {
 }
 
 /// The clap command with argparse's habits: unique prefixes of long options are accepted,
-/// and a repeated option keeps its last value.
+/// and a repeated option keeps its last value (both global settings: clap applies them to
+/// each subcommand as it builds it).
 fn command() -> Command {
-    fn tune(cmd: Command) -> Command {
-        cmd.infer_long_args(true)
-            .args_override_self(true)
-            .mut_subcommands(tune)
-    }
-    tune(Cli::command())
+    Cli::command()
+        .infer_long_args(true)
+        .args_override_self(true)
 }
 
 /// Parses `args` (program name first). Prints help, the version or the usage error itself.

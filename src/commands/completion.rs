@@ -90,9 +90,13 @@ pub fn complete_if_asked() {
     }
 }
 
-/// The clap tree with value candidates attached (built only for a completion request).
+/// The clap tree with value candidates attached (built only for a completion request). The
+/// tree is built first: subcommands define their arguments on build, and each has its own
+/// copy of the global ones by then.
 pub fn command() -> Command {
-    with_candidates(Cli::command())
+    let mut cmd = Cli::command();
+    cmd.build();
+    with_candidates(cmd)
 }
 
 fn with_candidates(cmd: Command) -> Command {
