@@ -243,7 +243,9 @@ struct Report<'a> {
     credentials: Vec<Option<Timestamp>>,
 }
 
-fn report<'a>(ctx: &Context, entry: &'a Entry) -> Report<'a> {
+/// `with_credentials`: read the profiles' role-credential files too (the model shows them;
+/// the prompt line does not, and skips those reads).
+fn report<'a>(ctx: &Context, entry: &'a Entry, with_credentials: bool) -> Report<'a> {
     let token = match token::load_token(&ctx.paths.sso_cache_dir, &entry.token_key()) {
         Loaded::Found(token) => Some(token),
         Loaded::Missing => None,
@@ -261,6 +263,9 @@ fn report<'a>(ctx: &Context, entry: &'a Entry) -> Report<'a> {
         .profiles
         .iter()
         .map(|p| {
+            if !with_credentials {
+                return None;
+            }
             let key = entry.role_key(p)?;
             role::read(&ctx.paths.cli_cache_dir, &key).map(|c| c.expiration)
         })
@@ -354,7 +359,10 @@ pub fn run(session: &Session, args: &StatusArgs) -> Result<()> {
     } else {
         Some(session.formatter()?)
     };
-    let reports: Vec<Report> = selected.iter().map(|e| report(ctx, e)).collect();
+    let reports: Vec<Report> = selected
+        .iter()
+        .map(|e| report(ctx, e, formatter.is_some()))
+        .collect();
     match formatter {
         None => {
             let now = ctx.now();
