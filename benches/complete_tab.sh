@@ -30,8 +30,8 @@ export AWS_CONFIG_FILE=$small COMP_LINE="aws --profile d" COMP_POINT=15
 echo "TAB after --profile d, small config (median of $runs):"
 bench "$runs" \
     "/bin/true=/bin/true" \
-    "awsso TAB=$tab d" \
-    "aws_completer TAB=$completer" \
+    "awsso TAB small=$tab d" \
+    "aws_completer TAB small=$completer" \
     "aws --version=$aws --version"
 
 export AWS_CONFIG_FILE=$large COMP_LINE="aws --profile account-0999" COMP_POINT=26
@@ -46,6 +46,14 @@ bench "$runs" \
 echo
 bench "$runs" \
     "/bin/true=/bin/true" \
-    "awsso TAB=$tab account-0999" \
-    "aws_completer TAB=$completer" \
+    "awsso TAB 10000=$tab account-0999" \
+    "aws_completer TAB 10000=$completer" \
     "aws --version=$aws --version"
+readme_row "a TAB after \`--profile d\` on a small config (3 profiles), as bash's registered function calls it, median of $runs in one hyperfine run with \`/bin/true\`, against the AWS CLI's completer (\`aws_completer\`, Python on every TAB)" \
+    "\`benches/complete_tab.sh\`" \
+    "$(ms 'awsso TAB small') ($(ratio 'awsso TAB small')× \`/bin/true\`)" \
+    "$(ms 'aws_completer TAB small')" "1/$(times 'aws_completer TAB small' 'awsso TAB small')"
+readme_row "a TAB after \`--profile account-0999\` on a config of 10,000 profiles (10 candidates), against \`configure list-profiles\` on the same file (both through \`env\`), median of $runs" \
+    "\`benches/complete_tab.sh\`" \
+    "$(ms 'awsso TAB 10000') ($(ratio 'awsso TAB 10000')× \`/bin/true\`); $(python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]):.2f}")' "$(_field 'env awsso TAB' 2)" "$(_field 'env awsso configure list-profiles' 2)")× \`env awsso configure list-profiles\` ($(ms 'env awsso configure list-profiles'))" \
+    "$(ms 'aws_completer TAB 10000')" "1/$(times 'aws_completer TAB 10000' 'awsso TAB 10000')"

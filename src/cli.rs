@@ -140,12 +140,82 @@ pub enum Command {
     /// Opens the AWS console in the browser, signed in with the profile's credentials.
     #[command(after_help = CONSOLE_AFTER_HELP)]
     Console(ConsoleArgs),
+    /// Runs a command with the profile's credentials and region in its environment.
+    #[command(after_help = EXEC_AFTER_HELP)]
+    Exec(ExecArgs),
+    /// Serves the profile's credentials on 127.0.0.1 as a container credentials endpoint.
+    #[command(after_help = SERVE_AFTER_HELP)]
+    Serve(ServeArgs),
     /// Alias of `sso status`.
     #[command(after_help = STATUS_AFTER_HELP)]
     Status(StatusArgs),
     /// Prints the shell code that registers awsso's TAB completion.
     #[command(after_help = COMPLETION_AFTER_HELP)]
     Completion(CompletionArgs),
+}
+
+/// `exec --help`'s closing text (README, "Credentials for other tools").
+const EXEC_AFTER_HELP: &str = "\
+CMD's environment loses AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+AWS_SECURITY_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_PROFILE, AWS_DEFAULT_PROFILE and the
+AWS_CONTAINER_* variables, then gets the credentials (or, with --server, the endpoint), and
+AWS_REGION and AWS_DEFAULT_REGION when the profile has a region, and AWSSO_PROFILE (an exec
+inside it is refused).
+
+The keys exec hands over are static: they stop working when they expire (an hour, or the
+role's session duration). A job that may run longer should use --server, whose endpoint the
+SDKs ask again for fresh credentials, refreshed silently as long as the SSO session lasts.
+
+Exit status: CMD's; 127 when CMD cannot be run; a signal that ends CMD ends awsso the same way.
+
+  awsso exec --profile dev -- terraform plan
+  awsso exec --profile dev --server -- ./nightly-job.sh";
+
+/// `serve --help`'s closing text.
+const SERVE_AFTER_HELP: &str = "\
+Prints the two lines that point the AWS SDKs and the AWS CLI at the endpoint, then serves
+until interrupted (Ctrl-C: exit 130):
+
+  export AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:PORT/
+  export AWS_CONTAINER_AUTHORIZATION_TOKEN=TOKEN
+
+Every answer carries credentials with at least 5 minutes left, refreshed silently (role
+credentials and the SSO token); when the SSO session needs a browser login, the endpoint
+answers 503 LoginRequired until `awsso sso login` is run. A request without the token gets
+401. It binds 127.0.0.1 only, which is all the SDKs accept over http: a container reaches it
+with host networking (docker run --network host -e AWS_CONTAINER_CREDENTIALS_FULL_URI -e
+AWS_CONTAINER_AUTHORIZATION_TOKEN ...). A tool that reads a profile first (AWS_PROFILE, a
+[default] with credentials) uses that instead.";
+
+// `awsso exec [--server] [--auto-login] -- CMD [ARGS...]`.
+#[derive(Debug, Args, Clone)]
+pub struct ExecArgs {
+    /// Instead of static keys, give CMD a container credentials endpoint on 127.0.0.1 that
+    /// serves fresh credentials for as long as CMD runs.
+    #[arg(long)]
+    pub server: bool,
+    /// When the SSO session needs a browser login, log in on the terminal (without one,
+    /// fail at once naming the command to run).
+    #[arg(long = "auto-login")]
+    pub auto_login: bool,
+    /// The command to run, and its arguments (after `--` when they start with a dash).
+    #[arg(
+        value_name = "CMD",
+        required = true,
+        num_args = 1..,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_parser = clap::value_parser!(std::ffi::OsString)
+    )]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+// `awsso serve [--port N]`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ServeArgs {
+    /// The port on 127.0.0.1 to listen on (default: a free one).
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
 }
 
 /// `sso status --help`'s closing text: the states and exit codes (docs/compatibility.md,
@@ -302,6 +372,19 @@ pub struct ConfigureSsoArgs {
         requires = "all_roles"
     )]
     pub profile_template: Option<String>,
+    /// With --all-roles: also remove the profiles --all-roles wrote earlier for this SSO
+    /// session that this run does not write (roles no longer granted, names from an old
+    /// template); profiles it did not write are kept and, if no longer granted, named on stderr.
+    #[arg(
+        long = "prune",
+        requires = "all_roles",
+        conflicts_with_all = ["account_id", "role_name"]
+    )]
+    pub prune: bool,
+    /// With --all-roles: print the change to the config file as a unified diff and write
+    /// nothing.
+    #[arg(long = "dry-run", requires = "all_roles")]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -325,6 +408,11 @@ pub struct ExportCredentialsArgs {
     /// The output format to display credentials.
     #[arg(long, value_enum, default_value = "process")]
     pub format: ExportFormat,
+    /// When the SSO session needs a browser login, log in on the terminal: the URL and code
+    /// go to the terminal, never to stdout (without one, fail at once naming the command to
+    /// run). Parallel runs share one login.
+    #[arg(long = "auto-login")]
+    pub auto_login: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -404,11 +492,13 @@ pub struct PaginationArgs {
     #[arg(long = "starting-token", value_name = "TOKEN")]
     pub starting_token: Option<String>,
     /// The size of each page to get in the AWS service call.
+    // Python ints: argparse takes `-1` as a value; what a value below 1 does is decided in
+    // `portal::paginate`.
     #[arg(long = "page-size", value_name = "N")]
-    pub page_size: Option<u32>,
+    pub page_size: Option<i64>,
     /// The total number of items to return in the command's output.
     #[arg(long = "max-items", value_name = "N")]
-    pub max_items: Option<u32>,
+    pub max_items: Option<i64>,
 }
 
 #[derive(Debug, Args, Clone, Default)]

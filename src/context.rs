@@ -47,6 +47,12 @@ impl Env {
             .filter(|v| !v.is_empty())
     }
 
+    /// The variable's value whenever it is set, empty or not (botocore's
+    /// `EnvironmentProvider` checks `name in os.environ`, so `AWS_PROFILE=""` names a profile).
+    pub fn get_set(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str)
+    }
+
     pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
         self.vars.insert(name.into(), value.into());
     }
@@ -197,6 +203,59 @@ impl Browser for RecordingBrowser {
     }
 }
 
+/// The controlling terminal, where an implicit login asks (docs/compatibility.md, "Implicit
+/// logins"): whoever runs awsso can answer there even when stdout is a pipe an SDK reads.
+pub trait ControllingTerminal: Send + Sync {
+    /// The terminal opened for writing, or `None` when the process has none (`ssh host cmd`,
+    /// cron, a service, `setsid`): then no one can answer a login.
+    fn open(&self) -> Option<Box<dyn Write + Send>>;
+}
+
+/// `/dev/tty`: it opens exactly when the process has a controlling terminal.
+pub struct DevTty;
+
+impl ControllingTerminal for DevTty {
+    fn open(&self) -> Option<Box<dyn Write + Send>> {
+        let tty = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+            .ok()?;
+        Some(Box::new(tty))
+    }
+}
+
+/// A process with no controlling terminal (unit tests' default).
+pub struct NoTerminal;
+
+impl ControllingTerminal for NoTerminal {
+    fn open(&self) -> Option<Box<dyn Write + Send>> {
+        None
+    }
+}
+
+/// A terminal whose output is kept (unit tests).
+#[derive(Clone, Default)]
+pub struct RecordingTerminal {
+    pub written: Arc<Mutex<Vec<u8>>>,
+}
+
+impl ControllingTerminal for RecordingTerminal {
+    fn open(&self) -> Option<Box<dyn Write + Send>> {
+        Some(Box::new(self.clone()))
+    }
+}
+
+impl Write for RecordingTerminal {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.written.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Where a command writes: the real stdout/stderr, or buffers in unit tests.
 pub enum Stream {
     Stdout,
@@ -221,6 +280,26 @@ impl Write for Stream {
     }
 }
 
+/// stdout refused what a command printed.
+#[derive(Debug, thiserror::Error)]
+pub enum StdoutError {
+    /// v2 prints through Python's buffered `sys.stdout`, so a full disk surfaces when the
+    /// interpreter flushes it at exit (CPython `Python/pylifecycle.c` `flush_std_files`, as in
+    /// the Python 3.14 v2 bundles): this unraisable-exception report, then exit 120.
+    #[error(
+        "Exception ignored while flushing sys.stdout:\n{}: {}",
+        crate::python::os_error_class(.0),
+        crate::python::os_error_str(.0, None)
+    )]
+    Unwritable(std::io::Error),
+}
+
+impl From<StdoutError> for crate::error::Error {
+    fn from(e: StdoutError) -> Self {
+        crate::error::Error::Stdout(Box::new(e))
+    }
+}
+
 /// Whether each standard stream is a terminal, decided once.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Terminal {
@@ -235,7 +314,12 @@ pub struct Context {
     pub clock: Arc<dyn Clock>,
     pub browser: Arc<dyn Browser>,
     pub terminal: Terminal,
+    /// The controlling terminal, opened only by an implicit login.
+    pub controlling_terminal: Arc<dyn ControllingTerminal>,
     stdout: RefCell<Stream>,
+    /// The first write to stdout that failed: nothing more is written after it, and the
+    /// runner reports it when the command is done ([`Context::take_stdout_failure`]).
+    stdout_failure: RefCell<Option<std::io::Error>>,
     stderr: RefCell<Stream>,
     /// `--debug`: log lines to stderr. Set by the command runner once arguments are parsed.
     pub debug: bool,
@@ -255,14 +339,16 @@ impl Context {
                 stdout: std::io::stdout().is_terminal(),
                 stderr: std::io::stderr().is_terminal(),
             },
+            controlling_terminal: Arc::new(DevTty),
             stdout: RefCell::new(Stream::Stdout),
+            stdout_failure: RefCell::new(None),
             stderr: RefCell::new(Stream::Stderr),
             debug: false,
         }
     }
 
     /// A context over the given environment with buffered streams, a fixed clock and a
-    /// recording browser.
+    /// recording browser, and no controlling terminal.
     pub fn for_tests(env: Env, now: SystemTime) -> Self {
         Context {
             paths: Paths::resolve(&env),
@@ -270,7 +356,9 @@ impl Context {
             clock: Arc::new(FixedClock(now)),
             browser: Arc::new(RecordingBrowser::default()),
             terminal: Terminal::default(),
+            controlling_terminal: Arc::new(NoTerminal),
             stdout: RefCell::new(Stream::Buffer(Vec::new())),
+            stdout_failure: RefCell::new(None),
             stderr: RefCell::new(Stream::Buffer(Vec::new())),
             debug: false,
         }
@@ -280,11 +368,24 @@ impl Context {
         self.clock.now()
     }
 
-    /// Writes to stdout. A closed pipe (EPIPE) is ignored here; the runner exits quietly.
+    /// Writes to stdout, the only way anything reaches it. A write that fails is kept for
+    /// the runner, which reports it after the command ([`Context::take_stdout_failure`]), so
+    /// no command can ignore it; what comes after it is dropped, as v2's buffered stdout
+    /// never delivers it either.
     pub fn out(&self, text: &str) {
+        if self.stdout_failure.borrow().is_some() {
+            return;
+        }
         let mut out = self.stdout.borrow_mut();
-        let _ = out.write_all(text.as_bytes());
-        let _ = out.flush();
+        if let Err(error) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            *self.stdout_failure.borrow_mut() = Some(error);
+        }
+    }
+
+    /// Why stdout could not take what was written to it, if it could not. Taken once, by the
+    /// runner.
+    pub fn take_stdout_failure(&self) -> Option<std::io::Error> {
+        self.stdout_failure.borrow_mut().take()
     }
 
     pub fn err(&self, text: &str) {

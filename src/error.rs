@@ -1,7 +1,9 @@
 //! The one error type of awsso, how each error is shown, and which exit code it gives.
 //!
 //! Exit codes are AWS CLI v2's (`awscli/constants.py`): 252 usage, 253 configuration,
-//! 254 service error, 255 anything else, 130 interrupted. The mapping lives in
+//! 254 service error, 255 anything else, 130 interrupted, and the Python interpreter's 120
+//! when stdout cannot be written; `exec` adds a shell's 127 for a command it cannot run and
+//! passes its command's own code on ([`Error::Exit`]). The mapping lives in
 //! [`Error::exit_code`] and nowhere else. Messages are v2's text with awsso's name
 //! (docs/compatibility.md, "Messages and exit codes"); none of them may carry a secret.
 //!
@@ -10,10 +12,10 @@
 //! (`sso_token::TokenError`, `http::HttpError`, `portal::paginate::PaginationError`...),
 //! and implements `From<ThatError> for Error`. That `From` impl picks the kind, one of the
 //! variants below that carry a [`Detail`] (`ParamValidation`, `Configuration`,
-//! `InvalidConfig`, `Token`, `Transport`, `Other`), per variant of the module's enum when
-//! they differ; the kind decides the exit code in [`Error::exit_code`] and the prefix
-//! (`An error occurred (Configuration): `) in `Display`. The module raises its errors with
-//! `?` or `.into()` at the condition itself.
+//! `InvalidConfig`, `Token`, `ServiceContext`, `Transport`, `Other`), per variant of the
+//! module's enum when they differ; the kind decides the exit code in [`Error::exit_code`]
+//! and the prefix (`An error occurred (Configuration): `) in `Display`. The module raises
+//! its errors with `?` or `.into()` at the condition itself.
 
 use std::path::PathBuf;
 
@@ -79,6 +81,10 @@ pub enum Error {
         /// `MaxAttemptsReached`), shown as ` (reached max retries: N)`.
         retries_exhausted: Option<u32>,
     },
+    /// A service error led by what it concerns (`Unable to list the roles of the account
+    /// 111122223333: An error occurred (...)`): still a service error (254).
+    #[error("{0}")]
+    ServiceContext(Detail),
     /// The request did not get an answer: connection refused, DNS, TLS, timeout (255).
     #[error("{0}")]
     Transport(Detail),
@@ -93,9 +99,18 @@ pub enum Error {
     /// Ctrl-C (130). Prints a newline on stdout and nothing on stderr, as v2.
     #[error("interrupted")]
     Interrupted,
+    /// stdout refused what the command printed (a full disk, `> /dev/full`): v2 learns it
+    /// when the Python interpreter flushes `sys.stdout` at exit, which reports it in its own
+    /// words, not in the `[ERROR]` layout, and exits 120 (`Py_Exit`).
+    #[error("{0}")]
+    Stdout(Detail),
     /// Anything else v2 reports through its general handler (255).
     #[error("{0}")]
     Other(Detail),
+    /// `exec`'s command could not be started (127, what a shell exits with for a command it
+    /// cannot run).
+    #[error("{0}")]
+    NotRun(Detail),
     /// A command that ran to the end and reports its outcome by this exit code alone, having
     /// printed what it had to (`sso status`: 1 when a session needs a browser login).
     #[error("exit status {0}")]
@@ -130,9 +145,11 @@ impl Error {
         match self {
             Error::Usage { .. } | Error::ParamValidation(_) => 252,
             Error::Configuration(_) | Error::NoCredentials | Error::NoRegion => 253,
-            Error::Service { .. } => 254,
+            Error::Service { .. } | Error::ServiceContext(_) => 254,
             Error::Interrupted => 130,
             Error::Exit(code) => *code,
+            Error::NotRun(_) => 127,
+            Error::Stdout(_) => 120,
             Error::ProfileNotFound { .. }
             | Error::ConfigParse { .. }
             | Error::InvalidConfig(_)
@@ -149,6 +166,7 @@ impl Error {
     pub fn stderr_text(&self) -> String {
         match self {
             Error::Interrupted | Error::Exit(_) => String::new(),
+            Error::Stdout(detail) => format!("{detail}\n"),
             Error::Usage {
                 message,
                 usage: Some(usage),

@@ -2,8 +2,9 @@
 //! endpoint of each service ([`Endpoints`]: the URLs `settings` resolved from flags,
 //! environment and profile, else the region's AWS host, or the partition's for the sign-in
 //! endpoint, see [`Partition`]), one lazily built reqwest client per command with the
-//! command's TLS settings ([`HttpClient`]), retries in the AWS CLI's `standard` mode,
-//! `--debug` logging with secrets redacted, and AWS JSON error parsing.
+//! command's TLS settings ([`HttpClient`]), retries in the AWS CLI's `standard` mode (and
+//! in `adaptive` mode, paced by a [`RateLimiter`]), `--debug` logging with secrets
+//! redacted, and AWS JSON error parsing.
 //!
 //! Nothing here reads flags, variables or config files: [`TransportConfig`] and [`Endpoints`]
 //! are plain values `settings::Session` fills in. The reqwest client (and so the TLS roots)
@@ -16,6 +17,7 @@ use std::time::Duration;
 use crate::context::ctx_debug;
 use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::rate_limit::RateLimiter;
 
 /// Why a request could not be made or got no answer, in botocore's words. The unanswered
 /// requests are [`Error::Transport`] (retried by [`HttpClient::send`]); the rest are
@@ -58,6 +60,10 @@ pub enum HttpError {
     ClientBuild(reqwest::Error),
     #[error("Unable to start the async runtime: {0}")]
     Runtime(std::io::Error),
+    /// An answer longer than [`MAX_RESPONSE_BYTES`], announced or sent: refused before it is
+    /// read, or as soon as it goes past the limit. Not retried.
+    #[error("The response from \"{url}\" is larger than {limit} bytes, far beyond any answer of this service; it was not read")]
+    TooLarge { url: String, limit: usize },
 }
 
 impl From<HttpError> for Error {
@@ -72,7 +78,8 @@ impl From<HttpError> for Error {
             | HttpError::InvalidTimeout(_)
             | HttpError::CaBundle { .. }
             | HttpError::ClientBuild(_)
-            | HttpError::Runtime(_) => Error::Other(Box::new(e)),
+            | HttpError::Runtime(_)
+            | HttpError::TooLarge { .. } => Error::Other(Box::new(e)),
         }
     }
 }
@@ -368,11 +375,25 @@ impl HttpResponse {
     }
 }
 
+/// The most bytes of one answer awsso reads (service calls and the start-URL probe alike).
+/// Real answers are a few KiB (a ListAccounts page of 100 accounts is about 30 KiB); the
+/// limit sits far above them and low enough that the largest tree a body of this size can
+/// parse into (about 40 bytes of `serde_json::Value` per byte of `[0,0,...`) keeps a
+/// command under 64 MiB whatever a server sends.
+pub const MAX_RESPONSE_BYTES: usize = 128 << 10;
+
+/// The most characters of one body the `--debug` log shows (after redaction). Real
+/// answers fit whole; a hostile one is cut with its length.
+pub const MAX_LOGGED_BODY: usize = 64 << 10;
+
 /// One HTTP client for a command's lifetime; the reqwest client inside is built on the
 /// first request.
 pub struct HttpClient {
     config: TransportConfig,
     inner: OnceLock<reqwest::Client>,
+    /// `retry_mode = adaptive`: the client's own rate limiter, as botocore registers one per
+    /// client (`botocore/retries/adaptive.py` `register_retry_handler`).
+    adaptive: Option<RateLimiter>,
 }
 
 /// Headers whose values are secrets and never logged.
@@ -405,6 +426,7 @@ const SECRET_FIELDS: &[&str] = &[
 impl HttpClient {
     pub fn new(config: TransportConfig) -> Self {
         HttpClient {
+            adaptive: (config.retry.mode == RetryMode::Adaptive).then(RateLimiter::new),
             config,
             inner: OnceLock::new(),
         }
@@ -427,9 +449,35 @@ impl HttpClient {
     /// Sends the request, retrying throttling, 5xx and connection errors as the AWS CLI's
     /// standard retry mode does (exponential backoff with full jitter, capped at 20 s).
     pub async fn send(&self, ctx: &Context, request: &HttpRequest) -> Result<HttpResponse> {
+        self.send_limited(ctx, request, None).await
+    }
+
+    /// [`HttpClient::send`] with every attempt paced by `limiter` (else by the client's own
+    /// limiter in adaptive mode): a token before each attempt, and each answer reported, as
+    /// botocore's `before-send` and `needs-retry` handlers do.
+    pub async fn send_limited(
+        &self,
+        ctx: &Context,
+        request: &HttpRequest,
+        limiter: Option<&RateLimiter>,
+    ) -> Result<HttpResponse> {
+        let limiter = limiter.or(self.adaptive.as_ref());
         let mut attempt = 1;
         loop {
+            if let Some(limiter) = limiter {
+                limiter.acquire().await;
+            }
             let result = self.send_once(ctx, request).await;
+            if let Some(limiter) = limiter {
+                let throttled = matches!(&result, Ok(response) if is_throttling_response(response));
+                if let Some(rate) = limiter.record(throttled) {
+                    ctx_debug!(
+                        ctx,
+                        "Throttling response received for {}, new send rate: {rate:.3} requests a second",
+                        request.operation
+                    );
+                }
+            }
             let retryable = match &result {
                 Ok(response) => is_retryable_response(response),
                 Err(Error::Transport(_)) => true,
@@ -491,11 +539,7 @@ impl HttpClient {
             .map_err(|e| transport_error(&request.url, e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport_error(&request.url, e))?
-            .to_vec();
+        let body = read_body(response, &request.url).await?;
         ctx_debug!(
             ctx,
             "Response for {}: status={} headers={} body={}",
@@ -515,6 +559,33 @@ impl HttpClient {
             retries_exhausted: None,
         })
     }
+}
+
+/// The body of an answer, read a chunk at a time up to [`MAX_RESPONSE_BYTES`]: a larger
+/// `Content-Length` is refused before any of the body is read, and a body that goes past
+/// the limit (announced or chunked, endless included) is dropped as soon as it does. The
+/// read timeout applies to each read.
+async fn read_body(mut response: reqwest::Response, url: &str) -> Result<Vec<u8>> {
+    let too_large = || HttpError::TooLarge {
+        url: redact_url(url),
+        limit: MAX_RESPONSE_BYTES,
+    };
+    let announced = response.content_length();
+    if announced.is_some_and(|n| n > MAX_RESPONSE_BYTES as u64) {
+        return Err(too_large().into());
+    }
+    let mut body = Vec::with_capacity(announced.unwrap_or(0) as usize);
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| transport_error(url, e))?
+    {
+        if chunk.len() > MAX_RESPONSE_BYTES - body.len() {
+            return Err(too_large().into());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn build_client(settings: &TransportConfig) -> Result<reqwest::Client> {
@@ -576,6 +647,38 @@ fn is_retryable_response(response: &HttpResponse) -> bool {
         )
     )
 }
+
+/// botocore's `ThrottlingErrorDetector` (`botocore/retries/standard.py`), which decides when
+/// the adaptive limiter slows down: a throttling error code, or a 429 whose code is not one
+/// the service models (here: no code at all).
+pub fn is_throttling_response(response: &HttpResponse) -> bool {
+    if response.is_success() {
+        return false;
+    }
+    let code = error_code(response).or_else(|| xml_error_code(&response.body));
+    match code.as_deref() {
+        Some(code) => THROTTLING_CODES.contains(&code),
+        None => response.status == 429,
+    }
+}
+
+/// `ThrottledRetryableChecker._THROTTLED_ERROR_CODES`.
+const THROTTLING_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+];
 
 /// The `<Code>` of an awsQuery `ErrorResponse` (STS), without a full XML parse.
 fn xml_error_code(body: &[u8]) -> Option<String> {
@@ -741,8 +844,18 @@ fn redact_headers<'a>(headers: impl Iterator<Item = (&'a str, &'a str)>) -> Stri
 }
 
 /// A body for the debug log: JSON with secret members masked, form bodies and XML with
-/// known secret fields masked, anything else by its length.
+/// known secret fields masked, anything else by its length; at most [`MAX_LOGGED_BODY`]
+/// characters of it, the rest named by its length.
 pub fn redact_body(body: &[u8]) -> String {
+    let mut shown = redact_whole_body(body);
+    if let Some((cut, _)) = shown.char_indices().nth(MAX_LOGGED_BODY) {
+        shown.truncate(cut);
+        shown.push_str(&format!("... ({} bytes in all)", body.len()));
+    }
+    shown
+}
+
+fn redact_whole_body(body: &[u8]) -> String {
     if body.is_empty() {
         return "b''".to_owned();
     }
@@ -971,6 +1084,41 @@ mod tests {
     }
 
     #[test]
+    fn throttling_is_detected_as_botocore_detects_it() {
+        let answer = |status: u16, code: Option<&str>, body: &str| {
+            let mut headers = reqwest::header::HeaderMap::new();
+            if let Some(code) = code {
+                headers.insert("x-amzn-ErrorType", code.parse().unwrap());
+            }
+            HttpResponse {
+                status,
+                headers,
+                body: body.as_bytes().to_vec(),
+                retries_exhausted: None,
+            }
+        };
+        assert!(is_throttling_response(&answer(
+            429,
+            Some("TooManyRequestsException"),
+            "{}"
+        )));
+        assert!(is_throttling_response(&answer(
+            400,
+            None,
+            "<ErrorResponse><Error><Code>Throttling</Code></Error></ErrorResponse>"
+        )));
+        assert!(is_throttling_response(&answer(429, None, "")));
+        // A modeled error that is not throttling, even as a 429; and anything else.
+        assert!(!is_throttling_response(&answer(
+            429,
+            Some("SlowDownException"),
+            "{}"
+        )));
+        assert!(!is_throttling_response(&answer(503, None, "")));
+        assert!(!is_throttling_response(&answer(200, None, "{}")));
+    }
+
+    #[test]
     fn oidc_errors_keep_error_fields_as_details() {
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert(
@@ -1019,5 +1167,74 @@ mod tests {
         let headers =
             redact_headers([("x-amz-sso_bearer_token", "tok"), ("host", "h")].into_iter());
         assert_eq!(headers, "{x-amz-sso_bearer_token: ***, host: h}");
+    }
+
+    /// What `send_once` (every service call, and the start-URL probe) does with a body that
+    /// never ends and with one announced beyond the limit.
+    #[test]
+    fn endless_and_oversized_bodies_end_in_one_error() {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                std::thread::spawn(move || {
+                    let mut head = [0u8; 4096];
+                    let n = stream.read(&mut head).unwrap_or(0);
+                    if head[..n].starts_with(b"GET /announced") {
+                        let _ = stream
+                            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1099511627776\r\n\r\n");
+                        std::thread::sleep(Duration::from_secs(30));
+                        return;
+                    }
+                    let _ =
+                        stream.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+                    let chunk = format!("4000\r\n{}\r\n", "x".repeat(0x4000));
+                    while stream.write_all(chunk.as_bytes()).is_ok() {}
+                });
+            }
+        });
+        let env = crate::context::Env::from_pairs([("HOME", "/nonexistent")]);
+        let ctx = Context::for_tests(env, std::time::SystemTime::UNIX_EPOCH);
+        let client = HttpClient::new(TransportConfig::default());
+        let runtime = runtime().unwrap();
+        for path in ["endless", "announced"] {
+            let request = HttpRequest {
+                operation: "ResolveStartUrl",
+                method: reqwest::Method::GET,
+                url: format!("http://127.0.0.1:{port}/{path}"),
+                headers: Vec::new(),
+                body: Vec::new(),
+            };
+            let err = runtime
+                .block_on(client.send_once(&ctx, &request))
+                .unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("The response from \"http://127.0.0.1:{port}/{path}\" is larger than 131072 bytes, far beyond any answer of this service; it was not read")
+            );
+            assert_eq!(err.exit_code(), 255);
+        }
+    }
+
+    #[test]
+    fn debug_bodies_are_cut_after_redaction() {
+        let long = format!(
+            r#"{{"accessToken":"tok","pad":"{}"}}"#,
+            "é".repeat(MAX_LOGGED_BODY)
+        );
+        let shown = redact_body(long.as_bytes());
+        assert!(
+            shown.starts_with(r#"{"accessToken":"***","pad":"ééé"#),
+            "{}",
+            &shown[..40]
+        );
+        assert!(shown.ends_with(&format!("é... ({} bytes in all)", long.len())));
+        assert_eq!(
+            shown.chars().count(),
+            MAX_LOGGED_BODY + format!("... ({} bytes in all)", long.len()).len()
+        );
+        let short = br#"{"clientId":"id"}"#;
+        assert_eq!(redact_body(short), r#"{"clientId":"id"}"#);
     }
 }

@@ -11,15 +11,19 @@ pub mod chain;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod container_credentials;
 pub mod context;
 pub mod credentials;
 pub mod error;
+pub mod fuzz;
 pub mod http;
 pub mod login;
 pub mod oidc;
 pub mod output;
 pub mod portal;
 pub mod python;
+pub mod rate_limit;
+pub mod regular_file;
 pub mod secret;
 pub mod settings;
 pub mod signin;
@@ -39,7 +43,27 @@ use settings::Session;
 /// Runs one awsso invocation and returns its exit code.
 pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, mut ctx: Context) -> u8 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
-    let cli = match usage::parse(&ctx, &args) {
+    let code = run_command(&args, &mut ctx);
+    finish(&ctx, code)
+}
+
+/// The exit code once everything is printed: stdout that refused a write (a full disk)
+/// overrides the command's own code, as v2's failing last flush does (docs/compatibility.md,
+/// "Messages and exit codes"). A closed pipe (EPIPE: the reader went away, `| head`) is no
+/// error: the command's code stands and nothing more is said.
+fn finish(ctx: &Context, code: u8) -> u8 {
+    match ctx.take_stdout_failure() {
+        Some(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            let error = Error::from(context::StdoutError::Unwritable(e));
+            ctx.err(&error.stderr_text());
+            error.exit_code()
+        }
+        _ => code,
+    }
+}
+
+fn run_command(args: &[OsString], ctx: &mut Context) -> u8 {
+    let cli = match usage::parse(ctx, args) {
         usage::Parsed::Run(cli) => cli,
         usage::Parsed::Exit(code) => return code,
     };
@@ -48,7 +72,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, mut ctx:
         ctx.out(&format!("{}\n", usage::version_line()));
         return 0;
     }
-    let session = Session::new(&ctx, &cli.global);
+    let session = Session::new(ctx, &cli.global);
     let program = args.first().map_or("awsso".as_ref(), OsString::as_os_str);
     match dispatch(&session, &cli, program) {
         Ok(()) => 0,
@@ -102,6 +126,8 @@ fn dispatch(session: &Session, cli: &Cli, program: &std::ffi::OsStr) -> Result<(
         Command::Logout(args) => commands::logout::run(session, args),
         Command::GetCallerIdentity => commands::get_caller_identity::run(session),
         Command::Console(args) => commands::console::run(session, args),
+        Command::Exec(args) => commands::exec::run(session, args),
+        Command::Serve(args) => commands::serve::run(session, args),
         Command::Status(args) => commands::status::run(session, args),
         Command::Completion(args) => commands::completion::run(session, args, program),
     }

@@ -7,6 +7,7 @@
 //! show as v2's `Additional error details`. Secrets are [`Secret`]s.
 
 use std::fmt;
+use std::time::{Duration, SystemTime};
 
 use base64::Engine;
 use rand::Rng;
@@ -18,21 +19,72 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::http::{json_error, HttpClient, HttpRequest, HttpResponse, Service};
 use crate::secret::Secret;
+use crate::timestamp::Timestamp;
 
-/// An OIDC answer awsso cannot read (a general error, 255).
+/// An OIDC answer awsso cannot read or use (255).
 #[derive(Debug, thiserror::Error)]
 pub enum OidcError {
-    /// A body that is not the operation's JSON.
+    /// A body that is not the operation's JSON (a general error).
     #[error("Unable to parse the {operation} response from SSO OIDC: {reason}")]
     Unparseable {
         operation: String,
         reason: serde_json::Error,
     },
+    /// An `expiresIn` (of a token or of a device code) that ends beyond year 9999 or before
+    /// year 1, which no cache could hold (docs/compatibility.md, "Caches and timestamps"); an
+    /// SSO token error.
+    #[error("The SSO token's expiration is out of range")]
+    ExpirationOutOfRange,
 }
 
 impl From<OidcError> for Error {
     fn from(e: OidcError) -> Self {
-        Error::Other(Box::new(e))
+        match e {
+            OidcError::Unparseable { .. } => Error::Other(Box::new(e)),
+            OidcError::ExpirationOutOfRange => Error::Token(Box::new(e)),
+        }
+    }
+}
+
+/// A number of seconds as the service wrote it (a lifetime, or a time since the epoch): any
+/// JSON number, as botocore takes any Python number: an integer of any size, a fraction, an
+/// exponent (`1e15`, `18446744073709551615`, `1e400`). Kept as an `f64`, which holds every
+/// whole number of seconds up to 2^53 exactly (far beyond year 9999), and turned into a time
+/// only through [`Timestamp`]'s checked arithmetic. Anything but a number is unparseable.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Seconds(pub f64);
+
+impl<'de> Deserialize<'de> for Seconds {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{Error as _, Unexpected};
+        // The raw text, so that a number beyond f64 is still read as a (huge) number
+        // rather than failing the whole answer.
+        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+        let text = raw.get().trim();
+        let unexpected = match text.as_bytes().first() {
+            Some(b'-' | b'0'..=b'9') => match text.parse::<f64>() {
+                Ok(seconds) => return Ok(Seconds(seconds)),
+                Err(_) => Unexpected::Other("number"),
+            },
+            Some(b'"') => Unexpected::Other("string"),
+            Some(b't' | b'f') => Unexpected::Other("boolean"),
+            Some(b'n') => Unexpected::Unit,
+            Some(b'[') => Unexpected::Seq,
+            _ => Unexpected::Map,
+        };
+        Err(D::Error::invalid_type(unexpected, &"a number of seconds"))
+    }
+}
+
+impl Seconds {
+    /// `now` plus these seconds, or [`OidcError::ExpirationOutOfRange`].
+    pub fn after(self, now: SystemTime) -> Result<Timestamp> {
+        Ok(Timestamp::after_seconds(now, self.0).ok_or(OidcError::ExpirationOutOfRange)?)
+    }
+
+    /// As a duration to wait: negative is zero, too long for a `Duration` is its maximum.
+    fn duration(self) -> Duration {
+        Duration::try_from_secs_f64(self.0.max(0.0)).unwrap_or(Duration::MAX)
     }
 }
 
@@ -82,9 +134,18 @@ pub struct RegisteredClient {
     pub client_secret: Secret,
     /// Epoch seconds.
     #[serde(default)]
-    pub client_id_issued_at: Option<i64>,
+    pub client_id_issued_at: Option<Seconds>,
     /// Epoch seconds.
-    pub client_secret_expires_at: i64,
+    pub client_secret_expires_at: Seconds,
+}
+
+impl RegisteredClient {
+    /// When the registration ends; a time beyond the range a cache can hold is held at its
+    /// edge ([`Timestamp::from_epoch_seconds`]).
+    pub fn expires_at(&self) -> Timestamp {
+        // `as` saturates, and a fraction of a second is dropped as the cache drops it.
+        Timestamp::from_epoch_seconds(self.client_secret_expires_at.0 as i64)
+    }
 }
 
 impl fmt::Debug for RegisteredClient {
@@ -106,10 +167,27 @@ pub struct DeviceAuthorization {
     pub verification_uri: String,
     pub verification_uri_complete: String,
     /// Seconds the device code lives.
-    pub expires_in: u64,
+    pub expires_in: Seconds,
     /// Minimum seconds between polls; the client defaults to 5.
     #[serde(default)]
-    pub interval: Option<u64>,
+    pub interval: Option<Seconds>,
+}
+
+impl DeviceAuthorization {
+    /// How long the device code lives from `now`, checked as a token's lifetime is
+    /// ([`Seconds::after`]): polling stops then.
+    pub fn lifetime(&self, now: SystemTime) -> Result<Duration> {
+        self.expires_in.after(now)?;
+        Ok(self.expires_in.duration())
+    }
+
+    /// The pause between polls the service asks for; `None` when it names none, or a
+    /// negative one.
+    pub fn interval(&self) -> Option<Duration> {
+        self.interval
+            .filter(|seconds| seconds.0 >= 0.0)
+            .map(Seconds::duration)
+    }
 }
 
 impl fmt::Debug for DeviceAuthorization {
@@ -132,9 +210,18 @@ pub struct TokenResponse {
     #[serde(default)]
     pub token_type: Option<String>,
     /// Seconds from now.
-    pub expires_in: i64,
+    pub expires_in: Seconds,
     #[serde(default)]
     pub refresh_token: Option<Secret>,
+}
+
+impl TokenResponse {
+    /// When the token expires, `expiresIn` after `now`; [`OidcError::ExpirationOutOfRange`]
+    /// when that is not a time a cache can hold (botocore: `OverflowError` from
+    /// `timedelta`).
+    pub fn expires_at(&self, now: SystemTime) -> Result<Timestamp> {
+        self.expires_in.after(now)
+    }
 }
 
 impl fmt::Debug for TokenResponse {
@@ -281,7 +368,12 @@ impl OidcClient<'_> {
     }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(response: &HttpResponse, operation: &str) -> Result<T> {
+/// A 2xx answer's body as the operation's output (`RegisteredClient`,
+/// `DeviceAuthorization`, `TokenResponse`). Pure.
+pub fn parse<T: serde::de::DeserializeOwned>(
+    response: &HttpResponse,
+    operation: &str,
+) -> Result<T> {
     Ok(
         serde_json::from_slice(&response.body).map_err(|reason| OidcError::Unparseable {
             operation: operation.to_owned(),
@@ -466,5 +558,81 @@ mod tests {
         .unwrap();
         assert_eq!(device.interval, None);
         assert!(!format!("{device:?}").contains("dev-secret"));
+    }
+
+    /// `expiresIn` as any JSON number, and what becomes of it: a time, or the out-of-range
+    /// error (255) for one no cache can hold, never an overflow.
+    #[test]
+    fn lifetimes_are_any_json_number_and_checked() {
+        let now = SystemTime::from(Timestamp::parse("2024-05-01T20:00:00Z").unwrap().utc());
+        let token = |raw: &str| {
+            serde_json::from_str::<TokenResponse>(&format!(
+                r#"{{"accessToken":"t","expiresIn":{raw}}}"#
+            ))
+        };
+        for (raw, expires_at) in [
+            ("28800", "2024-05-02T04:00:00Z"),
+            ("28800.0", "2024-05-02T04:00:00Z"),
+            ("2.88e4", "2024-05-02T04:00:00Z"),
+            ("-1", "2024-05-01T19:59:59Z"),
+        ] {
+            let at = token(raw).unwrap().expires_at(now).unwrap();
+            assert_eq!(at.to_cache_string(), expires_at, "{raw}");
+        }
+        for raw in [
+            "1e15",
+            "9223372036854775807",
+            "18446744073709551615",
+            "-18446744073709551615",
+            "1e400",
+            "123456789012345678901234567890",
+        ] {
+            let err = token(raw).unwrap().expires_at(now).unwrap_err();
+            assert_eq!(
+                (err.to_string().as_str(), err.exit_code()),
+                ("The SSO token's expiration is out of range", 255),
+                "{raw}"
+            );
+        }
+        for raw in [r#""3600""#, "null", "true", "[]", "{}"] {
+            let err = token(raw).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(err.contains("expected a number of seconds"), "{raw}: {err}");
+        }
+        let device = |raw: &str, interval: &str| {
+            serde_json::from_str::<DeviceAuthorization>(&format!(
+                r#"{{"deviceCode":"d","userCode":"u","verificationUri":"v","verificationUriComplete":"vc","expiresIn":{raw},"interval":{interval}}}"#
+            ))
+            .unwrap()
+        };
+        assert_eq!(
+            device("600.5", "1.5").lifetime(now).unwrap(),
+            Duration::from_millis(600_500)
+        );
+        assert_eq!(
+            device("600", "1.5").interval(),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(device("600", "-1").interval(), None);
+        assert_eq!(device("600", "1e400").interval(), Some(Duration::MAX));
+        assert_eq!(device("-5", "0").lifetime(now).unwrap(), Duration::ZERO);
+        for raw in ["1e15", "18446744073709551615", "1e400"] {
+            let err = device(raw, "1").lifetime(now).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "The SSO token's expiration is out of range"
+            );
+        }
+        let client = |raw: &str| {
+            serde_json::from_str::<RegisteredClient>(&format!(
+                r#"{{"clientId":"id","clientSecret":"s","clientIdIssuedAt":1.5,"clientSecretExpiresAt":{raw}}}"#
+            ))
+            .unwrap()
+            .expires_at()
+            .to_cache_string()
+        };
+        assert_eq!(client("1714593600"), "2024-05-01T20:00:00Z");
+        assert_eq!(client("1714593600.9"), "2024-05-01T20:00:00Z");
+        assert_eq!(client("18446744073709551615"), "9999-12-31T23:59:59Z");
+        assert_eq!(client("1e400"), "9999-12-31T23:59:59Z");
     }
 }

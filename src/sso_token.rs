@@ -10,18 +10,21 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::oidc::{Grant, OidcClient};
 use crate::settings::{LoginTarget, Session};
-use crate::timestamp::Timestamp;
 
 /// Why no usable SSO token is at hand (botocore's token errors, 255), each naming what to
 /// log in again where v2 does.
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
     /// No cache file: `name` is the sso-session, else the legacy start URL.
+    /// `login_command` is not in v2's text; the container endpoint's `LoginRequired` names it.
     #[error("Error loading SSO Token: Token for {name} does not exist")]
-    Missing { name: String },
+    Missing { name: String, login_command: String },
     /// A cache file without `accessToken`/`expiresAt`, or unreadable.
     #[error("Error loading SSO Token: Token for {start_url} is invalid")]
-    Invalid { start_url: String },
+    Invalid {
+        start_url: String,
+        login_command: String,
+    },
     /// An sso-session token that expired and could not be refreshed (v2's
     /// `TokenRetrievalError`), with the command that fixes it.
     #[error("Error when retrieving token from sso: Token has expired and refresh failed. To refresh this SSO session run: {login_command}")]
@@ -33,9 +36,40 @@ pub enum TokenError {
     SessionExpired { login_command: String },
 }
 
+impl TokenError {
+    /// The command that logs the session in again.
+    pub fn login_command(&self) -> &str {
+        match self {
+            TokenError::Missing { login_command, .. }
+            | TokenError::Invalid { login_command, .. }
+            | TokenError::RefreshFailed { login_command }
+            | TokenError::SessionExpired { login_command } => login_command,
+        }
+    }
+}
+
 impl From<TokenError> for Error {
     fn from(e: TokenError) -> Self {
         Error::Token(Box::new(e))
+    }
+}
+
+/// Whether `error` means that only a browser login can help: no token, an unreadable one, or
+/// one that expired and could not be refreshed (or that the portal refused). An implicit
+/// login answers these; `exec --server`'s endpoint answers them with `LoginRequired`.
+pub fn needs_login(error: &Error) -> bool {
+    token_error(error).is_some()
+}
+
+/// The command that fixes an error for which [`needs_login`] holds.
+pub fn login_command(error: &Error) -> Option<String> {
+    token_error(error).map(|e| e.login_command().to_owned())
+}
+
+fn token_error(error: &Error) -> Option<&TokenError> {
+    match error {
+        Error::Token(detail) => detail.downcast_ref::<TokenError>(),
+        _ => None,
     }
 }
 
@@ -53,10 +87,13 @@ pub fn cached_token(ctx: &Context, target: &LoginTarget) -> Loaded<CachedToken> 
 /// - legacy profile: never refreshed; expired → v2's "session ... has expired" error
 ///   naming the exact `awsso sso login` command (255);
 /// - sso-session: fewer than 15 minutes left and refreshable → CreateToken(refresh_token)
-///   against `oidc` (the session's sso_region), the cache rewritten atomically; a service
-///   error during refresh is swallowed (as botocore), a transport error too while the old
-///   token is still valid; then an expired token → `Error when retrieving token from sso:
-///   Token has expired and refresh failed` plus the command to run (255).
+///   against `oidc` (the session's sso_region), the cache rewritten atomically, unless
+///   another process refreshed it meanwhile ([`refreshed_elsewhere`]); a service error
+///   during refresh is swallowed (as botocore), a transport error too while the old token is
+///   still valid; an answer whose `expiresIn` no cache can hold is its own error,
+///   `The SSO token's expiration is out of range` (255); then an expired token → `Error when
+///   retrieving token from sso: Token has expired and refresh failed` plus the command to run
+///   (255).
 ///
 /// The OIDC endpoint is checked first (a hostile `sso_region` never becomes a host name);
 /// a request is made only for a refresh, on the session's runtime.
@@ -69,6 +106,7 @@ pub fn sso_token(session: &Session, target: &LoginTarget) -> Result<CachedToken>
             let name = target.session_name.as_deref().unwrap_or(&target.start_url);
             return Err(TokenError::Missing {
                 name: name.to_owned(),
+                login_command: target.login_command(),
             }
             .into());
         }
@@ -76,6 +114,7 @@ pub fn sso_token(session: &Session, target: &LoginTarget) -> Result<CachedToken>
             ctx_debug!(ctx, "Unusable SSO token cache file: {reason}");
             return Err(TokenError::Invalid {
                 start_url: target.start_url.clone(),
+                login_command: target.login_command(),
             }
             .into());
         }
@@ -118,6 +157,10 @@ pub fn sso_token(session: &Session, target: &LoginTarget) -> Result<CachedToken>
                     return Ok(fresh);
                 }
                 match e {
+                    // The service answered, and used up the refresh token, with a token
+                    // that cannot be cached: say so rather than carry on towards a
+                    // "refresh failed" that hides why.
+                    Error::Token(_) => return Err(e),
                     Error::Service { .. } => {
                         ctx_debug!(ctx, "SSO token refresh attempt failed: {e}")
                     }
@@ -163,19 +206,24 @@ pub fn lock_token_file(ctx: &Context, target: &LoginTarget) -> Option<std::fs::F
     }
 }
 
-/// After a failed refresh: did another process (a parallel awsso, the AWS CLI) refresh the
-/// same token a moment earlier? It then used up the single-use refresh token this process
-/// sent, and its fresh token is in the cache: use that instead of failing or logging in
-/// again. `None` unless the cache now holds a different token with more than the refresh
-/// window left.
+/// Before a refresh (with the token file's lock held) and after a failed one: did another
+/// process (a parallel awsso, the AWS CLI) replace `stale`, the token this process read,
+/// meanwhile? It then used up the single-use refresh token this process would send, and its
+/// token in the cache is the one to use, without a second refresh, a failure or a new login.
+/// `None` unless the cache now holds a different token that has not expired.
+///
+/// A token refreshed near the end of an IdC session, or with a short `expiresIn`, has 15
+/// minutes or less left: that is still the newest token there is, so the refresh window is
+/// no reason to refuse it (refreshing again would only spend the other process's refresh
+/// token, or fail with the used one).
 pub fn refreshed_elsewhere(
     ctx: &Context,
     target: &LoginTarget,
     stale: &CachedToken,
 ) -> Option<CachedToken> {
-    cached_token(ctx, target).found().filter(|token| {
-        token.access_token != stale.access_token && !token.expires_within_refresh_window(ctx.now())
-    })
+    cached_token(ctx, target)
+        .found()
+        .filter(|token| token.access_token != stale.access_token && !token.is_expired(ctx.now()))
 }
 
 /// A token [`refresh_token`] got from the service, and how writing it to the cache went.
@@ -226,8 +274,8 @@ pub async fn refresh_token(
     let fresh = CachedToken {
         start_url: Some(target.start_url.clone()),
         region: Some(target.region.clone()),
+        expires_at: response.expires_at(ctx.now())?,
         access_token: response.access_token,
-        expires_at: Timestamp::after_seconds(ctx.now(), response.expires_in),
         client_id: Some(client_id.to_owned()),
         client_secret: Some(client_secret.clone()),
         registration_expires_at: token.registration_expires_at,
@@ -244,6 +292,26 @@ pub async fn refresh_token(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_token_errors_need_a_login() {
+        let missing = Error::from(TokenError::Missing {
+            name: "s".into(),
+            login_command: "awsso sso login --profile p".into(),
+        });
+        assert!(needs_login(&missing));
+        assert_eq!(
+            login_command(&missing).as_deref(),
+            Some("awsso sso login --profile p")
+        );
+        let expired = Error::from(TokenError::SessionExpired {
+            login_command: "awsso sso login".into(),
+        });
+        assert!(needs_login(&expired));
+        assert!(!needs_login(&Error::NoCredentials));
+        let pending = Error::from(crate::login::LoginError::PendingAuthorizationExpired);
+        assert!(!needs_login(&pending));
+    }
 
     #[test]
     fn errors_name_the_command_that_fixes_them() {

@@ -147,19 +147,7 @@ impl StsClient<'_> {
     ) -> Result<CallerIdentity> {
         let operation = "GetCallerIdentity";
         let root = self.call(ctx, operation, credentials, &[]).await?;
-        // botocore fails on a document without the result wrapper (a KeyError); a success
-        // with nothing to print would mislead scripts that test the exit code.
-        let result = root
-            .child("GetCallerIdentityResult")
-            .ok_or(StsError::MissingMember {
-                operation,
-                member: "GetCallerIdentityResult",
-            })?;
-        Ok(CallerIdentity {
-            user_id: result.text_of("UserId"),
-            account: result.text_of("Account"),
-            arn: result.text_of("Arn"),
-        })
+        caller_identity(&root)
     }
 
     pub async fn assume_role(
@@ -183,35 +171,7 @@ impl StsClient<'_> {
         .filter_map(|(k, v)| v.map(|v| (k, v)))
         .collect();
         let root = self.call(ctx, operation, credentials, &members).await?;
-        let result = root.child("AssumeRoleResult");
-        let creds = result.and_then(|r| r.child("Credentials"));
-        let field = |name: &str| creds.and_then(|c| c.text_of(name));
-        let missing = || StsError::MissingMember {
-            operation,
-            member: "Credentials",
-        };
-        let expiration = field("Expiration").ok_or_else(missing)?;
-        let user = result.and_then(|r| r.child("AssumedRoleUser"));
-        Ok(AssumeRoleOutput {
-            access_key_id: field("AccessKeyId").ok_or_else(missing)?,
-            secret_access_key: Secret::new(field("SecretAccessKey").ok_or_else(missing)?),
-            session_token: Secret::new(field("SessionToken").ok_or_else(missing)?),
-            expiration: Timestamp::parse(&expiration).ok_or_else(|| {
-                StsError::InvalidTimestamp {
-                    operation,
-                    value: expiration.clone(),
-                }
-            })?,
-            assumed_role_id: user.and_then(|u| u.text_of("AssumedRoleId")),
-            arn: user.and_then(|u| u.text_of("Arn")),
-            packed_policy_size: result
-                .and_then(|r| r.text_of("PackedPolicySize"))
-                .and_then(|s| s.parse().ok()),
-            source_identity: result.and_then(|r| r.text_of("SourceIdentity")),
-            request_id: root
-                .child("ResponseMetadata")
-                .and_then(|m| m.text_of("RequestId")),
-        })
+        assume_role_output(&root)
     }
 
     /// One signed awsQuery call; the parsed XML document of a 2xx answer.
@@ -246,11 +206,65 @@ impl StsClient<'_> {
             body: body.into_bytes(),
         };
         let response = self.http.send(ctx, &request).await?;
-        if !response.is_success() {
-            return Err(xml_error(operation, &response));
-        }
-        parse_xml(&response.body).map_err(|e| unparseable(operation, &response, &e))
+        document(operation, &response)
     }
+}
+
+/// The parsed document of a 2xx answer; any other answer as botocore reports it.
+pub fn document(operation: &'static str, response: &HttpResponse) -> Result<XmlNode> {
+    if !response.is_success() {
+        return Err(xml_error(operation, response));
+    }
+    parse_xml(&response.body).map_err(|e| unparseable(operation, response, &e))
+}
+
+/// GetCallerIdentity's members from a 2xx document. botocore fails on a document without
+/// the result wrapper (a KeyError); a success with nothing to print would mislead scripts
+/// that test the exit code.
+pub fn caller_identity(root: &XmlNode) -> Result<CallerIdentity> {
+    let result = root
+        .child("GetCallerIdentityResult")
+        .ok_or(StsError::MissingMember {
+            operation: "GetCallerIdentity",
+            member: "GetCallerIdentityResult",
+        })?;
+    Ok(CallerIdentity {
+        user_id: result.text_of("UserId"),
+        account: result.text_of("Account"),
+        arn: result.text_of("Arn"),
+    })
+}
+
+/// AssumeRole's credentials and assumed-role user from a 2xx document.
+pub fn assume_role_output(root: &XmlNode) -> Result<AssumeRoleOutput> {
+    let operation = "AssumeRole";
+    let result = root.child("AssumeRoleResult");
+    let creds = result.and_then(|r| r.child("Credentials"));
+    let field = |name: &str| creds.and_then(|c| c.text_of(name));
+    let missing = || StsError::MissingMember {
+        operation,
+        member: "Credentials",
+    };
+    let expiration = field("Expiration").ok_or_else(missing)?;
+    let user = result.and_then(|r| r.child("AssumedRoleUser"));
+    Ok(AssumeRoleOutput {
+        access_key_id: field("AccessKeyId").ok_or_else(missing)?,
+        secret_access_key: Secret::new(field("SecretAccessKey").ok_or_else(missing)?),
+        session_token: Secret::new(field("SessionToken").ok_or_else(missing)?),
+        expiration: Timestamp::parse(&expiration).ok_or_else(|| StsError::InvalidTimestamp {
+            operation,
+            value: expiration.clone(),
+        })?,
+        assumed_role_id: user.and_then(|u| u.text_of("AssumedRoleId")),
+        arn: user.and_then(|u| u.text_of("Arn")),
+        packed_policy_size: result
+            .and_then(|r| r.text_of("PackedPolicySize"))
+            .and_then(|s| s.parse().ok()),
+        source_identity: result.and_then(|r| r.text_of("SourceIdentity")),
+        request_id: root
+            .child("ResponseMetadata")
+            .and_then(|m| m.text_of("RequestId")),
+    })
 }
 
 /// The request headers of a SigV4-signed STS POST: content type, `X-Amz-Date`,
@@ -375,7 +389,14 @@ impl XmlNode {
     }
 }
 
-/// Parses a whole document into its root element (namespaces ignored, entities decoded).
+/// How deep elements may nest. STS answers nest four deep (`AssumeRoleResponse`,
+/// `AssumeRoleResult`, `Credentials`, `AccessKeyId`); a deeper document is refused as
+/// invalid XML (botocore's `ResponseParserError`) rather than built into a tree whose
+/// drop and walk would recurse once per level (`<a>` 400,000 deep overflowed the stack).
+pub const MAX_XML_DEPTH: usize = 64;
+
+/// Parses a whole document into its root element (namespaces ignored, entities decoded),
+/// refusing elements nested deeper than [`MAX_XML_DEPTH`].
 pub fn parse_xml(bytes: &[u8]) -> std::result::Result<XmlNode, String> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_reader(bytes);
@@ -397,6 +418,9 @@ pub fn parse_xml(bytes: &[u8]) -> std::result::Result<XmlNode, String> {
             Event::Start(start) => {
                 if root.is_some() {
                     return Err("content after the root element".into());
+                }
+                if stack.len() >= MAX_XML_DEPTH {
+                    return Err(format!("elements nested deeper than {MAX_XML_DEPTH}"));
                 }
                 stack.push(XmlNode {
                     name: local(start.name().as_ref()),
@@ -511,6 +535,35 @@ mod tests {
         assert!(parse_xml(b"<a><b></a>").is_err());
         assert!(parse_xml(b"").is_err());
         assert!(parse_xml(b"<html>").is_err());
+    }
+
+    #[test]
+    fn deep_documents_are_invalid_xml_not_a_stack_overflow() {
+        // The review's document, `<a>` 400,000 deep, on a 2 MiB thread as the tests and
+        // the runtime use.
+        let depth = 400_000;
+        let deep = format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth)).into_bytes();
+        let response = HttpResponse {
+            status: 200,
+            headers: Default::default(),
+            body: deep,
+            retries_exhausted: None,
+        };
+        let err = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || document("GetCallerIdentity", &response).unwrap_err())
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "Unable to parse response for the GetCallerIdentity operation (HTTP 200): invalid XML received: elements nested deeper than 64"
+        );
+        assert_eq!(err.exit_code(), 255);
+        let at_limit = format!("{}x{}", "<a>".repeat(64), "</a>".repeat(64));
+        assert_eq!(parse_xml(at_limit.as_bytes()).unwrap().name, "a");
+        let over = format!("{}{}", "<a>".repeat(65), "</a>".repeat(65));
+        assert!(parse_xml(over.as_bytes()).is_err());
     }
 
     #[test]

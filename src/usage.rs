@@ -113,12 +113,44 @@ pub enum Parsed {
 }
 
 /// The clap command with argparse's habits: unique prefixes of long options are accepted,
-/// and a repeated option keeps its last value (both global settings: clap applies them to
-/// each subcommand as it builds it).
-fn command() -> Command {
-    Cli::command()
+/// a repeated option keeps its last value, and an option's value may start with a dash
+/// (`--max-items -1`): which dash-led words argparse takes as values is decided before clap
+/// sees them ([`Walk::missing_value`]). The tree comes built.
+///
+/// Only the top-level command that `words` name is built in full: the others stay as bare
+/// names (their arguments are deferred, `defer = true` in `cli.rs`), since building the whole
+/// tree is most of awsso's start-up (docs/compatibility.md, "Static binary"). Without a
+/// command word, or with one that names none, everything is built, for help and errors.
+fn command(words: &[String]) -> Command {
+    let mut cmd = Cli::command()
         .infer_long_args(true)
-        .args_override_self(true)
+        .args_override_self(true);
+    // The top level's own arguments are not deferred: the walk there is exact.
+    let walked = walk(&cmd, words);
+    if let (Some(first), None) = (walked.path.first().cloned(), walked.bad_subcommand) {
+        cmd = cmd.mut_subcommands(|sub| {
+            if sub.get_name() == first {
+                sub
+            } else {
+                // Its deferred definition replaced: a bare name.
+                sub.defer(std::convert::identity)
+            }
+        });
+    }
+    cmd.build();
+    fn tune(cmd: Command) -> Command {
+        cmd.mut_args(|arg| {
+            // `exec`'s command may not start with a dash (an unknown option is an error);
+            // the words after it may.
+            if arg.get_action().takes_values() && !arg.is_trailing_var_arg_set() {
+                arg.allow_hyphen_values(true)
+            } else {
+                arg
+            }
+        })
+        .mut_subcommands(tune)
+    }
+    tune(cmd)
 }
 
 /// Parses `args` (program name first). Prints help, the version or the usage error itself.
@@ -128,22 +160,39 @@ pub fn parse(ctx: &Context, args: &[OsString]) -> Parsed {
         .iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
+    let mut cmd = command(&words);
     // v2 reads --profile and --debug in a first pass, before anything else
-    // (`FirstPassGlobalArgParser`); its failure has argparse's own usage line.
-    if let Some(error) = first_pass_error(&words) {
+    // (`FirstPassGlobalArgParser`); its failure has argparse's own usage line. `exec`'s
+    // command words are not awsso's.
+    let walked = walk(&cmd, &words);
+    if let Some(error) = first_pass_error(&words[..walked.own_words]) {
         return report(ctx, error);
     }
-    // `--version` is an argparse action: it prints as soon as it is seen.
-    if words
+    // clap takes an unknown option before `exec`'s command as the command itself.
+    if walked.own_words < words.len() && !walked.remaining.is_empty() {
+        let unknown = UsageError::UnknownOptions {
+            options: walked.remaining,
+        };
+        return report(ctx, unknown.into());
+    }
+    // argparse reads the words in order: an option whose value is missing (`--query -x`,
+    // `--region` last) fails there, unless `--version`, an action that prints as soon as it
+    // is seen, came first.
+    let version_at = words
         .iter()
-        .skip(1)
         .take_while(|w| *w != "--")
-        .any(|w| w == "--version")
-    {
+        .skip(1)
+        .position(|w| w == "--version")
+        .map(|i| i + 1);
+    if let Some((at, arg)) = walk(&cmd, &words).missing_value {
+        if version_at.is_none_or(|version| at < version) {
+            return report(ctx, UsageError::ExpectedOneArgument { arg }.into());
+        }
+    }
+    if version_at.is_some() {
         ctx.out(&format!("{}\n", version_line()));
         return Parsed::Exit(0);
     }
-    let mut cmd = command();
     match cmd
         .try_get_matches_from_mut(&args)
         .and_then(|m: ArgMatches| Cli::from_arg_matches(&m))
@@ -162,12 +211,15 @@ pub fn parse(ctx: &Context, args: &[OsString]) -> Parsed {
                 ctx.out(&e.render().to_string());
                 Parsed::Exit(0)
             }
-            _ => {
-                cmd.build();
-                report(ctx, usage_error(&cmd, &words, &e))
-            }
+            _ => report(ctx, usage_error(&cmd, &words, &e)),
         },
     }
+}
+
+/// How many of `words` (program name first) are awsso's own: all of them, except after
+/// `exec`'s CMD, whose arguments are CMD's (completion offers nothing there).
+pub fn own_words(words: &[String]) -> usize {
+    walk(&command(words), words).own_words
 }
 
 fn report(ctx: &Context, error: Error) -> Parsed {
@@ -177,11 +229,19 @@ fn report(ctx: &Context, error: Error) -> Parsed {
 
 /// v2 answers `help` as the only argument after a command path (`aws sso login help`,
 /// `aws help`) with that command's help page; awsso shows clap's.
+/// After `--`, or after `exec`'s CMD, the word is CMD's own (`awsso exec -- man help`).
 fn help_word_to_flag(args: &[OsString]) -> Vec<OsString> {
     let mut args = args.to_vec();
     let n = args.len();
+    let before = if n >= 2 { &args[1..n - 1] } else { &[] };
+    let commands_own = before.iter().any(|a| a == "--")
+        || before
+            .iter()
+            .position(|a| a == "exec")
+            .is_some_and(|at| at + 1 < before.len());
     if n >= 2
         && args[n - 1] == "help"
+        && !commands_own
         && (n == 2 || !args[n - 2].to_string_lossy().starts_with('-'))
     {
         args[n - 1] = OsString::from("--help");
@@ -189,23 +249,36 @@ fn help_word_to_flag(args: &[OsString]) -> Vec<OsString> {
     args
 }
 
-/// `--profile` with no value, checked before everything else as v2 does; reported with
-/// the first-pass parser's generated usage line.
+/// `--profile` (or a prefix of it: that parser knows only `--profile` and `--debug`) with no
+/// value, checked before everything else as v2 does (`awscli/argparser.py`
+/// `FirstPassGlobalArgParser`, run by `clidriver.py` `create_clidriver`). Its error carries
+/// that parser's own generated usage line, not the main parser's usage block: argparse's
+/// `format_usage()` of a parser built without `usage=USAGE`.
 fn first_pass_error(words: &[String]) -> Option<Error> {
     let mut iter = words.iter().skip(1).take_while(|w| *w != "--").peekable();
     while let Some(word) = iter.next() {
-        if word == "--profile" && iter.peek().is_none_or(|next| looks_like_option(next)) {
+        let profile = word.len() > 2 && "--profile".starts_with(word.as_str());
+        if profile && iter.peek().is_none_or(|next| looks_like_option(next)) {
             return Some(UsageError::ProfileWithoutValue.into());
         }
     }
     None
 }
 
-/// argparse's view of a word: dash-led (and not a negative number) means an option.
+/// argparse's view of a word that is no known option (`_parse_optional`, Python 3.14 as v2
+/// bundles it): dash-led means an option, except a lone `-`, a negative number (`-\.?\d`
+/// at the start: `-1`, `-.5`, `-1x`) and a word with a space, which are values.
 fn looks_like_option(word: &str) -> bool {
-    word.starts_with('-')
-        && word != "-"
-        && !word[1..].chars().all(|c| c.is_ascii_digit() || c == '.')
+    let Some(rest) = word.strip_prefix('-').filter(|rest| !rest.is_empty()) else {
+        return false;
+    };
+    let mut chars = rest.chars();
+    let negative_number = match chars.next() {
+        Some('.') => chars.next().is_some_and(|c| c.is_ascii_digit()),
+        Some(c) => c.is_ascii_digit(),
+        None => false,
+    };
+    !negative_number && !word.contains(' ')
 }
 
 /// Where the words lead in the command tree, and what is left over: argparse's
@@ -218,6 +291,12 @@ struct Walk<'a> {
     remaining: Vec<String>,
     /// The first positional word that is not a subcommand of a command that has some.
     bad_subcommand: Option<String>,
+    /// The first option that takes a value but is followed by nothing, or by a word argparse
+    /// reads as an option (`--query -x`, `--region --`): its position and name.
+    missing_value: Option<(usize, String)>,
+    /// How many words from the start are awsso's: all of them, except for `exec`, whose
+    /// command and its arguments follow.
+    own_words: usize,
 }
 
 fn walk<'a>(top: &'a Command, words: &[String]) -> Walk<'a> {
@@ -226,6 +305,8 @@ fn walk<'a>(top: &'a Command, words: &[String]) -> Walk<'a> {
         path: Vec::new(),
         remaining: Vec::new(),
         bad_subcommand: None,
+        missing_value: None,
+        own_words: words.len(),
     };
     let mut i = 1;
     let mut only_positionals = false;
@@ -235,6 +316,15 @@ fn walk<'a>(top: &'a Command, words: &[String]) -> Walk<'a> {
         if only_positionals {
             walk.remaining.push(word.clone());
             continue;
+        }
+        // `exec [--] CMD ARGS...`: the words from CMD on are CMD's, not awsso's.
+        let takes_a_command = walk
+            .command
+            .get_positionals()
+            .any(|arg| arg.is_trailing_var_arg_set());
+        if takes_a_command && (word == "--" || !looks_like_option(word)) {
+            walk.own_words = i - 1;
+            break;
         }
         if word == "--" {
             only_positionals = true;
@@ -246,11 +336,18 @@ fn walk<'a>(top: &'a Command, words: &[String]) -> Walk<'a> {
                 None => (long, false),
             };
             match find_long(walk.command, name) {
-                Some(arg) => {
-                    if arg.get_action().takes_values() && !inline_value {
-                        i += 1;
+                Some(arg) if arg.get_action().takes_values() && !inline_value => {
+                    match words.get(i) {
+                        Some(value) if !looks_like_option(value) => i += 1,
+                        _ => {
+                            if walk.missing_value.is_none() {
+                                let long = arg.get_long().unwrap_or(name);
+                                walk.missing_value = Some((i - 1, format!("--{long}")));
+                            }
+                        }
                     }
                 }
+                Some(_) => {}
                 None => walk.remaining.push(word.clone()),
             }
             continue;
@@ -311,7 +408,10 @@ fn positional_dest(path: &[String]) -> &'static str {
 /// ParamValidation error. Everything else is a generated service operation.
 fn is_customised(path: &[String]) -> bool {
     match path.first().map(String::as_str) {
-        Some("configure" | "login" | "logout" | "console" | "status" | "completion") => true,
+        Some(
+            "configure" | "login" | "logout" | "console" | "exec" | "serve" | "status"
+            | "completion",
+        ) => true,
         Some("sso") => matches!(
             path.get(1).map(String::as_str),
             Some("login" | "logout" | "status")
@@ -337,13 +437,14 @@ fn context_string(e: &clap::Error, kind: ContextKind) -> Option<String> {
     }
 }
 
-/// The option's name alone from clap's `--output <FORMAT>`.
+/// The option's name alone from clap's `--output <FORMAT>`; a positional's from `<CMD>...`.
 fn option_name(rendered: &str) -> String {
-    rendered
-        .split([' ', '='])
-        .next()
-        .unwrap_or_default()
-        .to_owned()
+    let name = rendered.split([' ', '=']).next().unwrap_or_default();
+    match name.strip_prefix('<') {
+        Some(positional) => positional.trim_end_matches("...").trim_end_matches('>'),
+        None => name,
+    }
+    .to_owned()
 }
 
 fn subcommand_choices(cmd: &Command, path: &[String]) -> Vec<String> {
@@ -572,12 +673,38 @@ mod tests {
             to(&["awsso", "sso", "login", "--sso-session", "help"]),
             ["awsso", "sso", "login", "--sso-session", "help"]
         );
+        assert_eq!(to(&["awsso"]), ["awsso"]);
+        assert_eq!(to(&["awsso", "exec", "help"]), ["awsso", "exec", "--help"]);
+        for commands in [
+            &["awsso", "exec", "man", "help"][..],
+            &["awsso", "exec", "--", "help"],
+            &["awsso", "exec", "--profile", "p", "--", "man", "help"],
+        ] {
+            assert_eq!(to(commands), commands, "{commands:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_command_a_run_names_is_built() {
+        let sub_count = |cmd: &Command, name: &str| {
+            cmd.find_subcommand(name).unwrap().get_subcommands().count()
+        };
+        let cmd = command(&strings(&["awsso", "--region", "sso", "configure", "x"]));
+        assert!(sub_count(&cmd, "configure") > 0);
+        assert_eq!(sub_count(&cmd, "sso"), 0, "named only as --region's value");
+        let cmd = command(&strings(&["awsso", "sso", "status"]));
+        assert!(sub_count(&cmd, "sso") > 0);
+        assert_eq!(sub_count(&cmd, "configure"), 0);
+        // Without a command, or with a wrong one, everything is there for help and errors.
+        for words in [&["awsso"][..], &["awsso", "sos", "status"]] {
+            let cmd = command(&strings(words));
+            assert!(sub_count(&cmd, "configure") > 0 && sub_count(&cmd, "sso") > 0);
+        }
     }
 
     #[test]
     fn walk_finds_path_and_leftovers() {
-        let mut cmd = command();
-        cmd.build();
+        let cmd = command(&[]);
         let words = strings(&[
             "awsso",
             "--bogus",
@@ -592,5 +719,89 @@ mod tests {
         let w = walk(&cmd, &words);
         assert_eq!(w.path, ["sso", "login"]);
         assert_eq!(w.remaining, ["--bogus", "x", "--no"]);
+        assert_eq!(w.missing_value, None);
+    }
+
+    #[test]
+    fn dash_led_words_are_read_as_argparse_reads_them() {
+        for option in ["-x", "--query", "--", "-h", "--x=1 2", "-a1"] {
+            assert_eq!(looks_like_option(option), !option.contains(' '), "{option}");
+        }
+        for value in ["-1", "-1x", "-.5", "-0.5", "-", "", "x", "- x", "-x y"] {
+            assert!(!looks_like_option(value), "{value}");
+        }
+        assert!(looks_like_option("-.x"));
+    }
+
+    #[test]
+    fn words_after_exec_s_command_are_the_command_s() {
+        let cmd = command(&[]);
+        let words = strings(&["awsso", "exec", "--profile", "p", "aws", "--query", "--x"]);
+        let w = walk(&cmd, &words);
+        assert_eq!(w.path, ["exec"]);
+        assert_eq!(w.missing_value, None);
+        assert_eq!(w.remaining, Vec::<String>::new());
+        assert_eq!(w.own_words, 4);
+        let words = strings(&["awsso", "exec", "--bogus", "aws", "--x"]);
+        assert_eq!(walk(&cmd, &words).remaining, ["--bogus"]);
+        let words = strings(&["awsso", "exec", "--", "printf", "--profile"]);
+        assert_eq!(walk(&cmd, &words).own_words, 2);
+        let words = strings(&["awsso", "sso", "login", "--profile"]);
+        assert_eq!(walk(&cmd, &words).own_words, 4);
+    }
+
+    #[test]
+    fn options_missing_their_value_are_found_in_order() {
+        let cmd = command(&[]);
+        let missing = |words: &[&str]| walk(&cmd, &strings(words)).missing_value;
+        let list = ["awsso", "sso", "list-accounts"];
+        let with = |extra: &[&'static str]| [&list[..], extra].concat();
+        assert_eq!(
+            missing(&with(&["--query", "-x"])),
+            Some((3, "--query".to_owned()))
+        );
+        assert_eq!(
+            missing(&with(&[
+                "--max-items",
+                "-1",
+                "--page-size",
+                "-.5",
+                "--query",
+                "- x"
+            ])),
+            None
+        );
+        assert_eq!(
+            missing(&with(&["--page-size", "1", "--starting-token"])),
+            Some((5, "--starting-token".to_owned()))
+        );
+        // Abbreviated, before the command, and before `--`.
+        assert_eq!(
+            missing(&["awsso", "--que", "--", "sso"]),
+            Some((1, "--query".to_owned()))
+        );
+        assert_eq!(
+            missing(&with(&["--region", "--output", "json"])),
+            Some((3, "--region".to_owned()))
+        );
+    }
+
+    #[test]
+    fn a_bare_profile_fails_in_the_first_pass() {
+        let first_pass = |words: &[&str]| first_pass_error(&strings(words)).map(|e| e.to_string());
+        let expected = Some(
+            "An error occurred (ParamValidation): argument --profile: expected one argument\n\nusage: awsso [--profile PROFILE] [--debug]\n"
+                .to_owned(),
+        );
+        assert_eq!(
+            first_pass(&["awsso", "sso", "login", "--profile"]),
+            expected
+        );
+        assert_eq!(first_pass(&["awsso", "--prof", "--debug"]), expected);
+        assert_eq!(first_pass(&["awsso", "--p", "--", "x"]), expected);
+        assert_eq!(first_pass(&["awsso", "--profile", "-1"]), None);
+        assert_eq!(first_pass(&["awsso", "--profile", ""]), None);
+        assert_eq!(first_pass(&["awsso", "--profile=", "--debug"]), None);
+        assert_eq!(first_pass(&["awsso", "--", "--profile"]), None);
     }
 }

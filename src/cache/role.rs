@@ -137,7 +137,7 @@ pub fn path(dir: &Path, key: &str) -> PathBuf {
 /// The cached credentials under `key` if the entry is readable, complete and valid for at
 /// least 15 more minutes at `now`.
 pub fn load(dir: &Path, key: &str, now: SystemTime) -> Option<CachedCredentials> {
-    let bytes = std::fs::read(path(dir, key)).ok()?;
+    let bytes = crate::regular_file::read_regular(&path(dir, key)).ok()??;
     let cached = parse(&bytes)?;
     (cached.expiration.seconds_after(now) >= EXPIRY_WINDOW_SECONDS).then_some(cached)
 }

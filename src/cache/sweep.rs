@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::cache::{role, token};
 use crate::context::ctx_debug;
 use crate::context::Context;
+use crate::error::Error;
 use crate::secret::Secret;
 
 /// A token file to delete, and what the portal needs to revoke it.
@@ -75,18 +76,62 @@ impl Sweep {
         }
     }
 
-    /// Deletes every file of the sweep. A file another logout removed first counts as done;
-    /// other failures are debug-logged.
-    pub fn remove_files(&self, ctx: &Context) {
+    /// Deletes every file of the sweep, going on past the ones that cannot be deleted, which
+    /// come back as [`SweepError::NotRemoved`]. A file another logout removed first counts
+    /// as done.
+    pub fn remove_files(&self, ctx: &Context) -> Result<(), SweepError> {
         let paths = self.tokens.iter().map(|t| &t.path);
+        let mut left = Vec::new();
         for path in paths.chain(&self.role_credentials) {
             match std::fs::remove_file(path) {
                 Ok(()) => ctx_debug!(ctx, "Deleted {}", path.display()),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => ctx_debug!(ctx, "Unable to delete {}: {e}", path.display()),
+                Err(e) => left.push((path.clone(), e)),
             }
         }
+        if left.is_empty() {
+            Ok(())
+        } else {
+            Err(SweepError::NotRemoved { left })
+        }
     }
+}
+
+/// Files a logout had to leave behind.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// v2's `os.remove` raises at the first such file and its general handler prints the
+    /// `OSError` (255); awsso goes on with the others and names every file left in the same
+    /// words, one line: `[Errno 30] Read-only file system: '/a', '/b'` (files that failed
+    /// differently follow after `; `).
+    #[error("{}", not_removed_message(.left))]
+    NotRemoved {
+        left: Vec<(PathBuf, std::io::Error)>,
+    },
+}
+
+impl From<SweepError> for Error {
+    fn from(e: SweepError) -> Self {
+        Error::Other(Box::new(e))
+    }
+}
+
+/// The files grouped by what went wrong, in the order they were met.
+fn not_removed_message(left: &[(PathBuf, std::io::Error)]) -> String {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for (path, error) in left {
+        let reason = crate::python::os_error_str(error, None);
+        let name = crate::python::str_repr(&path.to_string_lossy());
+        match groups.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, names)) => names.push(name),
+            None => groups.push((reason, vec![name])),
+        }
+    }
+    groups
+        .iter()
+        .map(|(reason, names)| format!("{reason}: {}", names.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The token entry for a parsed file of `~/.aws/sso/cache`, if v2 would delete it: a JSON
@@ -127,7 +172,7 @@ fn json_files(ctx: &Context, dir: &Path) -> Vec<(PathBuf, serde_json::Value)> {
 }
 
 fn read_json(ctx: &Context, path: &Path) -> Option<serde_json::Value> {
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = crate::regular_file::read_regular(path).ok()??;
     match serde_json::from_slice(&bytes) {
         Ok(value) => Some(value),
         Err(_) => {
@@ -165,6 +210,30 @@ mod tests {
         let registration = serde_json::json!({"clientId": "c", "clientSecret": "s"});
         assert_eq!(token_file(path.clone(), &registration), None);
         assert_eq!(token_file(path, &serde_json::json!(["accessToken"])), None);
+    }
+
+    #[test]
+    fn files_left_behind_are_named_as_python_names_them() {
+        let left = vec![
+            (
+                PathBuf::from("/h/.aws/sso/cache/a.json"),
+                std::io::Error::from_raw_os_error(30),
+            ),
+            (
+                PathBuf::from("/h/.aws/cli/cache/b.json"),
+                std::io::Error::from_raw_os_error(13),
+            ),
+            (
+                PathBuf::from("/h/.aws/cli/cache/c.json"),
+                std::io::Error::from_raw_os_error(30),
+            ),
+        ];
+        let err = Error::from(SweepError::NotRemoved { left });
+        assert_eq!(err.exit_code(), 255);
+        assert_eq!(
+            err.stderr_text(),
+            "\nawsso: [ERROR]: [Errno 30] Read-only file system: '/h/.aws/sso/cache/a.json', '/h/.aws/cli/cache/c.json'; [Errno 13] Permission denied: '/h/.aws/cli/cache/b.json'\n"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ use std::time::SystemTime;
 use serde_json::{Map, Value};
 
 use crate::cache::{python_json, sha1_hex};
+use crate::config::file::{LockFailure, WriteLock};
 use crate::error::Result;
 use crate::secret::Secret;
 use crate::timestamp::Timestamp;
@@ -49,6 +50,9 @@ pub enum ParseError {
     Missing(&'static str),
     /// A timestamp that is not one of the accepted forms.
     BadTimestamp(&'static str),
+    /// An `accessToken` that cannot travel in the portal's `x-amz-sso_bearer_token` header
+    /// (a control character such as a newline): no request could use it.
+    UnsendableAccessToken,
 }
 
 impl fmt::Display for ParseError {
@@ -57,18 +61,27 @@ impl fmt::Display for ParseError {
             ParseError::NotJson => f.write_str("not a JSON object"),
             ParseError::Missing(key) => write!(f, "missing {key}"),
             ParseError::BadTimestamp(key) => write!(f, "unreadable timestamp in {key}"),
+            ParseError::UnsendableAccessToken => {
+                f.write_str("accessToken cannot be sent in an HTTP header")
+            }
         }
     }
 }
 
 impl CachedToken {
     /// Reads a token file's bytes. Only `accessToken` and `expiresAt` are required, as in
-    /// botocore's `SSOTokenLoader`; unknown members are ignored.
+    /// botocore's `SSOTokenLoader`; unknown members are ignored. An access token that no
+    /// request could carry (see [`ParseError::UnsendableAccessToken`]) makes the file
+    /// unusable, as a missing one does, rather than a request that fails on the way out.
     pub fn parse(bytes: &[u8]) -> Result<Self, ParseError> {
         let object = json_object(bytes)?;
         let access_token = string(&object, "accessToken")
             .map(Secret::new)
             .ok_or(ParseError::Missing("accessToken"))?;
+        // reqwest's own rule for a header value, so the check and the send agree.
+        if reqwest::header::HeaderValue::from_str(access_token.expose_secret()).is_err() {
+            return Err(ParseError::UnsendableAccessToken);
+        }
         let expires_at = required_time(&object, "expiresAt")?;
         Ok(CachedToken {
             start_url: string(&object, "startUrl"),
@@ -290,13 +303,14 @@ impl<T> Loaded<T> {
 }
 
 fn load<T>(path: &Path, parse: impl FnOnce(&[u8]) -> Result<T, ParseError>) -> Loaded<T> {
-    match std::fs::read(path) {
-        Ok(bytes) => match parse(&bytes) {
+    // botocore asks `os.path.isfile` first: no regular file there (nothing, a directory or a
+    // FIFO in its place, or a cache "directory" that is a file) is a missing token.
+    match crate::regular_file::read_regular(path) {
+        Ok(Some(bytes)) => match parse(&bytes) {
             Ok(value) => Loaded::Found(value),
             Err(e) => Loaded::Invalid(e.to_string()),
         },
-        // botocore asks `os.path.isfile` first: no regular file there (nothing, a directory
-        // in its place, or a cache "directory" that is a file) is a missing token.
+        Ok(None) => Loaded::Missing,
         Err(e)
             if matches!(
                 e.kind(),
@@ -317,6 +331,21 @@ pub fn load_token(dir: &Path, key: &str) -> Loaded<CachedToken> {
 
 pub fn save_token(dir: &Path, key: &str, token: &CachedToken) -> Result<()> {
     crate::atomic::write_private(&cache_path(dir, key), token.to_json().as_bytes())
+}
+
+/// The lock an implicit login of the token under `key` holds, so one login per session runs
+/// at a time across processes (docs/compatibility.md, "Implicit logins"): `.<key>.json.lock`
+/// beside the token file, created 0600 in the 0700 cache directory and removed by its holder;
+/// the OS releases it when its holder ends. Waits up to `wait` for another process's login.
+/// Token refreshes lock the token file itself ([`crate::sso_token::lock_token_file`]).
+pub fn lock_login(
+    dir: &Path,
+    key: &str,
+    wait: std::time::Duration,
+) -> std::result::Result<WriteLock, LockFailure> {
+    // A directory that cannot be made fails the lock below with its reason.
+    let _ = crate::atomic::ensure_dir(dir);
+    WriteLock::acquire(&cache_path(dir, key), wait)
 }
 
 pub fn load_registration(dir: &Path, key: &str) -> Loaded<ClientRegistration> {
@@ -466,6 +495,22 @@ mod tests {
             CachedToken::parse(br#"{"accessToken": "a", "expiresAt": "soon"}"#),
             Err(ParseError::BadTimestamp("expiresAt"))
         );
+        for unsendable in [r"a\nb", r"a\r\nb", r"\u0000", r"a\u007fb", r"\nab"] {
+            let file = format!(
+                r#"{{"accessToken": "{unsendable}", "expiresAt": "2024-05-01T20:00:00Z"}}"#
+            );
+            let err = CachedToken::parse(file.as_bytes()).unwrap_err();
+            assert_eq!(err, ParseError::UnsendableAccessToken, "{unsendable}");
+            assert_eq!(
+                err.to_string(),
+                "accessToken cannot be sent in an HTTP header"
+            );
+        }
+        for sendable in ["a b", r"a\tb", r"caf\u00e9", "aoa-1.2_3/4+5="] {
+            let file =
+                format!(r#"{{"accessToken": "{sendable}", "expiresAt": "2024-05-01T20:00:00Z"}}"#);
+            assert!(CachedToken::parse(file.as_bytes()).is_ok(), "{sendable}");
+        }
         let minimal = CachedToken::parse(
             br#"{"accessToken": "a", "expiresAt": "2024-05-01T20:00:00Z", "x": 1}"#,
         )
@@ -504,6 +549,22 @@ mod tests {
         assert!(token.is_expired(now("2024-05-01T20:00:00Z")));
         assert!(token.is_refreshable(now("2024-07-30T11:59:59Z")));
         assert!(!token.is_refreshable(now("2024-07-30T12:00:00Z")));
+    }
+
+    /// A FIFO where the token file should be is no token (botocore's `isfile`), and reading
+    /// it must not block.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_the_cache_is_a_missing_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = token_key(Some("dev"), "");
+        let status = std::process::Command::new("mkfifo")
+            .arg(cache_path(dir.path(), &key))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert!(matches!(load_token(dir.path(), &key), Loaded::Missing));
+        assert!(crate::cache::role::load(dir.path(), &key, SystemTime::UNIX_EPOCH).is_none());
     }
 
     #[test]

@@ -236,13 +236,54 @@ pub fn assume(
         .map_err(fetch_phase)
 }
 
-/// botocore's MFA prompt (`getpass`): on the terminal, not echoed.
+/// botocore's MFA prompt (`getpass.getpass`): on the controlling terminal, not echoed. As
+/// Python's `getpass` does, echo goes off before the prompt is written, so a code typed the
+/// moment the prompt appears is neither echoed nor lost.
 fn prompt_mfa(serial: &str) -> Result<Secret> {
-    let term = console::Term::stderr();
-    term.write_str(&format!("Enter MFA code for {serial}: "))
-        .and_then(|()| term.read_secure_line())
+    let prompt = format!("Enter MFA code for {serial}: ");
+    read_hidden_line(&prompt)
         .map(Secret::new)
         .map_err(|e| AssumeRoleError::MfaUnreadable(e).into())
+}
+
+#[cfg(unix)]
+fn read_hidden_line(prompt: &str) -> std::io::Result<String> {
+    use std::io::{BufRead, Write};
+
+    use rustix::termios::{tcgetattr, tcsetattr, LocalModes, OptionalActions};
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")?;
+    let saved = tcgetattr(&tty)?;
+    let mut quiet = saved.clone();
+    quiet.local_modes.remove(LocalModes::ECHO);
+    tcsetattr(&tty, OptionalActions::Now, &quiet)?;
+    /// Puts the terminal back however the read ends.
+    struct Restore<'a>(&'a std::fs::File, rustix::termios::Termios);
+    impl Drop for Restore<'_> {
+        fn drop(&mut self) {
+            let _ = tcsetattr(self.0, OptionalActions::Now, &self.1);
+        }
+    }
+    let restore = Restore(&tty, saved);
+    let mut writer = restore.0;
+    writer.write_all(prompt.as_bytes())?;
+    writer.flush()?;
+    let mut line = String::new();
+    std::io::BufReader::new(restore.0).read_line(&mut line)?;
+    drop(restore);
+    // The Enter that ended the line was not echoed.
+    let mut writer = &tty;
+    writer.write_all(b"\n")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+#[cfg(not(unix))]
+fn read_hidden_line(prompt: &str) -> std::io::Result<String> {
+    let term = console::Term::stderr();
+    term.write_str(prompt)?;
+    term.read_secure_line()
 }
 
 /// The account of an ARN (`arn:partition:service:region:account:resource`).

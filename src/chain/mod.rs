@@ -76,6 +76,9 @@ impl From<ProfileError> for Error {
 pub struct Resolver<'s, 'a> {
     session: &'s Session<'a>,
     process_env: Vec<(String, String)>,
+    /// `--auto-login`: an SSO link whose session needs a browser login logs in implicitly
+    /// ([`crate::login::implicit`]) instead of failing.
+    auto_login: bool,
     /// botocore's `_visited_profiles` of the assume-role provider.
     visited: RefCell<Vec<String>>,
 }
@@ -87,6 +90,7 @@ impl<'s, 'a> Resolver<'s, 'a> {
         Resolver {
             session,
             process_env: Vec::new(),
+            auto_login: false,
             visited: RefCell::new(vec![session.profile.name.clone()]),
         }
     }
@@ -95,6 +99,13 @@ impl<'s, 'a> Resolver<'s, 'a> {
     /// guard).
     pub fn with_process_env(mut self, name: &str, value: &str) -> Self {
         self.process_env.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// `--auto-login` (awsso; docs/compatibility.md, "Implicit logins"): log in when an SSO
+    /// session needs a browser login and a terminal can answer it.
+    pub fn with_auto_login(mut self, auto_login: bool) -> Self {
+        self.auto_login = auto_login;
         self
     }
 
@@ -150,7 +161,11 @@ impl<'s, 'a> Resolver<'s, 'a> {
             // Hints name the profile that needs a login when the user named one.
             let named = sso.profile != self.session.profile.name || self.session.profile.named;
             let target = sso.login_target(named);
-            return sso::sso_credentials(self.session, &sso, &target, top_level).map(Some);
+            let fetch = sso::Fetch {
+                file_cache: top_level,
+                auto_login: self.auto_login,
+            };
+            return sso::sso_credentials(self.session, &sso, &target, fetch).map(Some);
         }
         if let Some(creds) = files::static_keys(
             files.credentials_profiles.get(name),

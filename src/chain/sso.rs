@@ -4,12 +4,14 @@
 //! for the AWS CLI and botocore to use too.
 
 use crate::cache::role::{self, CachedCredentials, SsoKey};
+use crate::cache::token::CachedToken;
 use crate::chain::error::{fetch_phase, ChainResult};
 use crate::chain::files::display_value;
 use crate::config::{self, AwsConfig, Props};
 use crate::context::ctx_debug;
 use crate::credentials::{Credentials, Source};
 use crate::error::{Error, Result};
+use crate::login::implicit;
 use crate::portal::PortalClient;
 use crate::settings::{parse_scopes, LoginTarget, Session};
 use crate::sso_token;
@@ -160,44 +162,87 @@ pub fn sso_config(config: &AwsConfig, name: &str, profile: &Props) -> Result<Opt
     }))
 }
 
-/// `SSOCredentialFetcher`: the role-credentials cache (`file_cache`: the profile's own
-/// provider; a source profile's has none), else the SSO token (refreshed when due, v2's
-/// errors when missing or expired) and GetRoleCredentials, then the cache is written.
+/// How [`sso_credentials`] may get credentials.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Fetch {
+    /// Use the role-credentials cache: the profile's own provider does; a source profile's
+    /// has none.
+    pub file_cache: bool,
+    /// `--auto-login`: a session that needs a browser login logs in implicitly.
+    pub auto_login: bool,
+}
+
+/// `SSOCredentialFetcher`: the role-credentials cache, else the SSO token (refreshed when
+/// due, v2's errors when missing or expired) and GetRoleCredentials, then the cache is
+/// written. With `auto_login`, a token only a browser login can replace, or one the portal
+/// refuses, is replaced by an implicit login ([`implicit::log_in`]) when one may start, and
+/// the call made again; otherwise v2's error stands.
 pub fn sso_credentials(
     session: &Session,
     sso: &SsoConfig,
     target: &LoginTarget,
-    file_cache: bool,
+    fetch: Fetch,
 ) -> ChainResult<Credentials> {
     let ctx = session.ctx;
     let key = sso.cache_key();
     let dir = &ctx.paths.cli_cache_dir;
-    if file_cache {
+    if fetch.file_cache {
         if let Some(cached) = role::load(dir, &key, ctx.now()) {
             ctx_debug!(ctx, "Credentials for role retrieved from cache.");
             return Ok(Credentials::from_cached(cached, Source::Sso));
         }
     }
-    let token = sso_token::sso_token(session, target)
-        .map_err(fetch_phase)?
-        .access_token;
+    // The token as found, before the provider refreshes it: an implicit login waits for, or
+    // uses, only a token other than this one.
+    let before = fetch
+        .auto_login
+        .then(|| sso_token::cached_token(ctx, target).found())
+        .flatten();
+    let token = match sso_token::sso_token(session, target) {
+        Ok(token) => token,
+        Err(e) if fetch.auto_login && sso_token::needs_login(&e) => {
+            match implicit::log_in(session, target, before.as_ref()).map_err(fetch_phase)? {
+                Some(token) => token,
+                None => return Err(fetch_phase(e)),
+            }
+        }
+        Err(e) => return Err(fetch_phase(e)),
+    };
     let portal = session
         .transport()
         .and_then(|transport| PortalClient::new(transport, &sso.sso_region))
         .map_err(fetch_phase)?;
-    let fetched = session
-        .block_on(portal.get_role_credentials(ctx, &token, &sso.account_id, &sso.role_name))
-        .map_err(fetch_phase)?
-        .map_err(|e| match e {
-            Error::Service { code, .. } if code == "UnauthorizedException" => {
-                sso_token::TokenError::SessionExpired {
-                    login_command: target.login_command(),
-                }
-                .into()
+    let get = |token: &CachedToken| {
+        session
+            .block_on(portal.get_role_credentials(
+                ctx,
+                &token.access_token,
+                &sso.account_id,
+                &sso.role_name,
+            ))
+            .and_then(|fetched| {
+                fetched.map_err(|e| match e {
+                    Error::Service { code, .. } if code == "UnauthorizedException" => {
+                        sso_token::TokenError::SessionExpired {
+                            login_command: target.login_command(),
+                        }
+                        .into()
+                    }
+                    other => other,
+                })
+            })
+    };
+    let fetched = match get(&token) {
+        // The portal refused a token that had not expired (signed out, revoked).
+        Err(e) if fetch.auto_login && sso_token::needs_login(&e) => {
+            match implicit::log_in(session, target, Some(&token)).map_err(fetch_phase)? {
+                Some(token) => get(&token),
+                None => Err(e),
             }
-            other => other,
-        })
-        .map_err(fetch_phase)?;
+        }
+        other => other,
+    }
+    .map_err(fetch_phase)?;
     let expiration = Timestamp::from_epoch_millis(fetched.expiration).ok_or_else(|| {
         fetch_phase(SsoProviderError::InvalidExpiration {
             expiration: fetched.expiration,
@@ -210,7 +255,7 @@ pub fn sso_credentials(
         expiration,
         account_id: Some(sso.account_id.clone()),
     };
-    if file_cache {
+    if fetch.file_cache {
         if let Err(e) = role::save(dir, &key, &role::sso_document(&cached)) {
             // The credentials are good; a cache we cannot write only costs a call later.
             ctx_debug!(ctx, "Unable to cache role credentials: {e}");

@@ -84,10 +84,37 @@ pub const REGIONS: &[&str] = &[
 pub fn complete_if_asked() {
     match std::env::var_os(VAR) {
         Some(shell) if !shell.is_empty() && shell != "0" => {
+            if completes_exec_s_command() {
+                // No candidates: the shell falls back to its own (file names).
+                std::process::exit(0);
+            }
             CompleteEnv::with_factory(command).var(VAR).complete()
         }
         _ => {}
     }
+}
+
+/// Whether the word being completed is `exec`'s CMD or one of its arguments, which are not
+/// awsso's: clap_complete would offer awsso's flags there (`awsso exec -- ls --<TAB>`). The
+/// request is `awsso -- awsso WORDS...`; bash, zsh and elvish say which word is completed
+/// (`_CLAP_COMPLETE_INDEX`), fish and PowerShell complete the last one. Right after `exec`,
+/// a `--` being typed still completes awsso's flags.
+fn completes_exec_s_command() -> bool {
+    let words: Vec<String> = std::env::args_os()
+        .skip_while(|a| a != "--")
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if words.is_empty() {
+        return false;
+    }
+    let index = std::env::var("_CLAP_COMPLETE_INDEX")
+        .ok()
+        .and_then(|i| i.parse::<usize>().ok())
+        .unwrap_or(words.len() - 1)
+        .min(words.len() - 1);
+    let own = crate::usage::own_words(&words);
+    index > own || (index == own && words[index] != "--")
 }
 
 /// The clap tree with value candidates attached (built only for a completion request). The

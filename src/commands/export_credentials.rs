@@ -31,11 +31,18 @@ pub enum ExportError {
     Unretrievable(Error),
     #[error("Unable to retrieve credentials: no credentials found")]
     NoCredentials,
+    /// A value a shell would run rather than assign (awsso; v2 prints it unquoted): see
+    /// [`shell_safe`].
+    #[error("The credentials contain characters that are unsafe to print for a shell")]
+    UnsafeForShell,
 }
 
 impl From<ExportError> for Error {
     fn from(e: ExportError) -> Self {
-        Error::Configuration(Box::new(e))
+        match e {
+            ExportError::UnsafeForShell => Error::Other(Box::new(e)),
+            _ => Error::Configuration(Box::new(e)),
+        }
     }
 }
 
@@ -63,6 +70,7 @@ pub fn run(session: &Session, args: &ExportCredentialsArgs) -> Result<()> {
     session.profile_props()?;
     let resolved = Resolver::new(session)
         .with_process_env(RECURSION_VAR, &chain)
+        .with_auto_login(args.auto_login)
         .resolve();
     let credentials = match resolved {
         Ok(Some(credentials)) => credentials,
@@ -72,8 +80,40 @@ pub fn run(session: &Session, args: &ExportCredentialsArgs) -> Result<()> {
         Err(e) if e.deferred => return Err(e.error),
         Err(e) => return Err(ExportError::Unretrievable(e.error).into()),
     };
+    if args.format != ExportFormat::Process && !shell_safe(&credentials) {
+        return Err(ExportError::UnsafeForShell.into());
+    }
     ctx.out(&render(&credentials, args.format));
     Ok(())
+}
+
+/// Whether every value can be printed unquoted into a shell line (docs/compatibility.md,
+/// "Credentials"): the keys and the token only in base64's alphabet (`A-Za-z0-9+/=`, which
+/// is what AWS issues), the expiration only in ISO 8601's (`0-9`, `T`, `:`, `+`, `-`, `Z`,
+/// `.`). Anything else, say `$(...)`, a quote or a newline from a hostile portal or a planted
+/// cache file, would run as code under `eval "$(awsso configure export-credentials --format
+/// env)"`, so nothing is printed at all. The JSON of `--format process` escapes everything
+/// and is not checked.
+fn shell_safe(credentials: &Credentials) -> bool {
+    let base64 = |value: &str| {
+        value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+    };
+    let iso_8601 = |value: &str| {
+        value
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'T' | b':' | b'+' | b'-' | b'Z' | b'.'))
+    };
+    base64(&credentials.access_key_id)
+        && base64(credentials.secret_access_key.expose_secret())
+        && credentials
+            .session_token
+            .as_ref()
+            .is_none_or(|token| base64(token.expose_secret()))
+        && credentials
+            .expiration
+            .is_none_or(|expiry| iso_8601(&expiry.isoformat()))
 }
 
 /// The credentials in one of v2's formats.
@@ -238,6 +278,51 @@ mod tests {
         assert_eq!(
             render(&static_keys, ExportFormat::Env),
             "export AWS_ACCESS_KEY_ID=AKIA\nexport AWS_SECRET_ACCESS_KEY=s\n"
+        );
+    }
+
+    #[test]
+    fn only_base64_and_iso_8601_values_are_printed_for_a_shell() {
+        let real = Credentials::new(
+            "ASIAEXAMPLE0000000001",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            Some(Secret::new(
+                "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJH+a=",
+            )),
+            Timestamp::parse("2024-05-01T12:00:00.123456Z"),
+            Source::Sso,
+        );
+        assert!(shell_safe(&real));
+        assert!(shell_safe(&Credentials::new(
+            "AKIA",
+            "s",
+            None,
+            None,
+            Source::ConfigFile
+        )));
+        let hostile = |key: &str, secret: &str, token: &str| {
+            Credentials::new(key, secret, Some(Secret::new(token)), None, Source::Sso)
+        };
+        for (key, secret, token) in [
+            ("ASIA$(touch x)", "s", "t"),
+            ("ASIA", "s`id`", "t"),
+            ("ASIA", "s", "t\nexport PATH=/tmp"),
+            ("ASIA", "s", "t\"; rm -rf ~; \""),
+            ("ASIA", "s", "t'"),
+            ("ASIA", "s e", "t"),
+            ("ASIA", "s", "t%PATH%"),
+        ] {
+            assert!(!shell_safe(&hostile(key, secret, token)), "{key} {secret}");
+        }
+        // The secret of the unit test above (a quote in the token) is refused too.
+        assert!(!shell_safe(&temporary()));
+        let err = Error::from(ExportError::UnsafeForShell);
+        assert_eq!(
+            (err.exit_code(), err.stderr_text().as_str()),
+            (
+                255,
+                "\nawsso: [ERROR]: The credentials contain characters that are unsafe to print for a shell\n"
+            )
         );
     }
 

@@ -1,14 +1,16 @@
 //! `awsso sso login` (alias `awsso login`): v2's login (`awscli/customizations/sso/login.py`),
-//! plus `--if-needed` (skip or silently refresh a token that is still good) and `--force`
-//! (sign the cached token out at the portal first); docs/compatibility.md, "Login".
+//! plus `--if-needed` (silent while the token is good or can be refreshed; otherwise an
+//! implicit login, on the terminal only) and `--force` (sign the cached token out at the
+//! portal first); docs/compatibility.md, "Login" and "Implicit logins".
 
 use crate::cache::token::{self, CachedToken, REFRESH_WINDOW};
 use crate::cli::LoginArgs;
 use crate::config::edit::{self, SectionRef};
 use crate::context::ctx_debug;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::http::Transport;
-use crate::login::{self, FlowOptions};
+use crate::login::implicit::{self, Flight, ImplicitError};
+use crate::login::{self, FlowOptions, Messages};
 use crate::oidc::OidcClient;
 use crate::portal::PortalClient;
 use crate::settings::{LoginTarget, Session};
@@ -24,33 +26,85 @@ pub fn run(session: &Session, args: &LoginArgs) -> Result<()> {
         None
     };
     if args.if_needed {
-        if let Some(token) = cached.as_ref().filter(|t| belongs_to(t, &target)) {
-            // The fast path: a file read, no runtime, no TLS, no request.
-            if token.remaining(ctx.now()) >= REFRESH_WINDOW {
-                ctx.out(&format!(
-                    "Already logged into Start URL: {}\n",
-                    target.start_url
-                ));
-                return Ok(());
-            }
-        }
+        return if_needed(session, &target, cached.as_ref(), args);
     }
-
     let transport = session.transport()?;
-    if args.if_needed {
-        if let Some(done) = refresh_if_possible(session, transport, &target, cached.as_ref())? {
-            ctx.out(&match done {
-                Refresh::Done => format!("Already logged into Start URL: {}\n", target.start_url),
-                Refresh::Refreshed => {
-                    format!("Refreshed the token for Start URL: {}\n", target.start_url)
-                }
-            });
+    session.block_on(async {
+        login::interruptible(log_in(
+            session,
+            transport,
+            &target,
+            cached.as_ref(),
+            args,
+            &Messages::Stdout,
+        ))?
+        .await
+    })?
+}
+
+/// `--if-needed` (docs/compatibility.md, "Login"), made for shell rc files: silent unless a
+/// browser login is needed. A token with more than 15 minutes left: nothing to do, no
+/// request. One due for a refresh, or expired but refreshable: refreshed now. Otherwise an
+/// implicit login ([`implicit`]): on the controlling terminal, one per session at a time;
+/// with no terminal, one line naming the command to run and exit 1 (as `sso status` says a
+/// browser login is needed), with no request made and no browser opened.
+fn if_needed(
+    session: &Session,
+    target: &LoginTarget,
+    cached: Option<&CachedToken>,
+    args: &LoginArgs,
+) -> Result<()> {
+    let ctx = session.ctx;
+    if let Some(token) = cached.filter(|t| belongs_to(t, target)) {
+        // The fast path: a file read, no runtime, no TLS, no request.
+        if token.remaining(ctx.now()) >= REFRESH_WINDOW {
+            ctx_debug!(ctx, "Already logged into Start URL: {}", target.start_url);
             return Ok(());
         }
     }
-    session.block_on(async {
-        login::interruptible(log_in(session, transport, &target, cached.as_ref(), args))?.await
-    })?
+    let transport = session.transport()?;
+    if let Some(done) = refresh_if_possible(session, transport, target, cached)? {
+        match done {
+            Refresh::Done => ctx_debug!(
+                ctx,
+                "Already logged into Start URL: {} (another process refreshed the token)",
+                target.start_url
+            ),
+            Refresh::Refreshed => {
+                ctx_debug!(
+                    ctx,
+                    "Refreshed the token for Start URL: {}",
+                    target.start_url
+                )
+            }
+        }
+        return Ok(());
+    }
+    let login_command = target.login_command();
+    let Some(messages) = implicit::terminal(ctx) else {
+        ctx.err(&format!(
+            "{}\n",
+            ImplicitError::NoTerminal { login_command }
+        ));
+        return Err(Error::Exit(1));
+    };
+    match implicit::single_flight(ctx, target, cached) {
+        Flight::Joined(_) => {
+            ctx_debug!(
+                ctx,
+                "Already logged into Start URL: {} (another process logged in)",
+                target.start_url
+            );
+            Ok(())
+        }
+        Flight::Abandoned => {
+            ctx.err(&format!("{}\n", ImplicitError::Abandoned { login_command }));
+            Err(Error::Exit(1))
+        }
+        Flight::Lead(_lock) => session.block_on(async {
+            login::interruptible(log_in(session, transport, target, cached, args, &messages))?.await
+        })?,
+    }
 }
 
 /// How `--if-needed` settled without a login.
@@ -91,7 +145,10 @@ fn refresh_if_possible(
             refreshed.saved?;
             Ok(Some(Refresh::Refreshed))
         }
-        Err(crate::error::Error::Interrupted) => Err(crate::error::Error::Interrupted),
+        Err(Error::Interrupted) => Err(Error::Interrupted),
+        // The service answered with a token no cache can hold (an `expiresIn` beyond year
+        // 9999): a login would get the same answer, so stop here with that error.
+        Err(e @ Error::Token(_)) => Err(e),
         Err(e) => {
             if sso_token::refreshed_elsewhere(ctx, target, token).is_some() {
                 // A parallel run refreshed it first: nothing left to do here.
@@ -107,14 +164,15 @@ fn refresh_if_possible(
     }
 }
 
-/// Everything after `--if-needed`: the `--force` sign-out, then v2's login and its closing
-/// lines.
+/// The login itself: the `--force` sign-out, then v2's login and its closing lines, all
+/// written to `messages` (stdout, or the terminal of an implicit login).
 async fn log_in(
     session: &Session<'_>,
     transport: &Transport,
     target: &LoginTarget,
     cached: Option<&CachedToken>,
     args: &LoginArgs,
+    messages: &Messages,
 ) -> Result<()> {
     let ctx = session.ctx;
     if let Some(token) = cached.filter(|_| args.force) {
@@ -124,15 +182,15 @@ async fn log_in(
         use_device_code: args.use_device_code,
         no_browser: args.no_browser,
     };
-    let fetched = login::fetch_token(ctx, transport, target, &options).await?;
+    let fetched = login::fetch_token(ctx, transport, target, &options, messages).await?;
     if let Some(region) = &fetched.derived_region {
         write_region(session, target, region)?;
-        ctx.out(&format!("SSO region updated to {region}\n"));
+        messages.say(ctx, &format!("SSO region updated to {region}\n"));
     }
-    ctx.out(&format!(
-        "Successfully logged into Start URL: {}\n",
-        target.start_url
-    ));
+    messages.say(
+        ctx,
+        &format!("Successfully logged into Start URL: {}\n", target.start_url),
+    );
     Ok(())
 }
 

@@ -9,7 +9,9 @@
 //! calls run concurrently (at most [`MAX_CONCURRENT_LOGOUTS`] at once). A portal error
 //! answer (the token was already expired or revoked) is only debug-logged, as v2 does; a
 //! portal that cannot be reached does not stop the local clean-up either
-//! (docs/compatibility.md, "Logout"): one warning line on stderr, exit 0.
+//! (docs/compatibility.md, "Logout"): one warning line on stderr, exit 0. A file that
+//! cannot be deleted (a read-only cache) is an error after all the portal calls and the
+//! other deletions: one line naming every file left, in Python's `OSError` words, 255.
 //!
 //! `--sso-session S`, or an explicit `--profile P` (the flag only: an `AWS_PROFILE` left in
 //! the shell keeps v2's sign-out-of-everything meaning), signs out of that one session: its
@@ -33,12 +35,14 @@ pub const MAX_CONCURRENT_LOGOUTS: usize = 8;
 
 pub fn run(session: &Session, args: &LogoutArgs) -> Result<()> {
     let ctx = session.ctx;
-    let sweep = match (&args.sso_session, &session.global.profile) {
+    // Only a `--profile` flag narrows (an empty one is no flag, as in v2).
+    let profile = &session.profile;
+    let profile_flag = profile.explicit_flag.then_some(profile.name.as_str());
+    let sweep = match (&args.sso_session, profile_flag) {
         (None, None) => Sweep::everything(ctx),
         (sso_session, profile) => {
             let config = session.config()?;
-            let target =
-                SessionTarget::resolve(config, sso_session.as_deref(), profile.as_deref())?;
+            let target = SessionTarget::resolve(config, sso_session.as_deref(), profile)?;
             Sweep::session(ctx, &target.token_key(), target.role_cache_keys(config))
         }
     };
@@ -46,7 +50,9 @@ pub fn run(session: &Session, args: &LogoutArgs) -> Result<()> {
         return Ok(());
     }
     sign_out_at_portal(session, &sweep.tokens)?;
-    sweep.remove_files(ctx);
+    // Files that cannot be deleted (a read-only cache) leave the user signed in on this
+    // machine: named, 255.
+    sweep.remove_files(ctx)?;
     Ok(())
 }
 

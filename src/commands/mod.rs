@@ -4,10 +4,12 @@
 pub mod completion;
 pub mod configure_sso;
 pub mod console;
+pub mod exec;
 pub mod export_credentials;
 pub mod get_caller_identity;
 pub mod list_profiles;
 pub mod login;
 pub mod logout;
 pub mod portal;
+pub mod serve;
 pub mod status;

@@ -28,7 +28,7 @@ pub fn list_accounts(session: &Session, args: &ListAccountsArgs) -> Result<()> {
     check_required(session, &args.token, Vec::new())?;
     let paging = paging(session, &args.pagination)?;
     let call = Invocation::resolve(session, &args.token)?;
-    paging.validate()?;
+    paging.validate(&LIST_ACCOUNTS)?;
     let client = &call.client(session)?;
     let access_token = &call.access_token(session)?;
     let ctx = session.ctx;
@@ -49,7 +49,7 @@ pub fn list_account_roles(session: &Session, args: &ListAccountRolesArgs) -> Res
     check_required(session, &args.token, missing)?;
     let paging = paging(session, &args.pagination)?;
     let call = Invocation::resolve(session, &args.token)?;
-    paging.validate()?;
+    paging.validate(&LIST_ACCOUNT_ROLES)?;
     let account_id = args.account_id.as_deref().unwrap_or_default();
     let client = &call.client(session)?;
     let access_token = &call.access_token(session)?;
@@ -86,7 +86,8 @@ pub fn get_role_credentials(session: &Session, args: &GetRoleCredentialsArgs) ->
     show(session, "GetRoleCredentials", response)
 }
 
-/// The pagination options, checked as v2 checks them; v2's warning for `--max-items 0`.
+/// The pagination options, checked as v2 checks them; v2's warning for a `--max-items` of 0
+/// or below.
 fn paging(session: &Session, args: &PaginationArgs) -> Result<Paging> {
     let paging = Paging::new(
         session.global.no_paginate,

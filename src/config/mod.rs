@@ -6,6 +6,7 @@
 //! is `Unable to parse config file: PATH` (255).
 
 pub mod edit;
+pub mod file;
 pub mod parse;
 
 use std::path::Path;
@@ -35,32 +36,21 @@ impl AwsConfig {
         Ok(ConfigFiles::load(ctx)?.merged)
     }
 
-    /// The config file dialect, botocore's `build_profile_map`: a header starting with
-    /// `profile`, `sso-session` or `services` names a section of that kind when it splits
-    /// (shell rules) into exactly two words, the second being the name (botocore does not
-    /// check the first word: `[profiles dev]` is profile `dev`); `[default]` is the default
-    /// profile; anything else is ignored. A later section of the same name replaces the
-    /// earlier one whole but keeps its place in the order (`[default]` vs
-    /// `[profile default]`).
+    /// The config file dialect, botocore's `build_profile_map` ([`parse::section_of`]): a
+    /// later section of the same name replaces the earlier one whole but keeps its place in
+    /// the order (`[default]` vs `[profile default]`); headers of no kind are ignored.
     pub fn from_config_text(text: &str) -> Result<Self, parse::ParseError> {
         let mut config = AwsConfig::default();
         for section in parse::parse(text)? {
-            let header = section.header.as_str();
-            let target = if header.starts_with("profile") {
-                &mut config.profiles
-            } else if header.starts_with("sso-session") {
-                &mut config.sso_sessions
-            } else if header.starts_with("services") {
-                &mut config.services
-            } else if header == "default" {
-                config.profiles.insert("default".to_owned(), section.values);
-                continue;
-            } else {
+            let Some((kind, name)) = parse::section_of(&section.header) else {
                 continue;
             };
-            if let Some([_, name]) = parse::shlex_split(header).as_deref() {
-                target.insert(name.clone(), section.values);
-            }
+            let target = match kind {
+                parse::SectionKind::Profile => &mut config.profiles,
+                parse::SectionKind::SsoSession => &mut config.sso_sessions,
+                parse::SectionKind::Services => &mut config.services,
+            };
+            target.insert(name, section.values);
         }
         Ok(config)
     }
@@ -138,17 +128,26 @@ fn parse_error(path: &Path, e: parse::ParseError) -> Error {
 }
 
 /// The file's text; a missing file is an empty one. Like botocore, a path that is not a
-/// regular file (`os.path.isfile`) counts as missing, and one that cannot be opened is read
-/// as empty (configparser's `read` skips it); `--debug` says so. Text that is not UTF-8 is
-/// a parse error.
+/// regular file (`os.path.isfile`: a directory, a device, a FIFO) counts as missing and is
+/// never read ([`file::read_regular`]), and one that cannot be opened is read as empty
+/// (configparser's `read` skips it); `--debug` says so. Text that is not UTF-8 is a parse
+/// error.
 pub(crate) fn read_optional(ctx: &Context, path: &Path) -> Result<String> {
-    match std::fs::read(path) {
-        Ok(bytes) => {
+    match file::read_regular(path) {
+        Ok(Some(bytes)) => {
             crate::context::ctx_debug!(ctx, "Loading config file {}", path.display());
             String::from_utf8(bytes).map_err(|_| Error::ConfigParse {
                 path: path.to_owned(),
                 detail: "not valid UTF-8".into(),
             })
+        }
+        Ok(None) => {
+            crate::context::ctx_debug!(
+                ctx,
+                "Ignoring config file {}: not a regular file",
+                path.display()
+            );
+            Ok(String::new())
         }
         Err(e) => {
             if e.kind() != std::io::ErrorKind::NotFound {

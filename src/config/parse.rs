@@ -4,7 +4,9 @@
 //! inline comments, indented continuation lines, `strict` duplicates, and botocore's nested
 //! sub-sections (`s3 =` followed by indented `key = value` lines).
 //!
-//! The result keeps file order and line numbers; it knows nothing of profiles.
+//! The result keeps file order and line numbers. Which profile, sso-session or services
+//! section a header names is [`section_of`], botocore's rule, shared by the reader
+//! (`config::AwsConfig`) and the writer (`config::edit`).
 
 use indexmap::IndexMap;
 
@@ -52,6 +54,64 @@ impl std::fmt::Display for ParseError {
 /// Parses a whole file. configparser's `[DEFAULT]` section is applied to every section, as
 /// `cp.options(section)` does in botocore.
 pub fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
+    parse_layers(text)?.inherit()
+}
+
+/// A file in configparser's two layers: each section's own options, and those of
+/// `[DEFAULT]` (values as joined, not yet read as nested), which every section inherits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layers {
+    pub sections: Vec<RawSection>,
+    pub defaults: IndexMap<String, String>,
+}
+
+impl Layers {
+    /// Each section with the `[DEFAULT]` options it does not set itself, as botocore's
+    /// `cp.options(section)` and `cp.get` give them: a nested `[DEFAULT]` value that does
+    /// not parse is an error in every section that inherits it.
+    pub fn inherit(self) -> Result<Vec<RawSection>, ParseError> {
+        let Layers {
+            mut sections,
+            defaults,
+        } = self;
+        for section in &mut sections {
+            for (key, value) in &defaults {
+                if !section.values.contains_key(key) {
+                    let value = inherited(key, value, section.line)?;
+                    section.values.insert(key.clone(), value);
+                }
+            }
+        }
+        Ok(sections)
+    }
+
+    /// The error [`Layers::inherit`] would give, without building its result.
+    pub fn check_inherit(&self) -> Result<(), ParseError> {
+        for section in &self.sections {
+            for (key, value) in &self.defaults {
+                if !section.values.contains_key(key) {
+                    inherited(key, value, section.line)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A `[DEFAULT]` value as the section starting at `line` inherits it.
+fn inherited(key: &str, value: &str, line: usize) -> Result<Value, ParseError> {
+    if !value.starts_with('\n') {
+        return Ok(Value::Str(value.to_owned()));
+    }
+    let nested = parse_nested(value, line).map_err(|e| ParseError {
+        line: e.line,
+        message: format!("option {key:?} inherited from [DEFAULT]: {}", e.message),
+    })?;
+    Ok(Value::Nested(Box::new(nested)))
+}
+
+/// Parses a whole file into its [`Layers`], without applying `[DEFAULT]`.
+pub fn parse_layers(text: &str) -> Result<Layers, ParseError> {
     struct Pending {
         key: String,
         /// The value so far: its lines joined with '\n'.
@@ -189,22 +249,44 @@ pub fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
         });
     }
     finish(&mut pending, &mut sections, &mut defaults, in_defaults)?;
+    Ok(Layers {
+        sections,
+        defaults: defaults.unwrap_or_default(),
+    })
+}
 
-    if let Some(defaults) = defaults {
-        for section in &mut sections {
-            for (key, value) in &defaults {
-                if !section.values.contains_key(key) {
-                    let value = if value.starts_with('\n') {
-                        Value::Nested(Box::new(parse_nested(value, section.line)?))
-                    } else {
-                        Value::Str(value.clone())
-                    };
-                    section.values.insert(key.clone(), value);
-                }
-            }
-        }
+/// The kinds of section botocore's `build_profile_map` tells apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SectionKind {
+    /// `[default]` or `[profile NAME]`.
+    Profile,
+    /// `[sso-session NAME]`.
+    SsoSession,
+    /// `[services NAME]`.
+    Services,
+}
+
+/// What botocore's `build_profile_map` makes of a header: a header starting with
+/// `profile`, `sso-session` or `services` names a section of that kind when it splits
+/// (shell rules) into exactly two words, the second being the name (botocore does not
+/// check the first word: `[profiles dev]` is profile `dev`); `[default]` is the default
+/// profile; anything else (`[plugins]`, `[profile a b]`) is `None`.
+pub fn section_of(header: &str) -> Option<(SectionKind, String)> {
+    let kind = if header.starts_with("profile") {
+        SectionKind::Profile
+    } else if header.starts_with("sso-session") {
+        SectionKind::SsoSession
+    } else if header.starts_with("services") {
+        SectionKind::Services
+    } else if header == "default" {
+        return Some((SectionKind::Profile, "default".to_owned()));
+    } else {
+        return None;
+    };
+    match <[String; 2]>::try_from(shlex_split(header)?) {
+        Ok([_, name]) => Some((kind, name)),
+        Err(_) => None,
     }
-    Ok(sections)
 }
 
 /// Python's universal newlines, as a file opened in text mode reads: lines end at `\n`,
@@ -412,6 +494,45 @@ mod tests {
     fn crlf_files_parse() {
         let sections = parse("[a]\r\nk = v\r\n").unwrap();
         assert_eq!(sections[0].values["k"], s("v"));
+    }
+
+    #[test]
+    fn headers_name_sections_as_botocore_reads_them() {
+        use SectionKind::*;
+        for (header, expected) in [
+            ("default", Some((Profile, "default"))),
+            ("profile default", Some((Profile, "default"))),
+            ("profile dev", Some((Profile, "dev"))),
+            ("profiles dev", Some((Profile, "dev"))),
+            ("profile 'my prof'", Some((Profile, "my prof"))),
+            ("sso-session s", Some((SsoSession, "s"))),
+            ("services local", Some((Services, "local"))),
+            ("profile", None),
+            ("profile a b", None),
+            ("profile it's", None),
+            ("plugins", None),
+            ("DEFAULT", None),
+            ("Default", None),
+        ] {
+            let got = section_of(header);
+            assert_eq!(
+                got.as_ref().map(|(k, n)| (*k, n.as_str())),
+                expected,
+                "{header}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_broken_default_fails_only_where_it_is_inherited() {
+        assert!(parse("[DEFAULT]\ne=\n y").unwrap().is_empty());
+        let err = parse("[DEFAULT]\ne=\n y\n[a]\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 4: option \"e\" inherited from [DEFAULT]: nested line \"y\" is not key = value"
+        );
+        // A section that sets the key itself inherits nothing.
+        assert!(parse("[DEFAULT]\ne=\n y\n[a]\ne = 1\n").is_ok());
     }
 
     #[test]

@@ -60,6 +60,32 @@ pub enum Callback {
     NotFound,
 }
 
+/// The first two words of a request head's first line: the method and the request target.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestLine {
+    pub method: String,
+    pub target: String,
+}
+
+impl RequestLine {
+    /// Reads the request line of a raw head as the listener received it (bytes that are not
+    /// UTF-8 replaced; missing words empty). Pure.
+    pub fn parse(head: &[u8]) -> RequestLine {
+        let text = String::from_utf8_lossy(head);
+        let mut words = text.lines().next().unwrap_or_default().split_whitespace();
+        RequestLine {
+            method: words.next().unwrap_or_default().to_owned(),
+            target: words.next().unwrap_or_default().to_owned(),
+        }
+    }
+}
+
+/// Whether `head` holds a whole request head: a blank line (`\r\n\r\n`, or `\n\n` from a
+/// lax client) has arrived.
+pub fn head_is_complete(head: &[u8]) -> bool {
+    head.windows(4).any(|w| w == b"\r\n\r\n") || head.windows(2).any(|w| w == b"\n\n")
+}
+
 /// Reads a request line's method and target against the expected state. Pure.
 pub fn interpret(method: &str, target: &str, expected_state: &str) -> Callback {
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
@@ -146,7 +172,7 @@ async fn serve(mut stream: TcpStream, expected_state: &str) -> std::io::Result<C
     let _ = stream.set_nodelay(true);
     let mut head = Vec::with_capacity(1024);
     let mut buf = [0u8; 2048];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") && !head.windows(2).any(|w| w == b"\n\n") {
+    while !head_is_complete(&head) {
         let n = stream.read(&mut buf).await?;
         if n == 0 {
             break;
@@ -163,11 +189,8 @@ async fn serve(mut stream: TcpStream, expected_state: &str) -> std::io::Result<C
             return Ok(Callback::NotFound);
         }
     }
-    let text = String::from_utf8_lossy(&head);
-    let mut words = text.lines().next().unwrap_or_default().split_whitespace();
-    let method = words.next().unwrap_or_default();
-    let target = words.next().unwrap_or_default();
-    let outcome = interpret(method, target, expected_state);
+    let RequestLine { method, target } = RequestLine::parse(&head);
+    let outcome = interpret(&method, &target, expected_state);
     match &outcome {
         Callback::Code(_) => respond(&mut stream, 200, "OK", SUCCESS_PAGE).await?,
         Callback::StateMismatch | Callback::Denied | Callback::Incomplete => {
@@ -242,6 +265,28 @@ mod tests {
             interpret("POST", "/oauth/callback?code=a&state=st-1", s),
             Callback::NotFound
         );
+    }
+
+    #[test]
+    fn request_heads_are_read_to_their_request_line() {
+        assert_eq!(
+            RequestLine::parse(b"GET /oauth/callback?code=a HTTP/1.1\r\nHost: x\r\n\r\n"),
+            RequestLine {
+                method: "GET".into(),
+                target: "/oauth/callback?code=a".into()
+            }
+        );
+        assert_eq!(
+            RequestLine::parse(b"\xffGET\t/x"),
+            RequestLine {
+                method: "\u{fffd}GET".into(),
+                target: "/x".into()
+            }
+        );
+        assert_eq!(RequestLine::parse(b""), RequestLine::default());
+        assert!(head_is_complete(b"GET / HTTP/1.1\r\n\r\n"));
+        assert!(head_is_complete(b"GET /\n\n"));
+        assert!(!head_is_complete(b"GET / HTTP/1.1\r\nHost: x\r\n"));
     }
 
     #[test]

@@ -5,13 +5,18 @@
 //! flow (`--use-device-code`, and always for legacy profiles), the browser and its messages,
 //! Ctrl-C, and the token written to the shared cache.
 //!
-//! Entry point: [`fetch_token`]. It prints v2's instructions on stdout but not the
-//! `Successfully logged into Start URL` line, which is `sso login`'s own.
+//! Entry point: [`fetch_token`]. It writes v2's instructions where its caller says
+//! ([`Messages`]: stdout for `sso login` and `configure sso`, the controlling terminal for an
+//! implicit login, [`implicit`]) but not the `Successfully logged into Start URL` line, which
+//! is its callers' own.
 
 pub mod callback;
+pub mod implicit;
 pub mod start_url;
 
 use std::future::Future;
+use std::io::Write;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::cache::token::{self, CachedToken, ClientRegistration};
@@ -21,7 +26,6 @@ use crate::error::{Error, Result};
 use crate::http::Transport;
 use crate::oidc::{self, Grant, OidcClient, Pkce, RegisterClientRequest, TokenResponse};
 use crate::settings::LoginTarget;
-use crate::timestamp::Timestamp;
 
 use callback::CallbackListener;
 
@@ -29,10 +33,10 @@ use callback::CallbackListener;
 pub const CALLBACK_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// RFC 8628 §3.5: each `slow_down` adds 5 seconds to the polling interval.
-const SLOW_DOWN_DELAY: u64 = 5;
+const SLOW_DOWN_DELAY: Duration = Duration::from_secs(5);
 
 /// The polling interval when StartDeviceAuthorization names none.
-const DEFAULT_INTERVAL: u64 = 5;
+const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
 
 /// Why a login flow stopped (the listener's own errors are [`callback::CallbackError`]).
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +68,51 @@ pub struct FlowOptions {
     pub no_browser: bool,
 }
 
+/// Where a login flow writes its instructions (the URL, the code) and its spinner.
+pub enum Messages {
+    /// `sso login` and `configure sso`: stdout, as v2; the spinner on stderr when stderr is a
+    /// terminal.
+    Stdout,
+    /// An implicit login: the controlling terminal, for everything, since stdout may be what
+    /// an SDK parses (`credential_process`) and stderr what it swallows.
+    Terminal(Mutex<Box<dyn Write + Send>>),
+}
+
+impl Messages {
+    /// Instructions for the user.
+    pub fn say(&self, ctx: &Context, text: &str) {
+        match self {
+            Messages::Stdout => ctx.out(text),
+            Messages::Terminal(tty) => write_terminal(tty, text),
+        }
+    }
+
+    /// Whether a spinner can be drawn (its target is a terminal).
+    fn shows_progress(&self, ctx: &Context) -> bool {
+        match self {
+            Messages::Stdout => ctx.terminal.stderr,
+            Messages::Terminal(_) => true,
+        }
+    }
+
+    /// A spinner frame or the escape that clears its line.
+    fn progress(&self, ctx: &Context, text: &str) {
+        match self {
+            Messages::Stdout => ctx.err(text),
+            Messages::Terminal(tty) => write_terminal(tty, text),
+        }
+    }
+}
+
+/// A write to the terminal that fails (it was closed, the user went away) loses nothing the
+/// login needs: the flow goes on, and ends with its own timeout.
+fn write_terminal(tty: &Mutex<Box<dyn Write + Send>>, text: &str) {
+    let mut tty = tty
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _ = tty.write_all(text.as_bytes()).and_then(|()| tty.flush());
+}
+
 /// A new token, already written to the cache.
 #[derive(Clone, Debug)]
 pub struct FetchedToken {
@@ -75,7 +124,7 @@ pub struct FetchedToken {
 }
 
 /// Logs `target` in with v2's flows and writes the token (and any new client registration)
-/// into `~/.aws/sso/cache`. Prints the browser / device-code instructions on stdout. The
+/// into `~/.aws/sso/cache`. Writes the browser / device-code instructions to `messages`. The
 /// OIDC endpoint is the transport's for the SSO region. Ctrl-C gives
 /// [`Error::Interrupted`] with the listener closed and nothing half-written.
 pub async fn fetch_token(
@@ -83,8 +132,9 @@ pub async fn fetch_token(
     transport: &Transport,
     target: &LoginTarget,
     options: &FlowOptions,
+    messages: &Messages,
 ) -> Result<FetchedToken> {
-    interruptible(fetch(ctx, transport, target, options))?.await
+    interruptible(fetch(ctx, transport, target, options, messages))?.await
 }
 
 /// [`fetch_token`] with the start URL already settled by the caller, so no request is made
@@ -97,8 +147,12 @@ pub async fn fetch_token_at(
     target: &LoginTarget,
     resolved: start_url::ResolvedStartUrl,
     options: &FlowOptions,
+    messages: &Messages,
 ) -> Result<FetchedToken> {
-    interruptible(fetch_resolved(ctx, transport, target, resolved, options))?.await
+    interruptible(fetch_resolved(
+        ctx, transport, target, resolved, options, messages,
+    ))?
+    .await
 }
 
 /// `work`, or [`Error::Interrupted`] as soon as Ctrl-C arrives. The SIGINT handler is
@@ -140,9 +194,10 @@ async fn fetch(
     transport: &Transport,
     target: &LoginTarget,
     options: &FlowOptions,
+    messages: &Messages,
 ) -> Result<FetchedToken> {
     let resolved = start_url::resolve(ctx, &transport.http, &target.start_url).await?;
-    fetch_resolved(ctx, transport, target, resolved, options).await
+    fetch_resolved(ctx, transport, target, resolved, options, messages).await
 }
 
 async fn fetch_resolved(
@@ -151,6 +206,7 @@ async fn fetch_resolved(
     target: &LoginTarget,
     resolved: start_url::ResolvedStartUrl,
     options: &FlowOptions,
+    messages: &Messages,
 ) -> Result<FetchedToken> {
     let region = resolved
         .region
@@ -164,6 +220,7 @@ async fn fetch_resolved(
         region: &region,
         issuer: &resolved.url,
         options,
+        messages,
     };
     let token = if target.session_name.is_some() && !options.use_device_code {
         flow.authorization_code().await?
@@ -187,6 +244,8 @@ struct Flow<'a> {
     /// The resolved start URL: issuerUrl (PKCE) or startUrl (device flow).
     issuer: &'a str,
     options: &'a FlowOptions,
+    /// Where the instructions go.
+    messages: &'a Messages,
 }
 
 impl Flow<'_> {
@@ -208,17 +267,17 @@ impl Flow<'_> {
             &pkce.challenge,
         );
         if self.options.no_browser {
-            ctx.out(&format!(
+            self.messages.say(ctx, &format!(
                 "Browser will not be automatically opened.\nPlease visit the following URL:\n\n{url}\n"
             ));
         } else {
-            ctx.out(&format!(
+            self.messages.say(ctx, &format!(
                 "Attempting to open your default browser. If the browser does not open, open the following URL.\nIf you are unable to open the URL on this device, run this command again with the '--use-device-code' option.\n\n{url}\n\n"
             ));
             open_browser(ctx, &url);
         }
         let wait = tokio::time::timeout(CALLBACK_TIMEOUT, listener.wait_for_code(&state));
-        let code = match with_spinner(ctx, wait).await {
+        let code = match with_spinner(ctx, self.messages, wait).await {
             Ok(code) => code?,
             Err(_elapsed) => return Err(LoginError::PendingAuthorizationExpired.into()),
         };
@@ -236,7 +295,7 @@ impl Flow<'_> {
             )
             .await
             .map_err(expired_as_pending)?;
-        Ok(self.token(&registration, response))
+        self.token(&registration, response)
     }
 
     /// Device code (botocore/utils.py `SSOTokenFetcher`), with a client-side stop at
@@ -253,24 +312,28 @@ impl Flow<'_> {
                 self.issuer,
             )
             .await?;
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(authorization.expires_in);
-        let mut interval = authorization.interval.unwrap_or(DEFAULT_INTERVAL);
+        // A lifetime no clock can reach ends the login before anything is shown.
+        let lifetime = authorization.lifetime(ctx.now())?;
+        let deadline = tokio::time::Instant::now()
+            .checked_add(lifetime)
+            .ok_or(oidc::OidcError::ExpirationOutOfRange)?;
+        let mut interval = authorization.interval().unwrap_or(DEFAULT_INTERVAL);
         // One attempt before showing anything: the client may already be authorised.
         if let Some(response) = self
             .poll(&registration, &authorization, &mut interval)
             .await?
         {
-            return Ok(self.token(&registration, response));
+            return self.token(&registration, response);
         }
         if self.options.no_browser {
-            ctx.out(&format!(
+            self.messages.say(ctx, &format!(
                 "Browser will not be automatically opened.\nPlease visit the following URL:\n\n{}\n\nThen enter the code:\n\n{}\n\nAlternatively, you may visit the following URL which will autofill the code upon loading:\n{}\n",
                 authorization.verification_uri,
                 authorization.user_code,
                 authorization.verification_uri_complete
             ));
         } else {
-            ctx.out(&format!(
+            self.messages.say(ctx, &format!(
                 "Attempting to open your default browser.\nIf the browser does not open or you wish to use a different device to authorize this request, open the following URL:\n\n{}\n\nThen enter the code:\n\n{}\n",
                 authorization.verification_uri, authorization.user_code
             ));
@@ -289,12 +352,12 @@ impl Flow<'_> {
                 if now >= deadline {
                     return Err(Error::from(LoginError::PendingAuthorizationExpired));
                 }
-                let pause = Duration::from_secs(interval).min(deadline - now);
+                let pause = interval.min(deadline - now);
                 tokio::time::sleep(pause).await;
             }
         };
-        let response = with_spinner(ctx, polling).await?;
-        Ok(self.token(&registration, response))
+        let response = with_spinner(ctx, self.messages, polling).await?;
+        self.token(&registration, response)
     }
 
     /// One CreateToken attempt: the token, or `None` while authorisation is pending.
@@ -302,7 +365,7 @@ impl Flow<'_> {
         &self,
         registration: &ClientRegistration,
         authorization: &oidc::DeviceAuthorization,
-        interval: &mut u64,
+        interval: &mut Duration,
     ) -> Result<Option<TokenResponse>> {
         let result = self
             .oidc
@@ -320,8 +383,8 @@ impl Flow<'_> {
             Err(e) => match oidc::service_code(&e) {
                 Some("AuthorizationPendingException") => Ok(None),
                 Some("SlowDownException") => {
-                    *interval += SLOW_DOWN_DELAY;
-                    ctx_debug!(self.ctx, "Slowing down: polling every {interval}s");
+                    *interval = interval.saturating_add(SLOW_DOWN_DELAY);
+                    ctx_debug!(self.ctx, "Slowing down: polling every {interval:?}");
                     Ok(None)
                 }
                 _ => Err(expired_as_pending(e)),
@@ -345,7 +408,9 @@ impl Flow<'_> {
             Some(name) => format!("botocore-client-{name}"),
             None => format!(
                 "botocore-client-{}",
-                Timestamp::from_system_time(ctx.now()).utc().timestamp()
+                ctx.now()
+                    .duration_since(std::time::SystemTime::UNIX_EPOCH)
+                    .map_or(0, |since| since.as_secs())
             ),
         };
         let configured = self.target.scopes.clone().filter(|s| !s.is_empty());
@@ -370,9 +435,9 @@ impl Flow<'_> {
         };
         let client = self.oidc.register_client(ctx, &request).await?;
         let registration = ClientRegistration {
+            expires_at: client.expires_at(),
             client_id: client.client_id,
             client_secret: client.client_secret,
-            expires_at: Timestamp::from_epoch_seconds(client.client_secret_expires_at),
             scopes,
             grant_types,
         };
@@ -381,18 +446,23 @@ impl Flow<'_> {
     }
 
     /// The cache entry for a CreateToken answer, with the fields botocore/utils.py
-    /// `SSOTokenFetcher` caches.
-    fn token(&self, registration: &ClientRegistration, response: TokenResponse) -> CachedToken {
-        CachedToken {
+    /// `SSOTokenFetcher` caches; an `expiresIn` beyond the range of a timestamp is
+    /// [`oidc::OidcError::ExpirationOutOfRange`] and nothing is cached.
+    fn token(
+        &self,
+        registration: &ClientRegistration,
+        response: TokenResponse,
+    ) -> Result<CachedToken> {
+        Ok(CachedToken {
             start_url: Some(self.target.start_url.clone()),
             region: Some(self.region.to_owned()),
+            expires_at: response.expires_at(self.ctx.now())?,
             access_token: response.access_token,
-            expires_at: Timestamp::after_seconds(self.ctx.now(), response.expires_in),
             client_id: Some(registration.client_id.clone()),
             client_secret: Some(registration.client_secret.clone()),
             registration_expires_at: Some(registration.expires_at),
             refresh_token: response.refresh_token,
-        }
+        })
     }
 }
 
@@ -412,21 +482,22 @@ fn open_browser(ctx: &Context, url: &str) {
     }
 }
 
-/// Runs `work`, drawing a spinner on stderr meanwhile when stderr is a terminal. The line
-/// is cleared when the work ends or is dropped (Ctrl-C).
-async fn with_spinner<F: Future>(ctx: &Context, work: F) -> F::Output {
-    if !ctx.terminal.stderr {
+/// Runs `work`, drawing a spinner meanwhile where `messages` can show one (stderr when it
+/// is a terminal, or the controlling terminal). The line is cleared when the work ends or is
+/// dropped (Ctrl-C).
+async fn with_spinner<F: Future>(ctx: &Context, messages: &Messages, work: F) -> F::Output {
+    if !messages.shows_progress(ctx) {
         return work.await;
     }
     /// Clears the spinner line however the wait ends.
-    struct Line<'a>(&'a Context);
+    struct Line<'a>(&'a Context, &'a Messages);
     impl Drop for Line<'_> {
         fn drop(&mut self) {
-            self.0.err("\r\x1b[2K");
+            self.1.progress(self.0, "\r\x1b[2K");
         }
     }
     const FRAMES: [char; 4] = ['|', '/', '-', '\\'];
-    let _line = Line(ctx);
+    let _line = Line(ctx, messages);
     let mut tick = tokio::time::interval(Duration::from_millis(120));
     let mut frame = 0usize;
     tokio::pin!(work);
@@ -434,7 +505,7 @@ async fn with_spinner<F: Future>(ctx: &Context, work: F) -> F::Output {
         tokio::select! {
             output = &mut work => return output,
             _ = tick.tick() => {
-                ctx.err(&format!("\r{} Waiting for authorization...", FRAMES[frame % FRAMES.len()]));
+                messages.progress(ctx, &format!("\r{} Waiting for authorization...", FRAMES[frame % FRAMES.len()]));
                 frame += 1;
             }
         }

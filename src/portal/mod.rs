@@ -12,7 +12,10 @@ use serde::{Deserialize, Serialize};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::http::Transport;
-use crate::http::{json_error, HttpClient, HttpRequest, HttpResponse, Service};
+use crate::http::{
+    is_throttling_response, json_error, HttpClient, HttpRequest, HttpResponse, Service,
+};
+use crate::rate_limit::RateLimiter;
 use crate::secret::Secret;
 
 pub use model::RoleCredentials;
@@ -47,6 +50,10 @@ fn unparseable(operation: &str) -> impl FnOnce(serde_json::Error) -> PortalError
 
 const TOKEN_HEADER: &str = "x-amz-sso_bearer_token";
 
+/// The most items a ListAccounts or ListAccountRoles page holds (`maxResults`, 1 to 100 in
+/// the service model).
+pub const MAX_PAGE_SIZE: u32 = 100;
+
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountInfo {
@@ -68,6 +75,13 @@ pub struct PortalClient<'a> {
     pub http: &'a HttpClient,
     /// Base URL, no trailing `/`.
     pub endpoint: String,
+    /// Paces every attempt ([`PortalClient::rate_limited`]); else the transport's own.
+    pub limiter: Option<&'a RateLimiter>,
+    /// `max_result` of the full listings; `None` sends none, as botocore's paginator.
+    pub page_size: Option<u32>,
+    /// Further tries of a call the portal still throttles once the transport's own attempts
+    /// are spent ([`PortalClient::retry_throttling`]).
+    pub throttle_retries: u32,
 }
 
 impl<'a> PortalClient<'a> {
@@ -77,7 +91,39 @@ impl<'a> PortalClient<'a> {
         Ok(PortalClient {
             http: &transport.http,
             endpoint: transport.endpoints.url(Service::Sso, region)?,
+            limiter: None,
+            page_size: None,
+            throttle_retries: 0,
         })
+    }
+
+    /// Every attempt of this client's calls takes a token of `limiter` first
+    /// ([`crate::rate_limit`]): many calls share one rate that follows the portal's throttling.
+    pub fn rate_limited(self, limiter: &'a RateLimiter) -> Self {
+        PortalClient {
+            limiter: Some(limiter),
+            ..self
+        }
+    }
+
+    /// A call the portal still throttles after the transport's attempts (`max_attempts`) is
+    /// made again, up to `retries` times, after a pause with full jitter that doubles each
+    /// time up to 20 s (botocore's standard backoff, continued): a long listing outlasts a
+    /// busy minute instead of failing on it.
+    pub fn retry_throttling(self, retries: u32) -> Self {
+        PortalClient {
+            throttle_retries: retries,
+            ..self
+        }
+    }
+
+    /// Pages of `max_result` items in the full listings ([`PortalClient::list_all_accounts`],
+    /// [`PortalClient::list_all_account_roles`]).
+    pub fn page_size(self, max_results: u32) -> Self {
+        PortalClient {
+            page_size: Some(max_results),
+            ..self
+        }
     }
 
     /// The portal of `region` for the `sso` commands themselves: `--endpoint-url` first.
@@ -85,6 +131,9 @@ impl<'a> PortalClient<'a> {
         Ok(PortalClient {
             http: &transport.http,
             endpoint: transport.endpoints.command_url(Service::Sso, region)?,
+            limiter: None,
+            page_size: None,
+            throttle_retries: 0,
         })
     }
 
@@ -111,13 +160,7 @@ impl<'a> PortalClient<'a> {
                 access_token,
             )
             .await?;
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Body {
-            role_credentials: RoleCredentials,
-        }
-        let body: Body = parse(&response, "GetRoleCredentials")?;
-        Ok(body.role_credentials)
+        role_credentials(&response)
     }
 
     pub async fn list_accounts_page(
@@ -178,10 +221,10 @@ impl<'a> PortalClient<'a> {
         let mut seen = SeenTokens::default();
         loop {
             let page = self
-                .list_accounts_page(ctx, access_token, token.as_deref(), None)
+                .list_accounts_page(ctx, access_token, token.as_deref(), self.page_size)
                 .await?;
             accounts.extend(items::<AccountInfo>(
-                &page.body,
+                page.body,
                 "accountList",
                 "ListAccounts",
             )?);
@@ -204,10 +247,16 @@ impl<'a> PortalClient<'a> {
         let mut seen = SeenTokens::default();
         loop {
             let page = self
-                .list_account_roles_page(ctx, access_token, account_id, token.as_deref(), None)
+                .list_account_roles_page(
+                    ctx,
+                    access_token,
+                    account_id,
+                    token.as_deref(),
+                    self.page_size,
+                )
                 .await?;
             roles.extend(items::<RoleInfo>(
-                &page.body,
+                page.body,
                 "roleList",
                 "ListAccountRoles",
             )?);
@@ -244,12 +293,34 @@ impl<'a> PortalClient<'a> {
             )],
             body: Vec::new(),
         };
-        let response = self.http.send(ctx, &request).await?;
-        if !response.is_success() {
-            return Err(json_error(operation, &response));
+        let mut retries = 0;
+        loop {
+            let response = self.http.send_limited(ctx, &request, self.limiter).await?;
+            if response.is_success() {
+                return Ok(response);
+            }
+            if retries == self.throttle_retries || !is_throttling_response(&response) {
+                return Err(json_error(operation, &response));
+            }
+            retries += 1;
+            let pause = throttle_pause(retries);
+            crate::context::ctx_debug!(
+                ctx,
+                "{operation} still throttled; try {retries} of {} more in {:.3}s",
+                self.throttle_retries,
+                pause.as_secs_f64()
+            );
+            tokio::time::sleep(pause).await;
         }
-        Ok(response)
     }
+}
+
+/// The pause before the `retry`-th further try of a throttled call: full jitter over a
+/// ceiling that doubles from 2 s to botocore's cap of 20 s (`botocore/retries/standard.py`
+/// `ExponentialBackoff`; the transport's attempts already used 1 s and 2 s).
+fn throttle_pause(retry: u32) -> std::time::Duration {
+    let ceiling = 2f64.powi(retry.min(16) as i32).min(20.0);
+    std::time::Duration::from_secs_f64(rand::random::<f64>() * ceiling)
 }
 
 /// `base?a=b&c=d`, or `base` alone when no value is present: botocore adds no bare `?`,
@@ -274,7 +345,19 @@ fn parse<T: serde::de::DeserializeOwned>(response: &HttpResponse, operation: &st
     Ok(serde_json::from_slice(&response.body).map_err(unparseable(operation))?)
 }
 
-fn page(response: &HttpResponse, operation: &str) -> Result<Page> {
+/// GetRoleCredentials' `roleCredentials` from a 2xx answer. Pure.
+pub fn role_credentials(response: &HttpResponse) -> Result<RoleCredentials> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Body {
+        role_credentials: RoleCredentials,
+    }
+    let body: Body = parse(response, "GetRoleCredentials")?;
+    Ok(body.role_credentials)
+}
+
+/// A 2xx ListAccounts or ListAccountRoles answer: the page and its next token. Pure.
+pub fn page(response: &HttpResponse, operation: &str) -> Result<Page> {
     let body: serde_json::Value = parse(response, operation)?;
     let next_token = body
         .get("nextToken")
@@ -284,14 +367,16 @@ fn page(response: &HttpResponse, operation: &str) -> Result<Page> {
     Ok(Page { body, next_token })
 }
 
-fn items<T: serde::de::DeserializeOwned>(
-    body: &serde_json::Value,
+/// The page's `key` list, moved out of the page (a full listing keeps no copy); none when
+/// absent.
+pub fn items<T: serde::de::DeserializeOwned>(
+    mut body: serde_json::Value,
     key: &str,
     operation: &str,
 ) -> Result<Vec<T>> {
-    match body.get(key) {
+    match body.get_mut(key).map(serde_json::Value::take) {
         None | Some(serde_json::Value::Null) => Ok(Vec::new()),
-        Some(list) => Ok(serde_json::from_value(list.clone()).map_err(unparseable(operation))?),
+        Some(list) => Ok(serde_json::from_value(list).map_err(unparseable(operation))?),
     }
 }
 
@@ -377,6 +462,9 @@ mod tests {
         let client = PortalClient {
             http: &http,
             endpoint,
+            limiter: None,
+            page_size: None,
+            throttle_retries: 0,
         };
         let runtime = crate::http::runtime().unwrap();
         let expected =

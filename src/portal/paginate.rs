@@ -16,9 +16,13 @@ pub enum PaginationError {
     /// `ensure_paging_params_not_set` (`ParamValidation`).
     #[error("Cannot specify --no-paginate along with pagination arguments: {}", .used.join(", "))]
     PagingWithNoPaginate { used: Vec<&'static str> },
-    /// botocore's parameter validation of `maxResults` (min 1) (`ParamValidation`).
-    #[error("Parameter validation failed:\nInvalid value for parameter maxResults, value: {value}, valid min value: 1")]
-    MaxResultsBelowMinimum { value: u32 },
+    /// botocore's parameter validation of the first request (`ParamValidation`): its report,
+    /// one line per problem (`botocore/validate.py`).
+    #[error(
+        "Parameter validation failed:\n{}",
+        .problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+    )]
+    InvalidParameters { problems: Vec<InvalidParameter> },
     /// A `--starting-token` that is neither botocore's encoding nor `TOKEN___INDEX`.
     #[error("Bad starting token: {token}")]
     BadStartingToken { token: String },
@@ -30,11 +34,28 @@ pub enum PaginationError {
     RepeatedNextToken { token: String },
 }
 
+/// One line of botocore's parameter validation report, in the order it checks: the
+/// members the input shape does not have (in the order given), then each member's value.
+#[derive(Debug, thiserror::Error)]
+pub enum InvalidParameter {
+    /// A key of a `--starting-token` that is not a member of the operation's input: the
+    /// paginator passes every key of the decoded token on as a request parameter
+    /// (`botocore/paginate.py` `_inject_token_into_kwargs`).
+    #[error("Unknown parameter in input: \"{name}\", must be one of: {}", .members.join(", "))]
+    Unknown {
+        name: String,
+        members: &'static [&'static str],
+    },
+    /// `--page-size` below `maxResults`'s minimum of 1.
+    #[error("Invalid value for parameter maxResults, value: {value}, valid min value: 1")]
+    MaxResultsBelowMinimum { value: i64 },
+}
+
 impl From<PaginationError> for Error {
     fn from(e: PaginationError) -> Self {
         match e {
             PaginationError::PagingWithNoPaginate { .. }
-            | PaginationError::MaxResultsBelowMinimum { .. } => Error::ParamValidation(Box::new(e)),
+            | PaginationError::InvalidParameters { .. } => Error::ParamValidation(Box::new(e)),
             PaginationError::BadStartingToken { .. }
             | PaginationError::RepeatedNextToken { .. } => Error::Other(Box::new(e)),
         }
@@ -53,6 +74,9 @@ pub struct Page {
 pub struct Paginated {
     pub operation: &'static str,
     output: &'static Shape,
+    /// The input shape's members, in the model's order (`ListAccountsRequest`...), which
+    /// botocore's validation lists.
+    input_members: &'static [&'static str],
     /// `result_key`; `input_token`/`output_token` are `nextToken` for both operations.
     result_key: &'static str,
 }
@@ -60,11 +84,13 @@ pub struct Paginated {
 pub const LIST_ACCOUNTS: Paginated = Paginated {
     operation: "ListAccounts",
     output: &LIST_ACCOUNTS_OUTPUT,
+    input_members: &["nextToken", "maxResults", "accessToken"],
     result_key: "accountList",
 };
 pub const LIST_ACCOUNT_ROLES: Paginated = Paginated {
     operation: "ListAccountRoles",
     output: &LIST_ACCOUNT_ROLES_OUTPUT,
+    input_members: &["nextToken", "maxResults", "accessToken", "accountId"],
     result_key: "roleList",
 };
 
@@ -74,8 +100,10 @@ pub struct Paging {
     /// `--no-paginate`: one call, raw response.
     single_page: bool,
     starting: Option<StartingToken>,
-    page_size: Option<u32>,
-    max_items: Option<u32>,
+    page_size: Option<i64>,
+    /// Any integer: argparse takes `-1` as a value, and botocore's arithmetic with a
+    /// non-positive one is the "undefined behavior" v2 warns about, reproduced as it is.
+    max_items: Option<i64>,
 }
 
 impl Paging {
@@ -84,8 +112,8 @@ impl Paging {
     pub fn new(
         no_paginate: bool,
         starting_token: Option<&str>,
-        page_size: Option<u32>,
-        max_items: Option<u32>,
+        page_size: Option<i64>,
+        max_items: Option<i64>,
     ) -> Result<Self> {
         if no_paginate {
             // `ensure_paging_params_not_set`: Python truthiness, so 0 counts as unset.
@@ -113,21 +141,37 @@ impl Paging {
         })
     }
 
-    /// v2's warning for `--max-items 0`, for the command to print.
+    /// v2's warning for `--max-items` 0 or below (`PageArgument.add_to_params`), for the
+    /// command to print.
     pub fn warning(&self) -> Option<&'static str> {
-        (self.max_items == Some(0)).then_some(
+        self.max_items.is_some_and(|n| n <= 0).then_some(
             "warning: Non-positive values for --max-items may result in undefined behavior.\n",
         )
     }
 }
 
 impl Paging {
-    /// botocore's parameter validation, run when the request is built: `maxResults` has a
-    /// minimum of 1.
-    pub fn validate(&self) -> Result<()> {
-        match self.page_size {
-            Some(value @ 0) => Err(PaginationError::MaxResultsBelowMinimum { value }.into()),
-            _ => Ok(()),
+    /// botocore's parameter validation of the first request `operation` builds: the keys a
+    /// `--starting-token` adds that the input shape does not have, then `maxResults`'s
+    /// minimum of 1. Every problem is reported at once, as botocore does.
+    pub fn validate(&self, operation: &Paginated) -> Result<()> {
+        let mut problems: Vec<InvalidParameter> = self
+            .starting
+            .iter()
+            .flat_map(|start| &start.extra_keys)
+            .filter(|key| !operation.input_members.contains(&key.as_str()))
+            .map(|key| InvalidParameter::Unknown {
+                name: key.clone(),
+                members: operation.input_members,
+            })
+            .collect();
+        if let Some(value) = self.page_size.filter(|n| *n < 1) {
+            problems.push(InvalidParameter::MaxResultsBelowMinimum { value });
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(PaginationError::InvalidParameters { problems }.into())
         }
     }
 }
@@ -137,7 +181,12 @@ impl Paging {
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct StartingToken {
     next_token: Option<String>,
-    skip: usize,
+    /// `boto_truncate_amount`, used as a Python slice start (a negative one counts from the
+    /// end of the page, as botocore's `all_data[starting_truncation:]` does).
+    skip: i64,
+    /// The token's other keys with a value (not `null`, not `"None"`): botocore sends them
+    /// as request parameters, so parameter validation sees them.
+    extra_keys: Vec<String>,
 }
 
 impl StartingToken {
@@ -149,7 +198,7 @@ impl StartingToken {
         }
         let parts: Vec<&str> = text.split("___").collect();
         let (parts, skip) = match parts.as_slice() {
-            [token, index] => match index.trim().parse::<usize>() {
+            [token, index] => match index.trim().parse::<i64>() {
                 Ok(index) => (vec![*token], index),
                 Err(_) => (vec![text], 0),
             },
@@ -159,6 +208,7 @@ impl StartingToken {
             [token] => Ok(StartingToken {
                 next_token: (*token != "None").then(|| (*token).to_owned()),
                 skip,
+                extra_keys: Vec::new(),
             }),
             _ => Err(PaginationError::BadStartingToken {
                 token: text.to_owned(),
@@ -178,6 +228,18 @@ impl StartingToken {
             .ok()?;
         let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
         let object = value.as_object()?;
+        // `_inject_token_into_kwargs` passes on every key whose value is not None or 'None'.
+        let extra_keys = object
+            .iter()
+            .filter(|(key, _)| {
+                !matches!(
+                    key.as_str(),
+                    "nextToken" | "boto_truncate_amount" | "boto_encoded_keys"
+                )
+            })
+            .filter(|(_, value)| !value.is_null() && value.as_str() != Some("None"))
+            .map(|(key, _)| key.clone())
+            .collect();
         Some(StartingToken {
             next_token: object
                 .get("nextToken")
@@ -186,14 +248,23 @@ impl StartingToken {
                 .map(str::to_owned),
             skip: object
                 .get("boto_truncate_amount")
-                .and_then(|v| v.as_u64())
-                .unwrap_or(0) as usize,
+                .and_then(|v| v.as_i64())
+                .unwrap_or(0),
+            extra_keys,
         })
     }
 }
 
+/// Python's `len(items[start:])`-style bound: where a slice index lands in a list of `len`
+/// items (negative counts from the end; clamped to the list).
+fn slice_index(index: i64, len: usize) -> usize {
+    let len = len as i64;
+    let index = if index < 0 { len + index } else { index };
+    index.clamp(0, len) as usize
+}
+
 /// botocore's `TokenEncoder`: base64 of `json.dumps({"nextToken": ..., ...})`.
-fn encode_resume_token(next_token: Option<&str>, truncate_amount: Option<usize>) -> String {
+fn encode_resume_token(next_token: Option<&str>, truncate_amount: Option<i64>) -> String {
     let mut object = serde_json::Map::new();
     object.insert(
         "nextToken".into(),
@@ -238,12 +309,14 @@ where
     let key = operation.result_key;
     let mut request_token = paging.starting.as_ref().and_then(|s| s.next_token.clone());
     let mut previous_token: Option<String> = None;
-    let mut total = 0usize;
+    let mut total = 0i64;
     let mut first = true;
     let mut pages = Vec::new();
     let mut resume_token = None;
+    // `maxResults` is never below 1 here: `Paging::validate` refused it before any request.
+    let page_size = paging.page_size.and_then(|n| u32::try_from(n).ok());
     loop {
-        let page = fetch(request_token.clone(), paging.page_size).await?;
+        let page = fetch(request_token.clone(), page_size).await?;
         let mut body = normalize(&page.body, operation.output);
         let mut starting_truncation = 0;
         if first {
@@ -253,7 +326,7 @@ where
                 starting_truncation = start.skip;
                 let sliced = match body.get(key) {
                     Some(Value::Array(items)) => {
-                        Value::Array(items.iter().skip(start.skip).cloned().collect())
+                        Value::Array(items[slice_index(start.skip, items.len())..].to_vec())
                     }
                     _ => Value::Null,
                 };
@@ -264,15 +337,18 @@ where
             Some(Value::Array(items)) => items.clone(),
             _ => Vec::new(),
         };
-        if let Some(max_items) = paging.max_items.map(|n| n as usize) {
-            if total + items.len() > max_items {
-                // `_truncate_response`: keep what fits, remember where to resume within
+        let count = items.len() as i64;
+        if let Some(max_items) = paging.max_items {
+            if total + count > max_items {
+                // `_truncate_response`: keep what fits (`original[:amount_to_keep]`, which a
+                // non-positive --max-items makes negative), remember where to resume within
                 // this page (counting the items skipped at its start).
                 let keep = max_items - total;
+                let kept = slice_index(keep, items.len());
                 set_member(
                     &mut body,
                     key,
-                    Value::Array(items.into_iter().take(keep).collect()),
+                    Value::Array(items.into_iter().take(kept).collect()),
                 );
                 resume_token = Some(encode_resume_token(
                     request_token.as_deref(),
@@ -282,12 +358,12 @@ where
                 break;
             }
         }
-        total += items.len();
+        total += count;
         pages.push(body);
         let Some(next_token) = page.next_token else {
             break;
         };
-        if paging.max_items.map(|n| n as usize) == Some(total) {
+        if paging.max_items == Some(total) {
             // On a page boundary: the service's token is the resumption point.
             resume_token = Some(encode_resume_token(Some(&next_token), None));
             break;
@@ -369,7 +445,8 @@ mod tests {
             decoded,
             StartingToken {
                 next_token: Some("abc".into()),
-                skip: 1
+                skip: 1,
+                extra_keys: Vec::new(),
             }
         );
         let decoded = StartingToken::decode(
@@ -380,7 +457,8 @@ mod tests {
             decoded,
             StartingToken {
                 next_token: None,
-                skip: 2
+                skip: 2,
+                extra_keys: Vec::new(),
             }
         );
         // Old `TOKEN___INDEX` tokens and raw service tokens.
@@ -388,14 +466,16 @@ mod tests {
             StartingToken::decode("raw___3").unwrap(),
             StartingToken {
                 next_token: Some("raw".into()),
-                skip: 3
+                skip: 3,
+                extra_keys: Vec::new(),
             }
         );
         assert_eq!(
             StartingToken::decode("not-base64!").unwrap(),
             StartingToken {
                 next_token: Some("not-base64!".into()),
-                skip: 0
+                skip: 0,
+                extra_keys: Vec::new(),
             }
         );
         assert_eq!(
@@ -470,7 +550,8 @@ mod tests {
             start,
             StartingToken {
                 next_token: Some("2".into()),
-                skip: 1
+                skip: 1,
+                extra_keys: Vec::new(),
             }
         );
         let paging = Paging {
@@ -563,7 +644,7 @@ mod tests {
             (252, "An error occurred (ParamValidation): Cannot specify --no-paginate along with pagination arguments: --starting-token, --max-items")
         );
         let paging = Paging::new(false, None, Some(0), Some(0)).unwrap();
-        let err = paging.validate().unwrap_err();
+        let err = paging.validate(&LIST_ACCOUNTS).unwrap_err();
         assert_eq!(
             err.to_string(),
             "An error occurred (ParamValidation): Parameter validation failed:\nInvalid value for parameter maxResults, value: 0, valid min value: 1"
@@ -573,6 +654,88 @@ mod tests {
             Some(
                 "warning: Non-positive values for --max-items may result in undefined behavior.\n"
             )
+        );
+        let negative = Paging::new(false, None, Some(-1), Some(-1)).unwrap();
+        assert!(negative.warning().is_some());
+        assert_eq!(
+            negative.validate(&LIST_ACCOUNTS).unwrap_err().to_string(),
+            "An error occurred (ParamValidation): Parameter validation failed:\nInvalid value for parameter maxResults, value: -1, valid min value: 1"
+        );
+        assert_eq!(
+            Paging::new(false, None, None, Some(1)).unwrap().warning(),
+            None
+        );
+    }
+
+    fn encoded(json: &str) -> String {
+        base64::engine::general_purpose::STANDARD.encode(json)
+    }
+
+    #[test]
+    fn starting_token_keys_are_request_parameters() {
+        // Keys with a value become parameters the input shape must have; null and 'None'
+        // ones are dropped, and botocore's own keys are not parameters.
+        let token = encoded(
+            r#"{"x": 1, "nextToken": "abc", "y": null, "z": "None", "accountId": "1", "boto_truncate_amount": 1, "w": ""}"#,
+        );
+        let paging = Paging::new(false, Some(&token), Some(0), None).unwrap();
+        assert_eq!(
+            paging.validate(&LIST_ACCOUNTS).unwrap_err().to_string(),
+            "An error occurred (ParamValidation): Parameter validation failed:\nUnknown parameter in input: \"x\", must be one of: nextToken, maxResults, accessToken\nUnknown parameter in input: \"accountId\", must be one of: nextToken, maxResults, accessToken\nUnknown parameter in input: \"w\", must be one of: nextToken, maxResults, accessToken\nInvalid value for parameter maxResults, value: 0, valid min value: 1"
+        );
+        let err = Paging::new(false, Some(&token), None, None)
+            .unwrap()
+            .validate(&LIST_ACCOUNT_ROLES)
+            .unwrap_err();
+        assert_eq!(
+            (err.exit_code(), err.to_string().as_str()),
+            (252, "An error occurred (ParamValidation): Parameter validation failed:\nUnknown parameter in input: \"x\", must be one of: nextToken, maxResults, accessToken, accountId\nUnknown parameter in input: \"w\", must be one of: nextToken, maxResults, accessToken, accountId")
+        );
+        let known = encoded(r#"{"nextToken": "abc", "y": null}"#);
+        Paging::new(false, Some(&known), None, None)
+            .unwrap()
+            .validate(&LIST_ACCOUNTS)
+            .unwrap();
+    }
+
+    /// botocore's arithmetic with a non-positive `--max-items`, as v2 runs it after its
+    /// warning: the first page loses `1 - max_items` items from its end (Python's negative
+    /// slice) and the resume token carries the negative amount.
+    #[test]
+    fn a_negative_max_items_slices_like_python() {
+        let paging = Paging {
+            page_size: Some(3),
+            max_items: Some(-1),
+            ..Paging::default()
+        };
+        let Response::Pages { pages, merged } = run(paging, 5) else {
+            panic!()
+        };
+        assert_eq!(pages.len(), 1);
+        assert_eq!(ids(&merged), ["0", "1"]);
+        let token = merged["NextToken"].as_str().unwrap();
+        assert_eq!(token, encode_resume_token(None, Some(-1)));
+        // Resuming with it starts at the page's last item.
+        let paging = Paging {
+            page_size: Some(3),
+            starting: Some(StartingToken::decode(token).unwrap()),
+            ..Paging::default()
+        };
+        let Response::Pages { merged, .. } = run(paging, 5) else {
+            panic!()
+        };
+        assert_eq!(ids(&merged), ["2", "3", "4"]);
+        let paging = Paging {
+            max_items: Some(0),
+            ..Paging::default()
+        };
+        let Response::Pages { merged, .. } = run(paging, 5) else {
+            panic!()
+        };
+        assert_eq!(ids(&merged), Vec::<String>::new());
+        assert_eq!(
+            merged["NextToken"].as_str().unwrap(),
+            encode_resume_token(None, Some(0))
         );
     }
 }

@@ -98,6 +98,49 @@ pub fn str_repr(s: &str) -> String {
     out
 }
 
+/// Python's `str()` of the `OSError` an I/O error raises: `[Errno 28] No space left on
+/// device`, with `: 'FILENAME'` when the call named a file (`os.remove(path)`).
+pub fn os_error_str(error: &std::io::Error, filename: Option<&std::path::Path>) -> String {
+    let mut out = match error.raw_os_error() {
+        Some(errno) => {
+            // Rust words it `strerror(errno) (os error N)`; Python `[Errno N] strerror(errno)`.
+            let text = error.to_string();
+            let suffix = format!(" (os error {errno})");
+            format!(
+                "[Errno {errno}] {}",
+                text.strip_suffix(&suffix).unwrap_or(&text)
+            )
+        }
+        None => error.to_string(),
+    };
+    if let Some(filename) = filename {
+        out.push_str(": ");
+        out.push_str(&str_repr(&filename.to_string_lossy()));
+    }
+    out
+}
+
+/// The class Python raises for an I/O error (`PEP 3151`'s subclasses of `OSError`, chosen by
+/// errno as `Objects/exceptions.c` maps them), as a traceback's last line names it.
+pub fn os_error_class(error: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind;
+    match error.kind() {
+        ErrorKind::WouldBlock => "BlockingIOError",
+        ErrorKind::BrokenPipe => "BrokenPipeError",
+        ErrorKind::ConnectionAborted => "ConnectionAbortedError",
+        ErrorKind::ConnectionRefused => "ConnectionRefusedError",
+        ErrorKind::ConnectionReset => "ConnectionResetError",
+        ErrorKind::AlreadyExists => "FileExistsError",
+        ErrorKind::NotFound => "FileNotFoundError",
+        ErrorKind::IsADirectory => "IsADirectoryError",
+        ErrorKind::NotADirectory => "NotADirectoryError",
+        ErrorKind::Interrupted => "InterruptedError",
+        ErrorKind::PermissionDenied => "PermissionError",
+        ErrorKind::TimedOut => "TimeoutError",
+        _ => "OSError",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +158,31 @@ mod tests {
         assert_eq!(
             str_repr("nb\u{a0}sp\u{2028}\u{feff}\u{7f}é😀\u{e000}"),
             "'nb\\xa0sp\\u2028\\ufeff\\x7fé😀\\ue000'"
+        );
+    }
+
+    #[test]
+    fn os_errors_read_as_python_prints_them() {
+        let full = std::io::Error::from_raw_os_error(28);
+        assert_eq!(
+            os_error_str(&full, None),
+            "[Errno 28] No space left on device"
+        );
+        assert_eq!(os_error_class(&full), "OSError");
+        let read_only = std::io::Error::from_raw_os_error(30);
+        assert_eq!(
+            os_error_str(&read_only, Some(std::path::Path::new("/h/it's.json"))),
+            "[Errno 30] Read-only file system: \"/h/it's.json\""
+        );
+        let denied = std::io::Error::from_raw_os_error(1);
+        assert_eq!(
+            os_error_str(&denied, None),
+            "[Errno 1] Operation not permitted"
+        );
+        assert_eq!(os_error_class(&denied), "PermissionError");
+        assert_eq!(
+            os_error_class(&std::io::Error::from_raw_os_error(32)),
+            "BrokenPipeError"
         );
     }
 }

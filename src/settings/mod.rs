@@ -52,8 +52,13 @@ pub struct ProfileChoice {
 }
 
 /// `--profile`, then `AWS_PROFILE`, then `AWS_DEFAULT_PROFILE`, then `default`.
+///
+/// Empty names are treated as v2 treats them: `--profile ""` is no flag at all
+/// (`awscli/clidriver.py` `_handle_top_level_args` sets the profile only when the value is
+/// truthy), while a variable that is set names its profile even when empty (botocore's
+/// `EnvironmentProvider`), so `AWS_PROFILE=""` is `The config profile () could not be found`.
 pub fn profile_choice(ctx: &Context, global: &GlobalArgs) -> ProfileChoice {
-    if let Some(name) = &global.profile {
+    if let Some(name) = global.profile.as_ref().filter(|name| !name.is_empty()) {
         return ProfileChoice {
             name: name.clone(),
             explicit_flag: true,
@@ -62,8 +67,8 @@ pub fn profile_choice(ctx: &Context, global: &GlobalArgs) -> ProfileChoice {
     }
     match ctx
         .env
-        .get("AWS_PROFILE")
-        .or_else(|| ctx.env.get("AWS_DEFAULT_PROFILE"))
+        .get_set("AWS_PROFILE")
+        .or_else(|| ctx.env.get_set("AWS_DEFAULT_PROFILE"))
     {
         Some(name) => ProfileChoice {
             name: name.to_owned(),
@@ -336,6 +341,51 @@ mod tests {
         let c = ctx(&[("AWS_PROFILE", "a")]);
         let choice = profile_choice(&c, &flag);
         assert_eq!((choice.name.as_str(), choice.explicit_flag), ("f", true));
+    }
+
+    /// v2: an empty `--profile` is no flag; an empty variable names the empty profile.
+    #[test]
+    fn empty_profile_names_follow_v2() {
+        let empty_flag = GlobalArgs {
+            profile: Some(String::new()),
+            ..Default::default()
+        };
+        let choice = profile_choice(&ctx(&[]), &empty_flag);
+        assert_eq!(
+            choice,
+            ProfileChoice {
+                name: "default".into(),
+                explicit_flag: false,
+                named: false
+            }
+        );
+        let choice = profile_choice(&ctx(&[("AWS_PROFILE", "a")]), &empty_flag);
+        assert_eq!(
+            (choice.name.as_str(), choice.explicit_flag, choice.named),
+            ("a", false, true)
+        );
+        let global = GlobalArgs::default();
+        for vars in [
+            &[("AWS_PROFILE", "")][..],
+            &[("AWS_PROFILE", ""), ("AWS_DEFAULT_PROFILE", "b")],
+            &[("AWS_DEFAULT_PROFILE", "")],
+        ] {
+            let choice = profile_choice(&ctx(vars), &global);
+            assert_eq!((choice.name.as_str(), choice.named), ("", true), "{vars:?}");
+        }
+        let (_home, c) = home_with("[default]\nregion = eu-west-1\n", &[("AWS_PROFILE", "")]);
+        assert_eq!(
+            Session::new(&c, &global)
+                .profile_props()
+                .unwrap_err()
+                .to_string(),
+            "The config profile () could not be found"
+        );
+        let (_home, c) = home_with("[default]\nregion = eu-west-1\n", &[]);
+        assert_eq!(
+            Session::new(&c, &empty_flag).region().unwrap().as_deref(),
+            Some("eu-west-1")
+        );
     }
 
     /// A context whose HOME holds `config` as `~/.aws/config`.

@@ -17,6 +17,7 @@ const GROUND_FLOOR: &[&str] = &[
     "crate::timestamp",
     "crate::atomic",
     "crate::python",
+    "crate::python::decode",
     "crate::python::json",
     "crate::python::number",
     "crate::python::repr",

@@ -103,6 +103,8 @@ fn bash_completes_commands_flags_and_values_from_the_files() {
             "logout",
             "get-caller-identity",
             "console",
+            "exec",
+            "serve",
             "status",
             "completion",
             "help",
@@ -154,6 +156,35 @@ fn bash_completes_commands_flags_and_values_from_the_files() {
         strings(&["eu-west-1", "eu-west-2", "eu-west-3"])
     );
     assert_eq!(complete(&["completion", "p"]), strings(&["powershell"]));
+    assert_eq!(
+        complete(&["configure", "export-credentials", "--a"]),
+        strings(&["--auto-login"])
+    );
+    assert_eq!(
+        complete(&["serve", "--p"]),
+        strings(&["--port", "--profile"])
+    );
+}
+
+/// `exec`'s own flags complete before CMD; CMD and its arguments are not awsso's, so awsso
+/// offers nothing there (bash then falls back to its own completion).
+#[test]
+fn bash_completion_leaves_exec_s_command_to_the_shell() {
+    let Some(bash) = shell("bash") else { return };
+    let home = sandbox();
+    let complete = |words: &[&str]| bash_complete(&bash, &home, words);
+    assert_eq!(complete(&["exec", "--s"]), strings(&["--server"]));
+    assert_eq!(
+        complete(&["exec", "--auto-login", "--profile", "dev-"]),
+        strings(&["dev-admin"])
+    );
+    assert!(complete(&["exec", "--"]).contains(&"--server".to_owned()));
+    let none = Vec::<String>::new();
+    assert_eq!(complete(&["exec", "l"]), none);
+    assert_eq!(complete(&["exec", "--", ""]), none);
+    assert_eq!(complete(&["exec", "ls", "--"]), none);
+    assert_eq!(complete(&["exec", "--server", "--", "aws", "--pro"]), none);
+    assert_eq!(complete(&["exec", "aws", "--profile", ""]), none);
 }
 
 #[test]
@@ -242,6 +273,14 @@ fn zsh_completes_commands_flags_and_values_from_the_files() {
         complete(&["login", "--output", "t"]),
         strings(&["text", "table"])
     );
+    assert_eq!(
+        complete(&["exec", "--profile", "dev-"]),
+        strings(&["dev-admin"])
+    );
+    assert_eq!(
+        complete(&["exec", "--", "aws", "--pro"]),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
@@ -270,6 +309,8 @@ fn fish_completes_profiles_and_sessions() {
         complete("awsso sso status --sso-session "),
         strings(&["corp", "lab"])
     );
+    assert_eq!(complete("awsso exec --ser"), strings(&["--server"]));
+    assert_eq!(complete("awsso exec -- aws --pro"), Vec::<String>::new());
 }
 
 #[test]

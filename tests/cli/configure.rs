@@ -836,8 +836,9 @@ fn all_roles_writes_one_profile_per_account_and_role() {
             let name = format!("Team {i:03}-{role}");
             expected_out.push_str(&format!("  {name}\n"));
             if i > 1 || *role != "Admin" {
+                // New profiles carry the marker; the existing one above stays unmarked.
                 expected_config.push_str(&format!(
-                    "[profile '{name}']\nsso_session = org\nsso_account_id = {id}\nsso_role_name = {role}\n"
+                    "# written by awsso configure sso --all-roles\n[profile '{name}']\nsso_session = org\nsso_account_id = {id}\nsso_role_name = {role}\n"
                 ));
             }
         }
@@ -861,22 +862,55 @@ fn all_roles_writes_one_profile_per_account_and_role() {
         500
     );
 
-    // Again, with the portal throttling the next 10 requests, more than the transport's own
-    // three attempts: the session's token is reused, the calls are retried after a pause,
-    // and nothing changes.
+    // Again: the session's token is reused, the same calls are made, and the file is left
+    // byte for byte (throttling: tests/cli/populate.rs).
     emu.clear_requests();
-    emu.set_faults(|f| f.throttle_next = 10);
     sandbox.run(&args).assert(0, &expected_out, "");
     assert_eq!(read_config(&sandbox), expected_config);
     let lines = emu.request_lines();
-    assert_eq!(
-        lines.len(),
-        250 + 500 + 10,
-        "every throttled call was retried"
-    );
+    assert_eq!(lines.len(), 250 + 500);
     assert!(
         !lines.iter().any(|l| l.starts_with("POST")),
         "no sign-in: {lines:?}"
+    );
+}
+
+/// The portal throttles the next 4 list calls, more than the transport's own three
+/// attempts: the call is tried again after a pause, and nothing is lost.
+#[test]
+fn all_roles_outlasts_throttling_beyond_the_transport_s_attempts() {
+    let emu = emulator(Some(teams(3, &["Admin"])));
+    let sandbox = sandbox_for(&emu, "");
+    let args = [
+        "configure",
+        "sso",
+        "--all-roles",
+        "--use-device-code",
+        "--sso-session",
+        "org",
+        "--sso-start-url",
+        START_URL,
+        "--sso-region",
+        "us-east-1",
+    ];
+    sandbox.run(&args).assert_code(0);
+    let config = read_config(&sandbox);
+    emu.clear_requests();
+    emu.set_faults(|f| f.throttle_next = 4);
+    sandbox.run(&args).assert(
+        0,
+        "Configured 3 profiles for the SSO session org:\n  Team 01-Admin\n  Team 02-Admin\n  Team 03-Admin\n",
+        "",
+    );
+    assert_eq!(read_config(&sandbox), config);
+    assert_eq!(
+        emu.request_lines(),
+        [
+            vec!["GET /assignment/accounts"; 5],
+            vec!["GET /assignment/accounts"],
+            vec!["GET /assignment/roles"; 3],
+        ]
+        .concat()
     );
 }
 
@@ -1408,4 +1442,244 @@ fn a_session_region_that_is_not_a_region_never_becomes_a_portal_host() {
         );
     assert_eq!(read_config(&sandbox), hostile);
     assert_eq!(emu.request_lines(), Vec::<String>::new());
+}
+
+// ----- Config paths that are not regular files -----
+
+/// A FIFO at `path` (`mkfifo`): opening it for reading blocks until a writer comes.
+#[cfg(unix)]
+fn make_fifo(path: &std::path::Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+/// A character device that reads as endless zeros and that a broken writer could replace
+/// without harm: a node of `/dev/zero`'s device (1, 5) in the sandbox where the test may
+/// create one (root), else `/dev/zero` itself (no one else can replace it).
+#[cfg(target_os = "linux")]
+fn zero_device(sandbox: &Sandbox) -> std::path::PathBuf {
+    let node = sandbox.home().join("zero");
+    let made = std::process::Command::new("mknod")
+        .arg(&node)
+        .args(["c", "1", "5"])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        return node;
+    }
+    let uid = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .expect("id -u");
+    assert_ne!(
+        String::from_utf8_lossy(&uid.stdout).trim(),
+        "0",
+        "running as root without mknod: a broken writer could replace /dev/zero"
+    );
+    "/dev/zero".into()
+}
+
+const NO_CREDENTIALS: &str = "\nawsso: [ERROR]: An error occurred (NoCredentials): Unable to locate credentials. You can configure credentials by running \"awsso login\".\n";
+
+/// botocore reads a config or credentials path that is not a regular file as no file
+/// (`os.path.isfile` in `raw_config_parse`): a device is not read until memory runs out, a
+/// FIFO is not opened (that would block until someone writes to it), a directory is not an
+/// error.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_device_fifo_or_directory_as_config_is_no_config() {
+    let mut sandbox = Sandbox::new();
+    let fifo = sandbox.home().join("fifo");
+    make_fifo(&fifo);
+    let dir = sandbox.home().join("dir");
+    std::fs::create_dir(&dir).unwrap();
+    let fifo = fifo.display().to_string();
+    let dir = dir.display().to_string();
+    for (config, credentials) in [
+        ("/dev/zero", fifo.as_str()),
+        (fifo.as_str(), "/dev/zero"),
+        (dir.as_str(), dir.as_str()),
+    ] {
+        sandbox
+            .set_env("AWS_CONFIG_FILE", config)
+            .set_env("AWS_SHARED_CREDENTIALS_FILE", credentials);
+        sandbox
+            .run(&["configure", "list-profiles"])
+            .assert(0, "", "");
+        sandbox
+            .run(&["sts", "get-caller-identity"])
+            .assert(253, "", NO_CREDENTIALS);
+    }
+}
+
+/// The writer never replaces what is not a regular file (a device, a FIFO, a directory),
+/// also through a symbolic link: a clear error, nothing written, nothing left beside it.
+#[cfg(target_os = "linux")]
+#[test]
+fn configure_refuses_a_config_that_is_not_a_regular_file() {
+    use std::os::unix::fs::FileTypeExt;
+    let mut sandbox = Sandbox::new();
+    let zero = zero_device(&sandbox);
+    let fifo = sandbox.home().join("fifo");
+    make_fifo(&fifo);
+    let dir = sandbox.home().join("dir");
+    std::fs::create_dir(&dir).unwrap();
+    let link = sandbox.home().join("link");
+    std::os::unix::fs::symlink(&fifo, &link).unwrap();
+    let before = Sandbox::list_dir(sandbox.home());
+    for path in [&zero, &fifo, &dir, &link] {
+        sandbox.set_env("AWS_CONFIG_FILE", &path.display().to_string());
+        sandbox
+            .run(&[
+                "configure",
+                "sso-session",
+                "--sso-session",
+                "ci",
+                "--sso-start-url",
+                "https://ci.awsapps.com/start",
+                "--sso-region",
+                "us-west-2",
+            ])
+            .assert(
+                255,
+                "",
+                &format!(
+                    "\nawsso: [ERROR]: Unable to write the config file {}: it is not a regular file\n",
+                    path.display()
+                ),
+            );
+    }
+    let file_type = |path: &std::path::Path| std::fs::metadata(path).unwrap().file_type();
+    assert!(file_type(&zero).is_char_device());
+    assert!(file_type(&fifo).is_fifo());
+    assert!(file_type(&dir).is_dir());
+    assert_eq!(Sandbox::list_dir(&dir), Vec::<String>::new());
+    assert_eq!(Sandbox::list_dir(sandbox.home()), before);
+}
+
+// ----- Concurrent writers -----
+
+/// A config with comments, odd spacing, a blank line of white space and no final line
+/// break: every byte must survive any number of writers.
+const ODD_CONFIG: &str = "# my settings  \n[default]\nregion   =   eu-west-1\noutput:json\n\n;  other profile\n  [profile other]\n  region=us-east-2\n\t\n# the end, no line break";
+
+/// Runs eight `configure sso` at once, all answers as flags, each writing its own profile
+/// `devN` of one session; `adjust` may change each one's command. Each must succeed.
+fn configure_eight_at_once(
+    sandbox: &Sandbox,
+    adjust: impl Fn(usize, &mut std::process::Command),
+) -> Vec<String> {
+    let names: Vec<String> = (1..=8).map(|i| format!("dev{i}")).collect();
+    let children: Vec<_> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let mut command = sandbox.command(&[
+                "configure",
+                "sso",
+                "--use-device-code",
+                "--no-browser",
+                "--profile",
+                name,
+                "--sso-session",
+                "my-sso",
+                "--sso-start-url",
+                START_URL,
+                "--sso-region",
+                "us-east-1",
+                "--account-id",
+                "111122223333",
+                "--role-name",
+                "AdministratorAccess",
+            ]);
+            command
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            adjust(i, &mut command);
+            command.spawn().expect("spawn awsso")
+        })
+        .collect();
+    for (name, child) in names.iter().zip(children) {
+        wait_with_watchdog(child).assert(
+            0,
+            &format!("Using the account ID 111122223333\nUsing the role name \"AdministratorAccess\"\nTo use this profile, specify the profile name using --profile, as shown:\n\nawsso sts get-caller-identity --profile {name}\n"),
+            "",
+        );
+    }
+    names
+}
+
+/// `config` is `original` byte for byte, then (in any order) a profile for each of
+/// `names` and the session they share, as `configure sso` writes them.
+#[track_caller]
+fn assert_original_and_every_profile(config: &str, original: &str, names: &[String]) {
+    let added = config
+        .strip_prefix(&format!("{original}\n"))
+        .unwrap_or_else(|| panic!("the original bytes changed:\n{config}"));
+    let mut sections: Vec<String> =
+        added
+            .split_inclusive('\n')
+            .fold(Vec::new(), |mut sections, line| {
+                match sections.last_mut() {
+                    Some(section) if !line.starts_with('[') => section.push_str(line),
+                    _ => sections.push(line.to_owned()),
+                }
+                sections
+            });
+    sections.sort();
+    let mut expected: Vec<String> = names
+        .iter()
+        .map(|name| format!("[profile {name}]\nsso_session = my-sso\nsso_account_id = 111122223333\nsso_role_name = AdministratorAccess\n"))
+        .collect();
+    expected.push(format!("[sso-session my-sso]\nsso_start_url = {START_URL}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n"));
+    expected.sort();
+    assert_eq!(sections, expected, "{config}");
+}
+
+/// Eight `configure sso` runs at once: every profile survives (the writers take turns
+/// under a lock beside the config and each re-reads the file under it), the user's bytes
+/// stay, and nothing is left beside the config.
+#[test]
+fn concurrent_configure_runs_keep_every_profile() {
+    let emu = emulator(None);
+    let sandbox = sandbox_for(&emu, ODD_CONFIG);
+    let names = configure_eight_at_once(&sandbox, |_, _| {});
+    assert_original_and_every_profile(&read_config(&sandbox), ODD_CONFIG, &names);
+    assert_eq!(Sandbox::list_dir(&sandbox.aws_dir()), ["config", "sso"]);
+}
+
+/// A config that is a symbolic link: writers through the link and writers given the file
+/// it points to lock the same file (the one written), so they take turns too; the link
+/// stays a link.
+#[cfg(unix)]
+#[test]
+fn concurrent_writers_through_a_symlink_and_its_target_take_turns() {
+    let emu = emulator(None);
+    let mut sandbox = Sandbox::new();
+    sandbox.endpoints(emu.url());
+    let dotfiles = sandbox.home().join("dotfiles");
+    write_file(&dotfiles.join("aws-config"), ODD_CONFIG);
+    std::fs::create_dir_all(sandbox.aws_dir()).unwrap();
+    std::os::unix::fs::symlink("../dotfiles/aws-config", sandbox.config_path()).unwrap();
+    let names = configure_eight_at_once(&sandbox, |i, command| {
+        if i % 2 == 0 {
+            command.env("AWS_CONFIG_FILE", dotfiles.join("aws-config"));
+        }
+    });
+    assert_original_and_every_profile(
+        &std::fs::read_to_string(dotfiles.join("aws-config")).unwrap(),
+        ODD_CONFIG,
+        &names,
+    );
+    assert!(std::fs::symlink_metadata(sandbox.config_path())
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(Sandbox::list_dir(&dotfiles), ["aws-config"]);
+    assert_eq!(Sandbox::list_dir(&sandbox.aws_dir()), ["config", "sso"]);
 }

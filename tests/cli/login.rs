@@ -326,6 +326,7 @@ impl Running {
             code: status.code().unwrap_or(-1),
             stdout: self.seen,
             stderr: self.stderr.join().unwrap(),
+            signal: None,
         }
     }
 }
@@ -759,12 +760,17 @@ fn if_needed_skips_a_fresh_token_without_any_request() {
     let requests = emu.request_lines().len();
     let started = Instant::now();
     home.run(&["sso", "login", "--profile", "dev", "--if-needed"])
-        .assert(
-            0,
-            "Already logged into Start URL: https://d-90670ca891.awsapps.com/start\n",
-            "",
-        );
+        .assert(0, "", "");
     assert!(started.elapsed() < Duration::from_secs(2));
+    // What it decided is in the debug log.
+    let debug = home.run(&["sso", "login", "--profile", "dev", "--if-needed", "--debug"]);
+    assert!(
+        debug.stderr.contains(
+            " - awsso - DEBUG - Already logged into Start URL: https://d-90670ca891.awsapps.com/start\n"
+        ),
+        "{}",
+        debug.stderr
+    );
     assert_eq!(emu.request_lines().len(), requests, "no network call");
     assert_eq!(std::fs::read(corp_token_path(&home)).unwrap(), before);
 }
@@ -783,11 +789,7 @@ fn if_needed_refreshes_a_token_close_to_expiry() {
     let old = read_cache(&corp_token_path(&home));
     emu.clear_requests();
     home.run(&["sso", "login", "--profile", "dev", "--if-needed"])
-        .assert(
-            0,
-            "Refreshed the token for Start URL: https://d-90670ca891.awsapps.com/start\n",
-            "",
-        );
+        .assert(0, "", "");
     assert_eq!(emu.request_lines(), ["POST /token"]);
     let body: Value = serde_json::from_str(&emu.requests()[0].body).unwrap();
     assert_eq!(body["grantType"], "refresh_token");
@@ -835,11 +837,7 @@ fn if_needed_uses_the_token_a_parallel_run_refreshed() {
     );
     home.set_env("AWS_ENDPOINT_URL_SSO_OIDC", &oidc);
     home.run(&["sso", "login", "--profile", "dev", "--if-needed"])
-        .assert(
-            0,
-            &format!("Already logged into Start URL: {START_URL}\n"),
-            "",
-        );
+        .assert(0, "", "");
     assert!(emu.request_lines().is_empty(), "no login");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), fresh);
 }
@@ -852,27 +850,14 @@ fn parallel_if_needed_runs_refresh_once() {
     let home = sandbox(&emu);
     let session = emu.sign_in_for_tests();
     write_token_due_for_refresh(&corp_token_path(&home), START_URL, &session);
-    let mut outputs: Vec<String> = home
-        .run_parallel(&["sso", "login", "--profile", "dev", "--if-needed"], 8)
-        .into_iter()
-        .map(|output| {
-            output.assert_code(0);
-            assert_eq!(output.stderr, "");
-            output.stdout
-        })
-        .collect();
-    outputs.sort();
-    let mut expected = vec![format!("Already logged into Start URL: {START_URL}\n"); 7];
-    expected.push(format!("Refreshed the token for Start URL: {START_URL}\n"));
-    assert_eq!(outputs, expected);
+    for output in home.run_parallel(&["sso", "login", "--profile", "dev", "--if-needed"], 8) {
+        output.assert(0, "", "");
+    }
     assert_eq!(emu.request_lines(), ["POST /token"]);
 }
 
-#[test]
-fn if_needed_logs_in_when_nothing_can_be_refreshed() {
-    let emu = Emulator::start(Options::default().auto_approve(true));
-    let home = sandbox(&emu);
-    // A legacy token that expired: legacy tokens are never refreshed.
+/// A legacy token that expired (legacy tokens are never refreshed) under `--if-needed`.
+fn expired_legacy_token(home: &Sandbox) -> std::path::PathBuf {
     let token_path = home
         .sso_cache_dir()
         .join(format!("{}.json", sha1_hex(LEGACY_URL.as_bytes())));
@@ -888,21 +873,91 @@ fn if_needed_logs_in_when_nothing_can_be_refreshed() {
         let private = std::fs::Permissions::from_mode(0o700);
         std::fs::set_permissions(home.sso_cache_dir(), private).unwrap();
     }
-    home.run(&["sso", "login", "--profile", "legacy", "--if-needed"])
-        .assert(
-            0,
-            &format!("Successfully logged into Start URL: {LEGACY_URL}\n"),
-            "",
-        );
+    token_path
+}
+
+/// With a terminal, `--if-needed` logs in when nothing can be refreshed: an implicit login,
+/// whose instructions and closing line go to the terminal, and nothing to stdout.
+#[test]
+fn if_needed_logs_in_on_the_terminal_when_nothing_can_be_refreshed() {
+    // Pending polls, so the instructions are shown before the approval, and the spinner
+    // drawn while the login waits a polling interval.
+    let emu = Emulator::start(Options::default().auto_approve(true).pending_polls(2));
+    let home = sandbox(&emu);
+    let token_path = expired_legacy_token(&home);
+    let stdout = home.home().join("stdout");
+    let terminal = home.run_in_terminal(&format!(
+        "{} >{} 2>&1",
+        awsso_line(&[
+            "sso",
+            "login",
+            "--profile",
+            "legacy",
+            "--if-needed",
+            "--no-browser"
+        ]),
+        stdout.display()
+    ));
+    assert_eq!(terminal.code, 0, "{terminal:?}");
+    let user_code = user_code(&terminal.stdout);
+    assert!(terminal.stdout.contains(" Waiting for authorization..."));
+    assert_eq!(
+        without_spinner(&terminal.stdout),
+        format!(
+            "Browser will not be automatically opened.\nPlease visit the following URL:\n\n{url}/device\n\nThen enter the code:\n\n{user_code}\n\nAlternatively, you may visit the following URL which will autofill the code upon loading:\n{url}/device?user_code={user_code}\nSuccessfully logged into Start URL: {LEGACY_URL}\n",
+            url = emu.url()
+        )
+    );
+    assert_eq!(std::fs::read_to_string(&stdout).unwrap(), "");
     assert_eq!(
         emu.request_lines(),
         [
             "POST /client/register",
             "POST /device_authorization",
+            "POST /token",
+            "POST /token",
             "POST /token"
         ]
     );
     assert_ne!(s(&read_cache(&token_path), "accessToken"), "old");
+}
+
+/// No terminal (`ssh host cmd`, cron, a service): no one can answer a login, so
+/// `--if-needed` says what to run and exits 1, with no request and no browser.
+#[test]
+fn if_needed_without_a_terminal_names_the_login_and_exits_1() {
+    let emu = Emulator::start(Options::default().auto_approve(true));
+    let mut home = sandbox(&emu);
+    let record = home.browser_recorder();
+    let token_path = expired_legacy_token(&home);
+    let before = std::fs::read(&token_path).unwrap();
+    home.run_without_terminal(&["sso", "login", "--profile", "legacy", "--if-needed"])
+        .assert(
+            1,
+            "",
+            "awsso: a browser login is needed and no terminal can answer it; run: awsso sso login --profile legacy\n",
+        );
+    assert!(emu.request_lines().is_empty(), "no request");
+    assert!(!record.exists(), "no browser");
+    assert_eq!(std::fs::read(&token_path).unwrap(), before);
+    // The same for an sso-session whose token expired with nothing to refresh it with.
+    write_file(
+        &corp_token_path(&home),
+        &format!(
+            r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "old", "expiresAt": "2020-01-01T00:00:00Z"}}"#
+        ),
+    );
+    home.run_without_terminal(&["sso", "login", "--profile", "dev", "--if-needed"])
+        .assert(
+            1,
+            "",
+            "awsso: a browser login is needed and no terminal can answer it; run: awsso sso login --profile dev\n",
+        );
+    assert!(emu.request_lines().is_empty(), "no request");
+    assert!(!record.exists(), "no browser");
+    // Plain `sso login` remains the way to wait for a login, terminal or not.
+    home.run_without_terminal(&["sso", "login", "--profile", "legacy", "--no-browser"])
+        .assert_code(0);
 }
 
 #[test]

@@ -85,6 +85,7 @@ pub fn sign_in(
         &target,
         issuer,
         &options,
+        &login::Messages::Stdout,
     ))??;
     Ok(SignedIn {
         access_token: fetched.token.access_token,

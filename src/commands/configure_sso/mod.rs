@@ -109,7 +109,7 @@ pub fn run(session: &Session, args: &ConfigureSsoArgs) -> Result<()> {
     // v2 reads `session.profile`: the profile named by --profile or the environment, if any.
     let named_profile = choice.named.then(|| choice.name.clone());
     let profile_name_flag = match (&named_profile, &args.profile_name) {
-        (Some(named), Some(flag)) if global.profile.is_some() && named != flag => {
+        (Some(named), Some(flag)) if choice.explicit_flag && named != flag => {
             return Err(ConfigureSsoError::ProfileNameConflict {
                 flag: flag.clone(),
                 named: named.clone(),

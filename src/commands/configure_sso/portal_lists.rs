@@ -6,7 +6,8 @@ use std::future::Future;
 
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::portal::{AccountInfo, PortalClient, RoleInfo};
+use crate::portal::{AccountInfo, PortalClient, RoleInfo, MAX_PAGE_SIZE};
+use crate::rate_limit::RateLimiter;
 use crate::secret::Secret;
 use crate::settings::Session;
 
@@ -38,6 +39,23 @@ impl<'t> Lists<'t> {
     pub fn new(session: &'t Session, sso_region: &str) -> Result<Self> {
         Ok(Lists {
             client: PortalClient::new(session.unscoped_transport(), sso_region)?,
+        })
+    }
+
+    /// The portal for `--all-roles`: the largest pages the portal serves, every attempt paced
+    /// by `limiter`, and throttled calls tried again `throttle_retries` times beyond the
+    /// transport's attempts.
+    pub fn for_populate(
+        session: &'t Session,
+        sso_region: &str,
+        limiter: &'t RateLimiter,
+        throttle_retries: u32,
+    ) -> Result<Self> {
+        Ok(Lists {
+            client: PortalClient::new(session.unscoped_transport(), sso_region)?
+                .rate_limited(limiter)
+                .page_size(MAX_PAGE_SIZE)
+                .retry_throttling(throttle_retries),
         })
     }
 

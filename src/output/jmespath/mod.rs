@@ -15,8 +15,9 @@ mod compliance;
 mod depth;
 mod error;
 mod interpreter;
-mod lexer;
-mod parser;
+// The crate's fuzz entry points drive the lexer and the parser on their own.
+pub(crate) mod lexer;
+pub(crate) mod parser;
 
 use serde_json::Value;
 

@@ -167,6 +167,34 @@ impl Sandbox {
         children.into_iter().map(wait_with_watchdog).collect()
     }
 
+    /// Runs awsso in a new session without a controlling terminal (`setsid`), as `ssh host
+    /// cmd`, cron and services run it: `/dev/tty` cannot be opened.
+    pub fn run_without_terminal(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new("setsid");
+        cmd.arg("-w")
+            .arg(awsso_bin())
+            .args(args)
+            .env_clear()
+            .envs(&self.env)
+            .current_dir(self.home());
+        run_with_watchdog(cmd)
+    }
+
+    /// Runs the shell command `line` with a controlling terminal of its own (`script -qec
+    /// LINE /dev/null`, util-linux), under the watchdog. The returned stdout is what reached
+    /// the terminal (line ends as `\n`); redirect a command's own stdout in `line` to tell
+    /// the two apart. [`awsso_line`] quotes an awsso command line for it.
+    pub fn run_in_terminal(&self, line: &str) -> Output {
+        let mut cmd = Command::new("script");
+        cmd.args(["-qec", line, "/dev/null"])
+            .env_clear()
+            .envs(&self.env)
+            .current_dir(self.home());
+        let mut output = run_with_watchdog(cmd);
+        output.stdout = output.stdout.replace("\r\n", "\n");
+        output
+    }
+
     /// Runs any program in this sandbox's environment (the AWS CLI, python, a shell).
     pub fn run_program(&self, program: &Path, args: &[&str]) -> Output {
         let mut cmd = Command::new(program);
@@ -212,6 +240,28 @@ pub fn write_token_due_for_refresh(
     );
 }
 
+/// A terminal's text without the login's spinner (`\r| Waiting for authorization...`
+/// frames and the `\r\x1b[2K` that clears them), which a test asserts separately.
+pub fn without_spinner(text: &str) -> String {
+    let mut out = text.replace("\r\x1b[2K", "");
+    for frame in ['|', '/', '-', '\\'] {
+        out = out.replace(&format!("\r{frame} Waiting for authorization..."), "");
+    }
+    out
+}
+
+/// `awsso ARGS...` as one shell command line, every word quoted.
+pub fn awsso_line(args: &[&str]) -> String {
+    let mut words = vec![shell_quote(&awsso_bin().display().to_string())];
+    words.extend(args.iter().map(|a| shell_quote(a)));
+    words.join(" ")
+}
+
+/// A word for `sh`, in single quotes.
+pub fn shell_quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', "'\\''"))
+}
+
 pub fn write_file(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
@@ -220,9 +270,12 @@ pub fn write_file(path: &Path, text: &str) {
 /// What a finished process did.
 #[derive(Debug)]
 pub struct Output {
+    /// The exit code; -1 when a signal ended the process ([`Output::signal`]).
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
+    /// The signal that ended the process, if one did.
+    pub signal: Option<i32>,
 }
 
 impl Output {
@@ -291,6 +344,10 @@ pub fn wait_with_watchdog(mut child: std::process::Child) -> Output {
     let stderr = String::from_utf8_lossy(&err_reader.join().unwrap()).into_owned();
     Output {
         code: status.code().unwrap_or(-1),
+        #[cfg(unix)]
+        signal: std::os::unix::process::ExitStatusExt::signal(&status),
+        #[cfg(not(unix))]
+        signal: None,
         stdout,
         stderr,
     }
