@@ -25,17 +25,17 @@ export COMPLETE=bash _CLAP_COMPLETE_INDEX=2 _CLAP_COMPLETE_COMP_TYPE=9 _CLAP_COM
 tab="$awsso -- awsso --profile"
 completer=$PWD/.venv/bin/aws_completer
 
-export AWS_CONFIG_FILE=$small COMP_LINE="aws --profile d" COMP_POINT=15
-[ "$("$awsso" -- awsso --profile d)" = dev ] || { echo "no candidates from awsso" >&2; exit 1; }
-echo "TAB after --profile d, small config (median of $runs):"
+export AWS_CONFIG_FILE=$small COMP_LINE="aws --profile p" COMP_POINT=15
+[ "$("$awsso" -- awsso --profile p)" = prod ] || { echo "not the one candidate from awsso" >&2; exit 1; }
+echo "TAB after --profile p, small config (median of $runs):"
 bench "$runs" \
     "/bin/true=/bin/true" \
-    "awsso TAB small=$tab d" \
+    "awsso TAB small=$tab p" \
     "aws_completer TAB small=$completer" \
     "aws --version=$aws --version"
 
 export AWS_CONFIG_FILE=$large COMP_LINE="aws --profile account-0999" COMP_POINT=26
-[ "$("$awsso" -- awsso --profile account-0999 | tr '\v' '\n' | wc -l)" = 10 ] || { echo "wrong candidates" >&2; exit 1; }
+[ "$("$awsso" -- awsso --profile account-0999 | tr '\v' '\n' | grep -c .)" = 10 ] || { echo "wrong candidates" >&2; exit 1; }
 echo
 echo "TAB after --profile account-0999, 10,000 profiles (median of $runs):"
 # COMPLETE would turn list-profiles into a completion request: both go through env(1) here,
@@ -49,7 +49,7 @@ bench "$runs" \
     "awsso TAB 10000=$tab account-0999" \
     "aws_completer TAB 10000=$completer" \
     "aws --version=$aws --version"
-readme_row "a TAB after \`--profile d\` on a small config (3 profiles), as bash's registered function calls it, median of $runs in one hyperfine run with \`/bin/true\`, against the AWS CLI's completer (\`aws_completer\`, Python on every TAB)" \
+readme_row "a TAB after \`--profile p\` on a small config (3 profiles), as bash's registered function calls it, median of $runs in one hyperfine run with \`/bin/true\`, against the AWS CLI's completer (\`aws_completer\`, Python on every TAB)" \
     "\`benches/complete_tab.sh\`" \
     "$(ms 'awsso TAB small') ($(ratio 'awsso TAB small')× \`/bin/true\`)" \
     "$(ms 'aws_completer TAB small')" "1/$(times 'aws_completer TAB small' 'awsso TAB small')"
