@@ -27,7 +27,7 @@ print(json.dumps({"user": "jane@example.com", "accounts": [
     for i in range(1, n + 1)]}))
 PY
 
-target/release/awsso-emulator --auto-approve --directory "$work/directory.json" \
+target/x86_64-unknown-linux-gnu/release/awsso-emulator --auto-approve --directory "$work/directory.json" \
     --page-size "$page_size" >"$work/emulator.out" &
 emu_pid=$!
 for _ in $(seq 100); do
@@ -43,14 +43,14 @@ args=(configure sso --all-roles --use-device-code --no-browser --sso-session org
 
 # First run: signs in (device flow, auto-approved), lists, writes every profile.
 start=$(date +%s.%N)
-target/release/awsso "${args[@]}" >/dev/null
+target/x86_64-unknown-linux-gnu/release/awsso "${args[@]}" >/dev/null
 first=$(echo "$(date +%s.%N) - $start" | bc)
 
 # Later runs: the session's token is reused; list and rewrite (nothing changes).
 times=()
 for _ in $(seq "$runs"); do
     start=$(date +%s.%N)
-    target/release/awsso "${args[@]}" >/dev/null
+    target/x86_64-unknown-linux-gnu/release/awsso "${args[@]}" >/dev/null
     times+=("$(echo "$(date +%s.%N) - $start" | bc)")
 done
 profiles=$(grep -c '^\[profile ' "$HOME/.aws/config")

@@ -16,8 +16,8 @@ cd "$(dirname "$0")/.."
 runs=${1:-40}
 
 cargo build --release --quiet -p awsso -p awsso-emulator
-awsso=$PWD/target/release/awsso
-emulator=$PWD/target/release/awsso-emulator
+awsso=$PWD/target/x86_64-unknown-linux-gnu/release/awsso
+emulator=$PWD/target/x86_64-unknown-linux-gnu/release/awsso-emulator
 
 venv=.venv
 if [ ! -x "$venv/bin/python" ] || ! cmp -s requirements-test.txt "$venv/.requirements"; then

@@ -23,7 +23,9 @@ if [ ! -x /usr/bin/time ]; then
     exit 1
 fi
 cargo build --release --quiet -p awsso -p awsso-emulator
-awsso=$PWD/target/release/awsso
+# .cargo/config.toml builds for an explicit target (the static binary).
+bin=${CARGO_TARGET_DIR:-$PWD/target}/x86_64-unknown-linux-gnu/release
+awsso=$bin/awsso
 
 work=$(mktemp -d)
 emu_pid=
@@ -33,7 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-target/release/awsso-emulator --auto-approve --generate-accounts "$accounts" \
+"$bin/awsso-emulator" --auto-approve --generate-accounts "$accounts" \
     --roles-per-account "$roles" --list-rate "$rate" --page-size "$page_size" \
     >"$work/emulator.out" &
 emu_pid=$!

@@ -20,6 +20,13 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// The command tree as the man pages show it (`scripts/gen-man`): with the version in their
+/// footers.
+pub fn man_command() -> clap::Command {
+    use clap::CommandFactory;
+    Cli::command().version(env!("CARGO_PKG_VERSION"))
+}
+
 /// The AWS CLI's global options, accepted before or after the command.
 #[derive(Debug, Args, Clone, Default)]
 pub struct GlobalArgs {
@@ -100,7 +107,13 @@ pub enum ColorChoice {
     Auto,
 }
 
+/// Subcommands defer their arguments (`defer = true`, here and in each nested command enum):
+/// a run builds only the commands on its own path, which is most of awsso's start-up work
+/// (docs/compatibility.md, "Static binary"). Code that walks the whole tree calls
+/// `Command::build` first. A deferred `Args` struct's doc comment would replace its
+/// command's description, so those structs carry `//` comments.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Configure AWS CLI options: SSO profiles and sessions, credential export.
     Configure {
@@ -133,6 +146,12 @@ pub enum Command {
     /// Serves the profile's credentials on 127.0.0.1 as a container credentials endpoint.
     #[command(after_help = SERVE_AFTER_HELP)]
     Serve(ServeArgs),
+    /// Alias of `sso status`.
+    #[command(after_help = STATUS_AFTER_HELP)]
+    Status(StatusArgs),
+    /// Prints the shell code that registers awsso's TAB completion.
+    #[command(after_help = COMPLETION_AFTER_HELP)]
+    Completion(CompletionArgs),
 }
 
 /// `exec --help`'s closing text (README, "Credentials for other tools").
@@ -168,7 +187,7 @@ with host networking (docker run --network host -e AWS_CONTAINER_CREDENTIALS_FUL
 AWS_CONTAINER_AUTHORIZATION_TOKEN ...). A tool that reads a profile first (AWS_PROFILE, a
 [default] with credentials) uses that instead.";
 
-/// `awsso exec [--server] [--auto-login] -- CMD [ARGS...]`.
+// `awsso exec [--server] [--auto-login] -- CMD [ARGS...]`.
 #[derive(Debug, Args, Clone)]
 pub struct ExecArgs {
     /// Instead of static keys, give CMD a container credentials endpoint on 127.0.0.1 that
@@ -191,12 +210,87 @@ pub struct ExecArgs {
     pub command: Vec<std::ffi::OsString>,
 }
 
-/// `awsso serve [--port N]`.
+// `awsso serve [--port N]`.
 #[derive(Debug, Args, Clone, Default)]
 pub struct ServeArgs {
     /// The port on 127.0.0.1 to listen on (default: a free one).
     #[arg(long, value_name = "N")]
     pub port: Option<u16>,
+}
+
+/// `sso status --help`'s closing text: the states and exit codes (docs/compatibility.md,
+/// "Status").
+pub const STATUS_AFTER_HELP: &str = "\
+States: valid (more than 15 minutes left), refreshable (15 minutes or less, or expired, but a
+refresh token and an unexpired client registration let any AWS tool renew it silently),
+expired (a cached token that is neither: a browser login is needed), none (no cached token).
+Reads files only; makes no request.
+
+Output: the formatter's (--output json|text|table|yaml, --query) on
+{\"Sessions\": [{\"Name\", \"StartUrl\", \"Region\", \"State\", \"ExpiresAt\",
+\"RegistrationExpiresAt\", \"Profiles\": [{\"Name\", \"AccountId\", \"RoleName\",
+\"CredentialsExpireAt\"}]}]}; the table is titled SsoStatus. --prompt prints one line per
+session instead: NAME 6h12m, NAME refresh, NAME expired or NAME none.
+
+Exit status: 0 when every listed session is usable without a browser (valid or refreshable),
+1 when at least one needs a browser login (expired or none), 253 for a --profile that does
+not exist or has no SSO settings, or an --sso-session that does not exist.";
+
+/// `completion --help`'s closing text: how to install it in each shell (README, "Shell").
+const COMPLETION_AFTER_HELP: &str = "\
+The script asks awsso for candidates at each TAB (commands, flags, profiles from the config
+and credentials files, sso-session names, output formats, regions), so it never goes stale.
+Load it when the shell starts:
+
+  bash        echo 'source <(awsso completion bash)' >> ~/.bashrc
+  zsh         echo 'source <(awsso completion zsh)' >> ~/.zshrc   (after compinit)
+  fish        echo 'awsso completion fish | source' >> ~/.config/fish/config.fish
+  elvish      echo 'eval (awsso completion elvish | slurp)' >> ~/.config/elvish/rc.elv
+  powershell  Add-Content $PROFILE 'awsso completion powershell | Out-String | Invoke-Expression'
+
+`COMPLETE=bash awsso` prints the same script.";
+
+// `awsso completion SHELL`.
+#[derive(Debug, Args, Clone)]
+pub struct CompletionArgs {
+    /// The shell to print the registration for.
+    #[arg(value_enum)]
+    pub shell: CompletionShell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
+impl CompletionShell {
+    /// The shell's name as clap_complete knows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            CompletionShell::Bash => "bash",
+            CompletionShell::Zsh => "zsh",
+            CompletionShell::Fish => "fish",
+            CompletionShell::Powershell => "powershell",
+            CompletionShell::Elvish => "elvish",
+        }
+    }
+}
+
+// `awsso sso status` (alias `awsso status`): `--profile` (the flag) or `--sso-session`
+// narrows the list to one session.
+#[derive(Debug, Args, Clone, Default)]
+pub struct StatusArgs {
+    /// Show this SSO session only; `--profile` does the same for the profile's session.
+    #[arg(long = "sso-session", value_name = "NAME")]
+    pub sso_session: Option<String>,
+    /// Print one line per session for a shell prompt (`my-sso 6h12m`, `my-sso refresh`,
+    /// `my-sso expired`, `my-sso none`); --output and --query do not apply.
+    #[arg(long)]
+    pub prompt: bool,
 }
 
 /// `console --help`'s closing text. The shortcut list is checked against the table in
@@ -229,6 +323,7 @@ pub struct ConsoleArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ConfigureCommand {
     /// Configures a profile to use IAM Identity Center (SSO) credentials.
     Sso(ConfigureSsoArgs),
@@ -346,6 +441,7 @@ pub enum ExportFormat {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum SsoCommand {
     /// Retrieves and caches an AWS IAM Identity Center access token to exchange for AWS
     /// credentials.
@@ -363,6 +459,13 @@ pub enum SsoCommand {
     /// user.
     #[command(name = "get-role-credentials")]
     GetRoleCredentials(GetRoleCredentialsArgs),
+    /// Shows each SSO session's state from the caches, offline: valid, refreshable, expired
+    /// or none.
+    ///
+    /// Each session is shown with the expiry of its token and of its client registration,
+    /// and with its profiles and the expiry of their cached role credentials.
+    #[command(after_help = STATUS_AFTER_HELP)]
+    Status(StatusArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -408,7 +511,7 @@ pub struct LogoutArgs {
     pub sso_session: Option<String>,
 }
 
-/// The AWS CLI's pagination options for paginated operations.
+// The AWS CLI's pagination options for paginated operations.
 #[derive(Debug, Args, Clone, Default)]
 pub struct PaginationArgs {
     /// A token to specify where to start paginating.
@@ -467,6 +570,7 @@ pub struct GetRoleCredentialsArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum StsCommand {
     /// Returns details about the IAM user or role whose credentials are used to call the
     /// operation.

@@ -73,7 +73,8 @@ fn run_command(args: &[OsString], ctx: &mut Context) -> u8 {
         return 0;
     }
     let session = Session::new(ctx, &cli.global);
-    match dispatch(&session, &cli) {
+    let program = args.first().map_or("awsso".as_ref(), OsString::as_os_str);
+    match dispatch(&session, &cli, program) {
         Ok(()) => 0,
         Err(e) => {
             if let Error::ConfigParse { detail, .. } = &e {
@@ -86,7 +87,8 @@ fn run_command(args: &[OsString], ctx: &mut Context) -> u8 {
     }
 }
 
-fn dispatch(session: &Session, cli: &Cli) -> Result<()> {
+/// Runs the command. `program` is the name awsso was started by (`completion` registers it).
+fn dispatch(session: &Session, cli: &Cli, program: &std::ffi::OsStr) -> Result<()> {
     let Some(command) = &cli.command else {
         // usage::parse reports a missing command; nothing reaches here without one.
         return Err(usage::UsageError::Required {
@@ -115,6 +117,7 @@ fn dispatch(session: &Session, cli: &Cli) -> Result<()> {
             SsoCommand::GetRoleCredentials(args) => {
                 commands::portal::get_role_credentials(session, args)
             }
+            SsoCommand::Status(args) => commands::status::run(session, args),
         },
         Command::Sts { command } => match command {
             StsCommand::GetCallerIdentity => commands::get_caller_identity::run(session),
@@ -125,6 +128,8 @@ fn dispatch(session: &Session, cli: &Cli) -> Result<()> {
         Command::Console(args) => commands::console::run(session, args),
         Command::Exec(args) => commands::exec::run(session, args),
         Command::Serve(args) => commands::serve::run(session, args),
+        Command::Status(args) => commands::status::run(session, args),
+        Command::Completion(args) => commands::completion::run(session, args, program),
     }
 }
 

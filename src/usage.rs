@@ -113,25 +113,36 @@ pub enum Parsed {
 }
 
 /// The clap command with argparse's habits: unique prefixes of long options are accepted,
-/// a repeated option keeps its last value, and an option's value may start with a dash
+/// and a repeated option keeps its last value (global settings: clap applies them to each
+/// subcommand as it builds it). Subcommands are deferred (`defer = true` in `cli.rs`): clap's
+/// parser builds only the ones on the words' path, since building the whole tree is most of
+/// awsso's start-up (docs/compatibility.md, "Static binary").
+fn lazy_command() -> Command {
+    Cli::command()
+        .infer_long_args(true)
+        .args_override_self(true)
+}
+
+/// [`lazy_command`] built in full, where an option's value may also start with a dash
 /// (`--max-items -1`): which dash-led words argparse takes as values is decided before clap
-/// sees them ([`Walk::missing_value`]).
+/// sees them ([`Walk::missing_value`]). Set after the build, since deferred commands have no
+/// arguments before it.
 fn command() -> Command {
     fn tune(cmd: Command) -> Command {
-        cmd.infer_long_args(true)
-            .args_override_self(true)
-            .mut_args(|arg| {
-                // `exec`'s command may not start with a dash (an unknown option is an
-                // error); the words after it may.
-                if arg.get_action().takes_values() && !arg.is_trailing_var_arg_set() {
-                    arg.allow_hyphen_values(true)
-                } else {
-                    arg
-                }
-            })
-            .mut_subcommands(tune)
+        cmd.mut_args(|arg| {
+            // `exec`'s command may not start with a dash (an unknown option is an error);
+            // the words after it may.
+            if arg.get_action().takes_values() && !arg.is_trailing_var_arg_set() {
+                arg.allow_hyphen_values(true)
+            } else {
+                arg
+            }
+        })
+        .mut_subcommands(tune)
     }
-    tune(Cli::command())
+    let mut cmd = lazy_command();
+    cmd.build();
+    tune(cmd)
 }
 
 /// Parses `args` (program name first). Prints help, the version or the usage error itself.
@@ -141,8 +152,16 @@ pub fn parse(ctx: &Context, args: &[OsString]) -> Parsed {
         .iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    let mut cmd = command();
-    cmd.build();
+    // First clap alone, which builds only the commands on the path. When that parses, the
+    // words hold no dash-led value (clap refuses those without allow_hyphen_values) and the
+    // path is built, so the checks below see what they would on the full tree and the
+    // matches stand. Anything else (help, errors, dash-led values) goes through the full
+    // tree, where it reads as argparse reads it.
+    let mut lazy = lazy_command();
+    let (mut cmd, matches) = match lazy.try_get_matches_from_mut(&args) {
+        Ok(matches) => (lazy, Some(matches)),
+        Err(_) => (command(), None),
+    };
     // v2 reads --profile and --debug in a first pass, before anything else
     // (`FirstPassGlobalArgParser`); its failure has argparse's own usage line. `exec`'s
     // command words are not awsso's.
@@ -175,10 +194,11 @@ pub fn parse(ctx: &Context, args: &[OsString]) -> Parsed {
         ctx.out(&format!("{}\n", version_line()));
         return Parsed::Exit(0);
     }
-    match cmd
-        .try_get_matches_from_mut(&args)
-        .and_then(|m: ArgMatches| Cli::from_arg_matches(&m))
-    {
+    let matches = match matches {
+        Some(matches) => Ok(matches),
+        None => cmd.try_get_matches_from_mut(&args),
+    };
+    match matches.and_then(|m: ArgMatches| Cli::from_arg_matches(&m)) {
         Ok(cli) => {
             if cli.command.is_none() && !cli.global.version {
                 let missing = UsageError::Required {
@@ -196,6 +216,15 @@ pub fn parse(ctx: &Context, args: &[OsString]) -> Parsed {
             _ => report(ctx, usage_error(&cmd, &words, &e)),
         },
     }
+}
+
+/// How many of `words` (program name first) are awsso's own: all of them, except after
+/// `exec`'s CMD, whose arguments are CMD's (completion offers nothing there).
+pub fn own_words(words: &[String]) -> usize {
+    if !words.iter().any(|w| w == "exec") {
+        return words.len();
+    }
+    walk(&command(), words).own_words
 }
 
 fn report(ctx: &Context, error: Error) -> Parsed {
@@ -384,8 +413,14 @@ fn positional_dest(path: &[String]) -> &'static str {
 /// ParamValidation error. Everything else is a generated service operation.
 fn is_customised(path: &[String]) -> bool {
     match path.first().map(String::as_str) {
-        Some("configure" | "login" | "logout" | "console" | "exec" | "serve") => true,
-        Some("sso") => matches!(path.get(1).map(String::as_str), Some("login" | "logout")),
+        Some(
+            "configure" | "login" | "logout" | "console" | "exec" | "serve" | "status"
+            | "completion",
+        ) => true,
+        Some("sso") => matches!(
+            path.get(1).map(String::as_str),
+            Some("login" | "logout" | "status")
+        ),
         _ => false,
     }
 }
@@ -655,9 +690,28 @@ mod tests {
     }
 
     #[test]
+    fn a_run_builds_only_the_commands_on_its_path() {
+        let mut cmd = lazy_command();
+        cmd.try_get_matches_from_mut(["awsso", "--region", "sso", "configure", "list-profiles"])
+            .unwrap();
+        let subcommands = |name: &str| cmd.find_subcommand(name).unwrap().get_subcommands().count();
+        assert!(subcommands("configure") > 0);
+        assert_eq!(subcommands("sso"), 0, "named only as --region's value");
+        let has_format = |cmd: &Command| cmd.get_arguments().any(|a| a.get_id() == "format");
+        let configure = cmd.find_subcommand("configure").unwrap();
+        assert!(!has_format(
+            configure.find_subcommand("export-credentials").unwrap()
+        ));
+        let mut full = command();
+        let configure = full.find_subcommand_mut("configure").unwrap();
+        assert!(has_format(
+            configure.find_subcommand("export-credentials").unwrap()
+        ));
+    }
+
+    #[test]
     fn walk_finds_path_and_leftovers() {
-        let mut cmd = command();
-        cmd.build();
+        let cmd = command();
         let words = strings(&[
             "awsso",
             "--bogus",
@@ -688,8 +742,7 @@ mod tests {
 
     #[test]
     fn words_after_exec_s_command_are_the_command_s() {
-        let mut cmd = command();
-        cmd.build();
+        let cmd = command();
         let words = strings(&["awsso", "exec", "--profile", "p", "aws", "--query", "--x"]);
         let w = walk(&cmd, &words);
         assert_eq!(w.path, ["exec"]);
@@ -706,8 +759,7 @@ mod tests {
 
     #[test]
     fn options_missing_their_value_are_found_in_order() {
-        let mut cmd = command();
-        cmd.build();
+        let cmd = command();
         let missing = |words: &[&str]| walk(&cmd, &strings(words)).missing_value;
         let list = ["awsso", "sso", "list-accounts"];
         let with = |extra: &[&'static str]| [&list[..], extra].concat();

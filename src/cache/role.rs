@@ -142,6 +142,12 @@ pub fn load(dir: &Path, key: &str, now: SystemTime) -> Option<CachedCredentials>
     (cached.expiration.seconds_after(now) >= EXPIRY_WINDOW_SECONDS).then_some(cached)
 }
 
+/// The cached credentials under `key` whatever their expiry (`sso status` shows it), if the
+/// entry is readable and complete.
+pub fn read(dir: &Path, key: &str) -> Option<CachedCredentials> {
+    parse(&std::fs::read(path(dir, key)).ok()?)
+}
+
 /// The `Credentials` member of a cache file, whichever tool wrote it.
 pub fn parse(bytes: &[u8]) -> Option<CachedCredentials> {
     let document: Value = serde_json::from_slice(bytes).ok()?;

@@ -1,6 +1,7 @@
 //! One module per command. Commands orchestrate: they resolve settings, call the service
 //! clients and caches, and print; they never build URLs or parse wire formats themselves.
 
+pub mod completion;
 pub mod configure_sso;
 pub mod console;
 pub mod exec;
@@ -11,3 +12,4 @@ pub mod login;
 pub mod logout;
 pub mod portal;
 pub mod serve;
+pub mod status;

@@ -28,7 +28,9 @@ fn command_paths() -> Vec<Vec<String>> {
         }
     }
     let mut out = Vec::new();
-    visit(&awsso::cli::Cli::command(), &mut Vec::new(), &mut out);
+    let mut cli = awsso::cli::Cli::command();
+    cli.build();
+    visit(&cli, &mut Vec::new(), &mut out);
     out
 }
 

@@ -6,6 +6,7 @@ mod support;
 mod architecture;
 mod cli_surface;
 
+mod completion;
 mod configure;
 mod console;
 mod consumers;
@@ -23,4 +24,6 @@ mod logout_portal;
 mod output;
 mod populate;
 mod rough_edges;
+mod static_binary;
+mod status;
 mod token_edges;

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# `awsso sso status` with 20 SSO sessions in the config (each with two profiles, a cached
+# token and role credentials), as json and as the --prompt line, against /bin/true and the
+# AWS CLI merely starting (`aws --version`: it has no status command), in one hyperfine run.
+#
+#   benches/status.sh [RUNS]      (default 200 runs of each)
+source "$(dirname "$0")/common.sh"
+runs=${1:-200}
+future=$(date -u -d '+6 hours' +%Y-%m-%dT%H:%M:%SZ)
+for i in $(seq -w 1 20); do
+    printf '[sso-session corp%s]\nsso_start_url = https://d-90000000%s.awsapps.com/start\nsso_region = us-east-1\n\n' "$i" "$i"
+    for role in ReadOnly Admin; do
+        printf '[profile p%s-%s]\nsso_session = corp%s\nsso_account_id = 1000000000%s\nsso_role_name = %s\nregion = eu-west-1\n\n' "$i" "$role" "$i" "$i" "$role"
+    done
+done >"$HOME/.aws/config"
+python3 - "$HOME" "$future" <<'PY'
+import hashlib, json, os, sys
+home, future = sys.argv[1], sys.argv[2]
+sso, cli = f"{home}/.aws/sso/cache", f"{home}/.aws/cli/cache"
+os.makedirs(sso); os.makedirs(cli)
+for i in range(1, 21):
+    name = f"corp{i:02d}"
+    token = {"startUrl": f"https://d-90000000{i:02d}.awsapps.com/start", "region": "us-east-1", "accessToken": "a", "expiresAt": future,
+             "clientId": "c", "clientSecret": "s", "registrationExpiresAt": "2099-01-01T00:00:00Z", "refreshToken": "r"}
+    open(f"{sso}/{hashlib.sha1(name.encode()).hexdigest()}.json", "w").write(json.dumps(token))
+    for role in ("ReadOnly", "Admin"):
+        args = json.dumps({"accountId": f"1000000000{i:02d}", "roleName": role, "sessionName": name}, sort_keys=True, separators=(",", ":"))
+        creds = {"ProviderType": "sso", "Credentials": {"AccessKeyId": "A", "SecretAccessKey": "S", "SessionToken": "T", "Expiration": future}}
+        open(f"{cli}/{hashlib.sha1(args.encode()).hexdigest()}.json", "w").write(json.dumps(creds))
+PY
+[ "$("$awsso" sso status --prompt | grep -c ' [0-9]*h[0-9]*m$')" = 20 ] || { echo "status does not see 20 valid sessions" >&2; exit 1; }
+echo "sso status, 20 sessions, 40 profiles (median of $runs):"
+bench "$runs" \
+    "/bin/true=/bin/true" \
+    "awsso sso status=$awsso sso status" \
+    "awsso sso status --prompt=$awsso sso status --prompt" \
+    "aws --version=$aws --version"
+readme_row "\`sso status\` with 20 SSO sessions, 40 profiles, their tokens and role credentials cached (no request), median of $runs in one hyperfine run with \`/bin/true\`, against the AWS CLI merely starting (\`aws --version\`; it has no such command)" \
+    "\`benches/status.sh\`" \
+    "json $(ms 'awsso sso status') ($(ratio 'awsso sso status')× \`/bin/true\`); \`--prompt\` $(ms 'awsso sso status --prompt') ($(ratio 'awsso sso status --prompt')×)" \
+    "$(ms 'aws --version')" "1/$(times 'aws --version' 'awsso sso status')"

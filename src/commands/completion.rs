@@ -1,0 +1,273 @@
+//! TAB completion: `awsso completion SHELL` prints the shell code that registers it, and the
+//! registered function calls awsso back at each TAB (`COMPLETE=SHELL awsso -- WORDS...`,
+//! clap_complete's dynamic protocol), which [`complete_if_asked`] answers first thing in
+//! `main`.
+//!
+//! Commands, subcommands and flags come from the clap tree, so new commands complete without
+//! a change here. Values: `--profile` from the profiles of the config and credentials files
+//! (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE` honoured), `--sso-session` from the
+//! `[sso-session]` names, `--region` and `--sso-region` from [`REGIONS`], enumerations
+//! (`--output`, `--format`, ...) from their values. The files are read with the same reader
+//! as every command (`config::ConfigFiles`), never through a `Session`, so a missing or
+//! broken profile never stops a completion: an unreadable file just gives no candidates.
+
+use std::ffi::OsStr;
+use std::path::PathBuf;
+
+use clap::{Arg, Command, CommandFactory};
+use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
+use clap_complete::env::{CompleteEnv, Shells};
+
+use crate::cli::{Cli, CompletionArgs};
+use crate::config::ConfigFiles;
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::settings::Session;
+
+/// The variable that carries the shell's name into a completion request.
+const VAR: &str = "COMPLETE";
+
+/// Every region of botocore's partitions (botocore 1.44.5, `botocore/data/endpoints.json`,
+/// `partitions[].regions`): aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e,
+/// aws-iso-f and aws-eusc.
+pub const REGIONS: &[&str] = &[
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "cn-north-1",
+    "cn-northwest-1",
+    "us-gov-east-1",
+    "us-gov-west-1",
+    "us-iso-east-1",
+    "us-iso-west-1",
+    "us-isob-east-1",
+    "us-isob-west-1",
+    "eu-isoe-west-1",
+    "us-isof-east-1",
+    "us-isof-south-1",
+    "eusc-de-east-1",
+];
+
+/// Answers a completion request and exits when `COMPLETE` names a shell; returns at once
+/// otherwise (one variable lookup: no clap tree is built, no file read).
+pub fn complete_if_asked() {
+    match std::env::var_os(VAR) {
+        Some(shell) if !shell.is_empty() && shell != "0" => {
+            if completes_exec_s_command() {
+                // No candidates: the shell falls back to its own (file names).
+                std::process::exit(0);
+            }
+            CompleteEnv::with_factory(command).var(VAR).complete()
+        }
+        _ => {}
+    }
+}
+
+/// Whether the word being completed is `exec`'s CMD or one of its arguments, which are not
+/// awsso's: clap_complete would offer awsso's flags there (`awsso exec -- ls --<TAB>`). The
+/// request is `awsso -- awsso WORDS...`; bash, zsh and elvish say which word is completed
+/// (`_CLAP_COMPLETE_INDEX`), fish and PowerShell complete the last one. Right after `exec`,
+/// a `--` being typed still completes awsso's flags.
+fn completes_exec_s_command() -> bool {
+    let words: Vec<String> = std::env::args_os()
+        .skip_while(|a| a != "--")
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if words.is_empty() {
+        return false;
+    }
+    let index = std::env::var("_CLAP_COMPLETE_INDEX")
+        .ok()
+        .and_then(|i| i.parse::<usize>().ok())
+        .unwrap_or(words.len() - 1)
+        .min(words.len() - 1);
+    let own = crate::usage::own_words(&words);
+    index > own || (index == own && words[index] != "--")
+}
+
+/// The clap tree with value candidates attached (built only for a completion request). The
+/// tree is built first: subcommands define their arguments on build, and each has its own
+/// copy of the global ones by then.
+pub fn command() -> Command {
+    let mut cmd = Cli::command();
+    cmd.build();
+    with_candidates(cmd)
+}
+
+fn with_candidates(cmd: Command) -> Command {
+    let cmd = add(cmd, "profile", profiles);
+    let cmd = add(cmd, "region", regions);
+    let cmd = add(cmd, "sso_session", sessions);
+    let cmd = add(cmd, "sso_region", regions);
+    cmd.mut_subcommands(with_candidates)
+}
+
+/// Attaches `candidates` to the argument `id` of `cmd`, if it has one.
+fn add(cmd: Command, id: &str, candidates: fn() -> Vec<CompletionCandidate>) -> Command {
+    if cmd.get_arguments().any(|a| a.get_id() == id) {
+        cmd.mut_arg(id, |arg: Arg| arg.add(ArgValueCandidates::new(candidates)))
+    } else {
+        cmd
+    }
+}
+
+/// The config and credentials files, or nothing when they cannot be read.
+fn files() -> Option<ConfigFiles> {
+    ConfigFiles::load(&Context::from_process()).ok()
+}
+
+fn profiles() -> Vec<CompletionCandidate> {
+    files()
+        .map(|f| {
+            f.merged
+                .profiles
+                .keys()
+                .map(CompletionCandidate::new)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn sessions() -> Vec<CompletionCandidate> {
+    files()
+        .map(|f| {
+            f.merged
+                .sso_sessions
+                .keys()
+                .map(CompletionCandidate::new)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn regions() -> Vec<CompletionCandidate> {
+    REGIONS.iter().map(CompletionCandidate::new).collect()
+}
+
+/// Why the registration could not be printed.
+#[derive(Debug, thiserror::Error)]
+pub enum CompletionError {
+    #[error("Unable to write the {shell} completion script: {source}")]
+    Write {
+        shell: &'static str,
+        source: std::io::Error,
+    },
+}
+
+impl From<CompletionError> for Error {
+    fn from(e: CompletionError) -> Self {
+        Error::Other(Box::new(e))
+    }
+}
+
+/// `awsso completion SHELL`: the registration `COMPLETE=SHELL awsso` prints, as it is
+/// (`--output` and `--query` do not apply). `program` is how awsso was started: a bare name
+/// is looked up in `PATH` at each TAB, a path is made absolute (clap_complete's rule).
+pub fn run(session: &Session, args: &CompletionArgs, program: &OsStr) -> Result<()> {
+    let shell = args.shell.name();
+    let completer = completer_path(program);
+    let mut script = Vec::new();
+    let write = Shells::builtins()
+        .completer(shell)
+        .ok_or_else(|| std::io::Error::other("no such shell"))
+        .and_then(|c| c.write_registration(VAR, "awsso", "awsso", &completer, &mut script));
+    write.map_err(|source| CompletionError::Write { shell, source })?;
+    session.ctx.out(&String::from_utf8_lossy(&script));
+    Ok(())
+}
+
+fn completer_path(program: &OsStr) -> String {
+    let mut path = PathBuf::from(program);
+    if path.components().count() > 1 {
+        if let Ok(dir) = std::env::current_dir() {
+            path = dir.join(path);
+        }
+    }
+    path.to_string_lossy().into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidates_of(cmd: &Command, path: &[&str], id: &str) -> bool {
+        let mut cmd = cmd;
+        for name in path {
+            cmd = cmd.find_subcommand(name).unwrap();
+        }
+        let arg = cmd.get_arguments().find(|a| a.get_id() == id).unwrap();
+        arg.get::<ArgValueCandidates>().is_some()
+    }
+
+    #[test]
+    fn value_candidates_reach_every_command_that_takes_the_value() {
+        let mut cmd = command();
+        cmd.build();
+        assert!(candidates_of(&cmd, &[], "profile"));
+        assert!(candidates_of(&cmd, &["sso", "status"], "profile"));
+        assert!(candidates_of(&cmd, &["sso", "login"], "region"));
+        assert!(candidates_of(&cmd, &["sso", "login"], "sso_session"));
+        assert!(candidates_of(&cmd, &["logout"], "sso_session"));
+        assert!(candidates_of(&cmd, &["configure", "sso"], "sso_region"));
+        assert!(candidates_of(
+            &cmd,
+            &["sso", "list-accounts"],
+            "sso_session"
+        ));
+    }
+
+    #[test]
+    fn regions_are_unique_and_well_formed() {
+        let mut seen = std::collections::BTreeSet::new();
+        for region in REGIONS {
+            assert!(seen.insert(region), "{region} twice");
+            assert!(
+                region
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{region}"
+            );
+        }
+        assert!(REGIONS.contains(&"us-east-1") && REGIONS.contains(&"cn-north-1"));
+    }
+
+    #[test]
+    fn a_path_to_awsso_is_made_absolute_and_a_name_is_kept() {
+        assert_eq!(completer_path(OsStr::new("awsso")), "awsso");
+        let relative = completer_path(OsStr::new("./target/awsso"));
+        assert!(relative.starts_with('/') && relative.ends_with("target/awsso"));
+        assert_eq!(completer_path(OsStr::new("/opt/awsso")), "/opt/awsso");
+    }
+}
