@@ -206,6 +206,9 @@ impl fmt::Debug for DeviceAuthorization {
 #[derive(Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenResponse {
+    /// Refused when no request could carry it: a token the cache would write and then not
+    /// read back (src/cache/token.rs, `UnsendableAccessToken`).
+    #[serde(deserialize_with = "sendable_access_token")]
     pub access_token: Secret,
     #[serde(default)]
     pub token_type: Option<String>,
@@ -213,6 +216,19 @@ pub struct TokenResponse {
     pub expires_in: Seconds,
     #[serde(default)]
     pub refresh_token: Option<Secret>,
+}
+
+fn sendable_access_token<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Secret, D::Error> {
+    let token = Secret::deserialize(deserializer)?;
+    if token.is_header_value() {
+        Ok(token)
+    } else {
+        Err(serde::de::Error::custom(
+            "accessToken cannot be sent in an HTTP header",
+        ))
+    }
 }
 
 impl TokenResponse {
@@ -534,6 +550,31 @@ mod tests {
             two,
             "http://127.0.0.1:9/authorize?response_type=code&client_id=c&redirect_uri=r&state=s&code_challenge_method=S256&scopes=sso%3Afoo%20sso%3Abar&code_challenge=x"
         );
+    }
+
+    #[test]
+    fn a_token_no_request_could_carry_is_refused_at_create_token() {
+        // Found by fuzzing (fuzz/regressions/oidc_json): a DEL in accessToken was cached,
+        // and then the cache reader refused the file awsso had just written.
+        let response = HttpResponse {
+            status: 200,
+            headers: Default::default(),
+            body: b"{\"accessToken\":\"OP\x7f-\",\"expiresIn\":0}".to_vec(),
+            retries_exhausted: None,
+        };
+        let err = parse::<TokenResponse>(&response, "CreateToken").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Unable to parse the CreateToken response from SSO OIDC: accessToken cannot be sent in an HTTP header at line 1 column 21"
+        );
+        assert_eq!(err.exit_code(), 255);
+        for sendable in ["tok", "a b~!", ""] {
+            let body = format!(r#"{{"accessToken":"{sendable}","expiresIn":1}}"#);
+            assert!(
+                serde_json::from_str::<TokenResponse>(&body).is_ok(),
+                "{sendable}"
+            );
+        }
     }
 
     #[test]

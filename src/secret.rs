@@ -25,6 +25,13 @@ impl Secret {
         &self.0
     }
 
+    /// Whether the value can travel as an HTTP header value (a bearer token in
+    /// `x-amz-sso_bearer_token`): reqwest's own rule, so the check and the send agree. A token
+    /// with a control character (a newline, DEL) could never be sent.
+    pub fn is_header_value(&self) -> bool {
+        reqwest::header::HeaderValue::from_str(&self.0).is_ok()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -78,8 +78,7 @@ impl CachedToken {
         let access_token = string(&object, "accessToken")
             .map(Secret::new)
             .ok_or(ParseError::Missing("accessToken"))?;
-        // reqwest's own rule for a header value, so the check and the send agree.
-        if reqwest::header::HeaderValue::from_str(access_token.expose_secret()).is_err() {
+        if !access_token.is_header_value() {
             return Err(ParseError::UnsendableAccessToken);
         }
         let expires_at = required_time(&object, "expiresAt")?;
