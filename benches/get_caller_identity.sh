@@ -10,7 +10,7 @@
 # time (`/usr/bin/time -f %M`; `apt-get install -y time`) in a separate pass: ru_maxrss of
 # a child forked from Python counts Python's own pages before the exec. Builds release
 # binaries first; creates .venv like scripts/test if missing.
-# Not part of the test suite (CONTRACT.md: benchmarks are run by hand).
+# Not part of the test suite: benchmarks are run by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-40}

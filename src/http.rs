@@ -487,11 +487,17 @@ pub const MAX_RESPONSE_BYTES: usize = 128 << 10;
 /// answers fit whole; a hostile one is cut with its length.
 pub const MAX_LOGGED_BODY: usize = 64 << 10;
 
-/// One HTTP client for a command's lifetime; the reqwest client inside is built on the
-/// first request.
+/// One HTTP client for a command's lifetime; the reqwest clients inside are built on the
+/// first request that needs each.
 pub struct HttpClient {
     config: TransportConfig,
+    /// For https, and for anything sent through an https proxy: trusts the CA bundle, or the
+    /// bundled roots and the system's store.
     inner: OnceLock<reqwest::Client>,
+    /// For plain http to the endpoint or an http proxy (a loopback emulator, a local
+    /// endpoint): loads no roots, since parsing the system's store costs milliseconds
+    /// (docs/compatibility.md, "Profiles, regions and endpoints").
+    plain: OnceLock<reqwest::Client>,
     /// `retry_mode = adaptive`: the client's own rate limiter, as botocore registers one per
     /// client (`botocore/retries/adaptive.py` `register_retry_handler`).
     adaptive: Option<RateLimiter>,
@@ -530,6 +536,7 @@ impl HttpClient {
             adaptive: (config.retry.mode == RetryMode::Adaptive).then(RateLimiter::new),
             config,
             inner: OnceLock::new(),
+            plain: OnceLock::new(),
         }
     }
 
@@ -537,14 +544,22 @@ impl HttpClient {
         &self.config
     }
 
-    /// The reqwest client, built at the first request: the CA bundle is read and the TLS
-    /// roots are loaded only by commands that make requests.
-    fn client(&self) -> Result<&reqwest::Client> {
-        if let Some(client) = self.inner.get() {
+    /// The reqwest client for a request, built at the first request that needs it: the CA
+    /// bundle is read and the TLS roots are loaded only when TLS is spoken, to the endpoint
+    /// or to an https proxy.
+    fn client(&self, url: Option<&url::Url>, proxy: Option<&str>) -> Result<&reqwest::Client> {
+        let plain = url.is_some_and(|url| url.scheme() == "http")
+            && proxy.is_none_or(|proxy| proxy.starts_with("http://"));
+        let (cell, tls) = if plain {
+            (&self.plain, false)
+        } else {
+            (&self.inner, true)
+        };
+        if let Some(client) = cell.get() {
             return Ok(client);
         }
-        let client = build_client(&self.config)?;
-        Ok(self.inner.get_or_init(|| client))
+        let client = build_client(&self.config, tls)?;
+        Ok(cell.get_or_init(|| client))
     }
 
     /// Sends the request, retrying throttling, 5xx and connection errors as the AWS CLI's
@@ -627,13 +642,16 @@ impl HttpClient {
             ),
             redact_body(&request.body)
         );
-        let proxy = url::Url::parse(&request.url)
-            .ok()
-            .and_then(|url| self.config.proxies.proxy_for(&url));
+        let url = url::Url::parse(&request.url).ok();
+        let proxy = url
+            .as_ref()
+            .and_then(|url| self.config.proxies.proxy_for(url));
         if let Some(proxy) = &proxy {
             ctx_debug!(ctx, "Using the proxy {}", mask_proxy_url(proxy));
         }
-        let mut builder = self.client()?.request(request.method.clone(), &request.url);
+        let mut builder = self
+            .client(url.as_ref(), proxy.as_deref())?
+            .request(request.method.clone(), &request.url);
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }
@@ -701,7 +719,9 @@ async fn read_body(mut response: reqwest::Response, url: &str) -> Result<Vec<u8>
     Ok(body)
 }
 
-fn build_client(settings: &TransportConfig) -> Result<reqwest::Client> {
+/// A reqwest client with the transport's settings; `tls` false: one that loads no roots (and
+/// reads no CA bundle), for plain http only.
+fn build_client(settings: &TransportConfig, tls: bool) -> Result<reqwest::Client> {
     if let Some(timeout) = settings.invalid_timeout {
         return Err(HttpError::InvalidTimeout(timeout).into());
     }
@@ -722,6 +742,12 @@ fn build_client(settings: &TransportConfig) -> Result<reqwest::Client> {
     }
     if let Some(t) = settings.read_timeout {
         builder = builder.read_timeout(t);
+    }
+    if !tls {
+        return Ok(builder
+            .tls_built_in_root_certs(false)
+            .build()
+            .map_err(HttpError::ClientBuild)?);
     }
     if !settings.verify_ssl {
         builder = builder.danger_accept_invalid_certs(true);
@@ -1443,7 +1469,7 @@ mod tests {
             ca_bundle: Some(path.clone()),
             ..TransportConfig::default()
         };
-        let err = build_client(&config).unwrap_err();
+        let err = build_client(&config, true).unwrap_err();
         assert_eq!(
             err.to_string(),
             format!(
@@ -1452,5 +1478,29 @@ mod tests {
             )
         );
         assert_eq!(err.exit_code(), 255);
+    }
+
+    #[test]
+    fn plain_http_loads_no_roots_and_reads_no_bundle() {
+        // The CA bundle is missing: only a client that speaks TLS reads it.
+        let config = TransportConfig {
+            ca_bundle: Some("/nonexistent/bundle.pem".into()),
+            ..TransportConfig::default()
+        };
+        let client = HttpClient::new(config);
+        let http = url::Url::parse("http://127.0.0.1:9/").unwrap();
+        let https = url::Url::parse("https://127.0.0.1:9/").unwrap();
+        assert!(client.client(Some(&http), None).is_ok());
+        assert!(client
+            .client(Some(&http), Some("http://proxy:3128"))
+            .is_ok());
+        assert!(client.plain.get().is_some() && client.inner.get().is_none());
+        for (url, proxy) in [(&https, None), (&http, Some("https://proxy:3128"))] {
+            let err = client.client(Some(url), proxy).unwrap_err();
+            assert!(
+                err.to_string().contains("CA bundle"),
+                "{url} {proxy:?}: {err}"
+            );
+        }
     }
 }
