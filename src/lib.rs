@@ -23,6 +23,7 @@ pub mod output;
 pub mod portal;
 pub mod python;
 pub mod rate_limit;
+pub mod regions;
 pub mod regular_file;
 pub mod secret;
 pub mod settings;

@@ -6,7 +6,7 @@
 //! Commands, subcommands and flags come from the clap tree, so new commands complete without
 //! a change here. Values: `--profile` from the profiles of the config and credentials files
 //! (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE` honoured), `--sso-session` from the
-//! `[sso-session]` names, `--region` and `--sso-region` from [`REGIONS`], enumerations
+//! `[sso-session]` names, `--region` and `--sso-region` from [`crate::regions::ALL`], enumerations
 //! (`--output`, `--format`, ...) from their values. The files are read with the same reader
 //! as every command (`config::ConfigFiles`), never through a `Session`, so a missing or
 //! broken profile never stops a completion: an unreadable file just gives no candidates.
@@ -26,58 +26,6 @@ use crate::settings::Session;
 
 /// The variable that carries the shell's name into a completion request.
 const VAR: &str = "COMPLETE";
-
-/// Every region of botocore's partitions (botocore 1.44.5, `botocore/data/endpoints.json`,
-/// `partitions[].regions`): aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e,
-/// aws-iso-f and aws-eusc.
-pub const REGIONS: &[&str] = &[
-    "af-south-1",
-    "ap-east-1",
-    "ap-east-2",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-south-1",
-    "ap-south-2",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-southeast-3",
-    "ap-southeast-4",
-    "ap-southeast-5",
-    "ap-southeast-6",
-    "ap-southeast-7",
-    "ca-central-1",
-    "ca-west-1",
-    "eu-central-1",
-    "eu-central-2",
-    "eu-north-1",
-    "eu-south-1",
-    "eu-south-2",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "il-central-1",
-    "me-central-1",
-    "me-south-1",
-    "mx-central-1",
-    "sa-east-1",
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-    "cn-north-1",
-    "cn-northwest-1",
-    "us-gov-east-1",
-    "us-gov-west-1",
-    "us-iso-east-1",
-    "us-iso-west-1",
-    "us-isob-east-1",
-    "us-isob-west-1",
-    "eu-isoe-west-1",
-    "us-isof-east-1",
-    "us-isof-south-1",
-    "eusc-de-east-1",
-];
 
 /// Answers a completion request and exits when `COMPLETE` names a shell; returns at once
 /// otherwise (one variable lookup: no clap tree is built, no file read).
@@ -173,7 +121,10 @@ fn sessions() -> Vec<CompletionCandidate> {
 }
 
 fn regions() -> Vec<CompletionCandidate> {
-    REGIONS.iter().map(CompletionCandidate::new).collect()
+    crate::regions::ALL
+        .iter()
+        .map(CompletionCandidate::new)
+        .collect()
 }
 
 /// Why the registration could not be printed.
@@ -251,7 +202,7 @@ mod tests {
     #[test]
     fn regions_are_unique_and_well_formed() {
         let mut seen = std::collections::BTreeSet::new();
-        for region in REGIONS {
+        for region in crate::regions::ALL {
             assert!(seen.insert(region), "{region} twice");
             assert!(
                 region
@@ -260,7 +211,10 @@ mod tests {
                 "{region}"
             );
         }
-        assert!(REGIONS.contains(&"us-east-1") && REGIONS.contains(&"cn-north-1"));
+        assert!(
+            crate::regions::ALL.contains(&"us-east-1")
+                && crate::regions::ALL.contains(&"cn-north-1")
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ const GROUND_FLOOR: &[&str] = &[
     "crate::secret",
     "crate::timestamp",
     "crate::atomic",
+    "crate::regions",
     "crate::python",
     "crate::python::decode",
     "crate::python::json",

@@ -655,7 +655,12 @@ fn session_prompts(
                 values.get("sso_region").map(String::as_str),
                 Check::Required,
             )
-            .completions(SSO_REGIONS.iter().map(|s| s.to_string()).collect());
+            .completions(
+                crate::regions::AWS_PARTITION
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+            );
             if let Some(region) = answers.ask(line, flags.region, "--sso-region")? {
                 values.insert("sso_region".into(), region);
             }
@@ -766,45 +771,6 @@ fn string_values(props: &Props) -> IndexMap<String, String> {
         .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())))
         .collect()
 }
-
-/// The region completions: botocore's `get_available_regions('sso-oidc')` (the `aws`
-/// partition of botocore 1.44.5's `endpoints.json`, the same data as v2 2.36.7's).
-const SSO_REGIONS: &[&str] = &[
-    "af-south-1",
-    "ap-east-1",
-    "ap-east-2",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-south-1",
-    "ap-south-2",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-southeast-3",
-    "ap-southeast-4",
-    "ap-southeast-5",
-    "ap-southeast-6",
-    "ap-southeast-7",
-    "ca-central-1",
-    "ca-west-1",
-    "eu-central-1",
-    "eu-central-2",
-    "eu-north-1",
-    "eu-south-1",
-    "eu-south-2",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "il-central-1",
-    "me-central-1",
-    "me-south-1",
-    "mx-central-1",
-    "sa-east-1",
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-];
 
 #[cfg(test)]
 mod tests {
