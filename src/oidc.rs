@@ -225,8 +225,9 @@ fn sendable_access_token<'de, D: serde::Deserializer<'de>>(
     if token.is_header_value() {
         Ok(token)
     } else {
+        // The cache reader's own words for the same condition.
         Err(serde::de::Error::custom(
-            "accessToken cannot be sent in an HTTP header",
+            crate::cache::token::ParseError::UnsendableAccessToken,
         ))
     }
 }
