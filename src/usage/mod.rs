@@ -12,6 +12,10 @@
 //! - an unknown option of a customised command (`sso login`, `configure ...`):
 //!   `An error occurred (ParamValidation): Unknown options: --x` (joined with `","`).
 //!
+//! The plain lines of the commands that make no request (`sso status`, `sso login
+//! --if-needed`, `configure export-credentials`, ...) are read by `quick` without clap,
+//! which would be most of their run; everything else, and every error, goes through clap.
+//!
 //! Like argparse, long options may be abbreviated to a unique prefix and repeating an
 //! option keeps the last value. `--help` is clap's help text; `help` as the last word
 //! (`awsso sso login help`) is v2's spelling of it.
@@ -24,6 +28,8 @@ use clap::{ArgMatches, Command, CommandFactory, FromArgMatches};
 use crate::cli::Cli;
 use crate::context::Context;
 use crate::error::Error;
+
+mod quick;
 
 /// `awsso/VERSION OS/ARCH`, like v2's `aws-cli/2.x Python/3.x Linux/x86_64` line.
 pub fn version_line() -> String {
@@ -147,6 +153,10 @@ fn command() -> Command {
 
 /// Parses `args` (program name first). Prints help, the version or the usage error itself.
 pub fn parse(ctx: &Context, args: &[OsString]) -> Parsed {
+    // The plain lines of the commands that make no request skip clap (`quick`'s doc).
+    if let Some(cli) = quick::parse(args) {
+        return Parsed::Run(Box::new(cli));
+    }
     let args = help_word_to_flag(args);
     let words: Vec<String> = args
         .iter()
