@@ -83,7 +83,7 @@ pub struct Resolver<'s, 'a> {
     visited: RefCell<Vec<String>>,
 }
 
-static EMPTY: std::sync::LazyLock<Props> = std::sync::LazyLock::new(Props::new);
+static EMPTY: std::sync::LazyLock<Props> = std::sync::LazyLock::new(Props::default);
 
 impl<'s, 'a> Resolver<'s, 'a> {
     pub fn new(session: &'s Session<'a>) -> Self {
@@ -184,7 +184,7 @@ impl<'s, 'a> Resolver<'s, 'a> {
         if let Some(command) = config::get(props, "credential_process") {
             return process::credential_process(ctx, command, props, &self.process_env).map(Some);
         }
-        if let Some(creds) = files::static_keys(files.config_profiles.get(name), Source::ConfigFile)
+        if let Some(creds) = files::static_keys(files.config_profile(name), Source::ConfigFile)
             .map_err(load_phase)?
         {
             ctx_debug!(ctx, "Credentials found in config file.");

@@ -34,8 +34,6 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use indexmap::IndexMap;
-
 use super::file::{self, LockFailure, WriteLock};
 use super::parse::{self, py_strip, Layers, RawSection, Value};
 use crate::context::Context;
@@ -644,10 +642,7 @@ fn check(
 }
 
 /// The first way `actual` differs from `expected`, in words; `None` when they are equal.
-fn difference(
-    expected: &IndexMap<String, Value>,
-    actual: &IndexMap<String, Value>,
-) -> Option<String> {
+fn difference(expected: &crate::config::Props, actual: &crate::config::Props) -> Option<String> {
     let show = |value: &Value| match value {
         Value::Str(s) => format!("{s:?}"),
         Value::Nested(nested) => format!("{nested:?}"),
@@ -1553,7 +1548,7 @@ mod tests {
         assert!(refused * 20 < edited, "{refused} refused of {edited}");
     }
 
-    type IndexMapOf = indexmap::IndexMap<String, crate::config::Props>;
+    type IndexMapOf = crate::config::Sections;
 
     /// The check that guards every write, on results the writer itself never makes: each
     /// way an edit can go wrong is caught, and names the change.

@@ -18,16 +18,19 @@ use crate::error::{Error, Result};
 pub use parse::Value;
 
 /// The keys of one profile, session or services section.
-pub type Props = IndexMap<String, Value>;
+pub type Props = IndexMap<String, Value, parse::FastHash>;
+
+/// Sections of one kind by name, in file order.
+pub type Sections = IndexMap<String, Props, parse::FastHash>;
 
 /// Both files, merged the way botocore merges them.
 #[derive(Clone, Debug, Default)]
 pub struct AwsConfig {
     /// Profiles in file order: the config file's, then those only in the credentials file.
     /// Credentials-file keys win over config-file keys for the same profile.
-    pub profiles: IndexMap<String, Props>,
-    pub sso_sessions: IndexMap<String, Props>,
-    pub services: IndexMap<String, Props>,
+    pub profiles: Sections,
+    pub sso_sessions: Sections,
+    pub services: Sections,
 }
 
 impl AwsConfig {
@@ -82,8 +85,11 @@ impl AwsConfig {
 pub struct ConfigFiles {
     /// Both files merged, credentials-file keys winning.
     pub merged: AwsConfig,
-    pub config_profiles: IndexMap<String, Props>,
-    pub credentials_profiles: IndexMap<String, Props>,
+    pub credentials_profiles: Sections,
+    /// The config file's profiles before the merge, kept only when the credentials file
+    /// changed some (most machines using SSO have none): otherwise they are `merged`'s, and
+    /// copying them is a tenth of a small command's run.
+    config_only: Option<Sections>,
 }
 
 impl ConfigFiles {
@@ -93,13 +99,13 @@ impl ConfigFiles {
         let credentials_text = read_optional(ctx, &ctx.paths.credentials_file)?;
         let config = AwsConfig::from_config_text(&config_text)
             .map_err(|e| parse_error(&ctx.paths.config_file, e))?;
-        let mut credentials_profiles = IndexMap::new();
+        let mut credentials_profiles = IndexMap::default();
         for section in parse::parse(&credentials_text)
             .map_err(|e| parse_error(&ctx.paths.credentials_file, e))?
         {
             credentials_profiles.insert(section.header, section.values);
         }
-        let config_profiles = config.profiles.clone();
+        let config_only = (!credentials_profiles.is_empty()).then(|| config.profiles.clone());
         let mut merged = config;
         for (name, values) in &credentials_profiles {
             let props = merged.profiles.entry(name.clone()).or_default();
@@ -109,9 +115,17 @@ impl ConfigFiles {
         }
         Ok(ConfigFiles {
             merged,
-            config_profiles,
             credentials_profiles,
+            config_only,
         })
+    }
+
+    /// The profile `name` as the config file alone has it.
+    pub fn config_profile(&self, name: &str) -> Option<&Props> {
+        self.config_only
+            .as_ref()
+            .unwrap_or(&self.merged.profiles)
+            .get(name)
     }
 }
 
@@ -178,7 +192,7 @@ mod tests {
             .collect()
     }
 
-    fn sections_json(sections: &IndexMap<String, Props>) -> String {
+    fn sections_json(sections: &Sections) -> String {
         let value: serde_json::Map<_, _> = sections
             .iter()
             .map(|(name, props)| (name.clone(), props_json(props)))

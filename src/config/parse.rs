@@ -10,6 +10,11 @@
 
 use indexmap::IndexMap;
 
+/// The hasher of the section maps: foldhash (hashbrown's own default) instead of std's
+/// SipHash, which was a tenth of reading a config file. The keys are the user's own file's,
+/// so SipHash's resistance to chosen collisions buys nothing here.
+pub type FastHash = foldhash::fast::RandomState;
+
 /// A value: a plain string, or a nested sub-section (`s3 =` + indented lines). The rare
 /// nested map is boxed so that every plain value stays three words wide.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,7 +39,7 @@ pub struct RawSection {
     pub header: String,
     /// 1-based line of the header.
     pub line: usize,
-    pub values: IndexMap<String, Value>,
+    pub values: IndexMap<String, Value, FastHash>,
 }
 
 /// Why a file is not valid AWS INI. v2 shows only `Unable to parse config file: PATH`; the
@@ -128,7 +133,7 @@ pub fn parse_layers(text: &str) -> Result<Layers, ParseError> {
     // `optname`), and the indentation of the last non-continuation line.
     let mut pending: Option<Pending> = None;
     let mut indent_level = 0usize;
-    let mut seen_headers: std::collections::HashSet<&str> = Default::default();
+    let mut seen_headers: std::collections::HashSet<&str, FastHash> = Default::default();
 
     fn finish(
         pending: &mut Option<Pending>,
@@ -202,7 +207,7 @@ pub fn parse_layers(text: &str) -> Result<Layers, ParseError> {
             sections.push(RawSection {
                 header: header.to_owned(),
                 line: lineno,
-                values: IndexMap::new(),
+                values: IndexMap::default(),
             });
             continue;
         }
@@ -283,6 +288,16 @@ pub fn section_of(header: &str) -> Option<(SectionKind, String)> {
     } else {
         return None;
     };
+    // Without quotes or backslashes, shlex's words are the runs between separators.
+    if !header.contains(['\'', '"', '\\']) {
+        let mut words = header
+            .split([' ', '\t', '\r', '\n'])
+            .filter(|w| !w.is_empty());
+        return match (words.next(), words.next(), words.next()) {
+            (Some(_), Some(name), None) => Some((kind, name.to_owned())),
+            _ => None,
+        };
+    }
     match <[String; 2]>::try_from(shlex_split(header)?) {
         Ok([_, name]) => Some((kind, name)),
         Err(_) => None,

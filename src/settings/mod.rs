@@ -85,7 +85,7 @@ pub fn profile_choice(ctx: &Context, global: &GlobalArgs) -> ProfileChoice {
     }
 }
 
-static EMPTY_PROFILE: std::sync::LazyLock<Props> = std::sync::LazyLock::new(Props::new);
+static EMPTY_PROFILE: std::sync::LazyLock<Props> = std::sync::LazyLock::new(Props::default);
 
 /// Everything one command resolves from flags, environment and config files.
 pub struct Session<'a> {
