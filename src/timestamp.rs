@@ -18,7 +18,9 @@
 
 use std::time::SystemTime;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc,
+};
 
 /// An instant as some tool wrote it: compared in UTC, printed back with its own offset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -157,7 +159,22 @@ impl Timestamp {
     /// `%Y-%m-%dT%H:%M:%SZ` in UTC: how botocore writes the token, registration and SSO
     /// role-credential caches.
     pub fn to_cache_string(&self) -> String {
-        self.utc.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+        // By hand: chrono's `format` reads its pattern anew on every call, and a status
+        // report writes a hundred of these.
+        let (date, time) = (self.utc.date_naive(), self.utc.time());
+        let year = date.year();
+        // Years beyond four digits and leap seconds keep chrono's spelling.
+        if !(0..=9999).contains(&year) || time.nanosecond() >= 1_000_000_000 {
+            return self.utc.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        }
+        format!(
+            "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            date.month(),
+            date.day(),
+            time.hour(),
+            time.minute(),
+            time.second()
+        )
     }
 
     /// `%Y-%m-%dT%H:%M:%SUTC`: botocore's `JSONFileCache` serialising the datetime of an
@@ -665,6 +682,26 @@ mod tests {
             at("2024-05-01T22:00:00+02:00").to_json_file_cache_string(),
             "2024-05-01T20:00:00UTC"
         );
+    }
+
+    #[test]
+    fn the_cache_spelling_is_chrono_s_pattern_spelled_by_hand() {
+        let mut seconds: i64 = -62_135_596_800; // 0001-01-01
+        while seconds < 253_402_300_799 {
+            let at = Timestamp::from_epoch_seconds(seconds);
+            assert_eq!(
+                at.to_cache_string(),
+                at.utc().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+            );
+            seconds += 86_399_993; // a day short of 1000, and a prime count of seconds
+        }
+        let leap = NaiveDate::from_ymd_opt(2016, 12, 31)
+            .unwrap()
+            .and_hms_nano_opt(23, 59, 59, 1_500_000_000)
+            .unwrap()
+            .and_utc();
+        let leap = Timestamp::with_offset(leap, None).unwrap();
+        assert_eq!(leap.to_cache_string(), "2016-12-31T23:59:60Z");
     }
 
     #[test]

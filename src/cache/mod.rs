@@ -3,6 +3,7 @@
 //! Byte-compatible with AWS CLI v2 and botocore; every write goes through [`crate::atomic`]
 //! (temp file in the same directory, fsync, rename), files 0600, directories 0700.
 
+pub mod members;
 pub mod role;
 pub mod sweep;
 pub mod token;

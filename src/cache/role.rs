@@ -84,17 +84,18 @@ pub fn sso_key(key: &SsoKey<'_>) -> String {
         ],
     };
     // Compact separators; strings escaped as Python's json.dumps (ensure_ascii).
-    let body: Vec<String> = fields
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{}:{}",
-                python_json(&Value::String((*k).to_owned())),
-                python_json(&Value::String((*v).to_owned()))
-            )
-        })
-        .collect();
-    sha1_hex(format!("{{{}}}", body.join(",")).as_bytes())
+    let mut body = String::with_capacity(128);
+    body.push('{');
+    for (i, (k, v)) in fields.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        crate::python::write_json_string(k, true, &mut body);
+        body.push(':');
+        crate::python::write_json_string(v, true, &mut body);
+    }
+    body.push('}');
+    sha1_hex(body.as_bytes())
 }
 
 /// The AssumeRole arguments that go into its cache key (botocore's `_assume_kwargs`;
@@ -145,20 +146,29 @@ pub fn load(dir: &Path, key: &str, now: SystemTime) -> Option<CachedCredentials>
 /// The cached credentials under `key` whatever their expiry (`sso status` shows it), if the
 /// entry is readable and complete.
 pub fn read(dir: &Path, key: &str) -> Option<CachedCredentials> {
-    parse(&std::fs::read(path(dir, key)).ok()?)
+    parse(&crate::regular_file::read_regular(&path(dir, key)).ok()??)
 }
 
 /// The `Credentials` member of a cache file, whichever tool wrote it.
 pub fn parse(bytes: &[u8]) -> Option<CachedCredentials> {
-    let document: Value = serde_json::from_slice(bytes).ok()?;
-    let creds = document.get("Credentials")?;
-    let text = |name: &str| creds.get(name).and_then(Value::as_str).map(str::to_owned);
+    let [access_key_id, secret_access_key, session_token, expiration, account_id] =
+        super::members::nested_strings(
+            bytes,
+            "Credentials",
+            [
+                "AccessKeyId",
+                "SecretAccessKey",
+                "SessionToken",
+                "Expiration",
+                "AccountId",
+            ],
+        )??;
     Some(CachedCredentials {
-        access_key_id: text("AccessKeyId")?,
-        secret_access_key: Secret::new(text("SecretAccessKey")?),
-        session_token: Secret::new(text("SessionToken")?),
-        expiration: Timestamp::parse(&text("Expiration")?)?,
-        account_id: text("AccountId"),
+        access_key_id: access_key_id?,
+        secret_access_key: Secret::new(secret_access_key?),
+        session_token: Secret::new(session_token?),
+        expiration: Timestamp::parse(&expiration?)?,
+        account_id,
     })
 }
 

@@ -15,7 +15,7 @@ use std::time::SystemTime;
 
 use serde_json::{Map, Value};
 
-use crate::cache::{python_json, sha1_hex};
+use crate::cache::{members, python_json, sha1_hex};
 use crate::config::file::{LockFailure, WriteLock};
 use crate::error::Result;
 use crate::secret::Secret;
@@ -74,23 +74,45 @@ impl CachedToken {
     /// request could carry (see [`ParseError::UnsendableAccessToken`]) makes the file
     /// unusable, as a missing one does, rather than a request that fails on the way out.
     pub fn parse(bytes: &[u8]) -> Result<Self, ParseError> {
-        let object = json_object(bytes)?;
-        let access_token = string(&object, "accessToken")
+        let [start_url, region, access_token, expires_at, client_id, client_secret, registration_expires_at, refresh_token] =
+            members::strings(
+                bytes,
+                [
+                    "startUrl",
+                    "region",
+                    "accessToken",
+                    "expiresAt",
+                    "clientId",
+                    "clientSecret",
+                    "registrationExpiresAt",
+                    "refreshToken",
+                ],
+            )
+            .flatten()
+            .ok_or(ParseError::NotJson)?;
+        let access_token = access_token
             .map(Secret::new)
             .ok_or(ParseError::Missing("accessToken"))?;
         if !access_token.is_header_value() {
             return Err(ParseError::UnsendableAccessToken);
         }
-        let expires_at = required_time(&object, "expiresAt")?;
+        let expires_at = expires_at.ok_or(ParseError::Missing("expiresAt"))?;
+        let expires_at =
+            Timestamp::parse(&expires_at).ok_or(ParseError::BadTimestamp("expiresAt"))?;
+        let registration_expires_at = registration_expires_at
+            .map(|at| {
+                Timestamp::parse(&at).ok_or(ParseError::BadTimestamp("registrationExpiresAt"))
+            })
+            .transpose()?;
         Ok(CachedToken {
-            start_url: string(&object, "startUrl"),
-            region: string(&object, "region"),
+            start_url,
+            region,
             access_token,
             expires_at,
-            client_id: string(&object, "clientId"),
-            client_secret: string(&object, "clientSecret").map(Secret::new),
-            registration_expires_at: optional_time(&object, "registrationExpiresAt")?,
-            refresh_token: string(&object, "refreshToken").map(Secret::new),
+            client_id,
+            client_secret: client_secret.map(Secret::new),
+            registration_expires_at,
+            refresh_token: refresh_token.map(Secret::new),
         })
     }
 
@@ -372,18 +394,6 @@ fn required_time(object: &Map<String, Value>, key: &'static str) -> Result<Times
         .and_then(Value::as_str)
         .ok_or(ParseError::Missing(key))?;
     Timestamp::parse(text).ok_or(ParseError::BadTimestamp(key))
-}
-
-fn optional_time(
-    object: &Map<String, Value>,
-    key: &'static str,
-) -> Result<Option<Timestamp>, ParseError> {
-    match object.get(key).and_then(Value::as_str) {
-        None => Ok(None),
-        Some(text) => Timestamp::parse(text)
-            .map(Some)
-            .ok_or(ParseError::BadTimestamp(key)),
-    }
 }
 
 #[cfg(test)]

@@ -161,17 +161,17 @@ pub fn entries(config: &AwsConfig) -> Vec<Entry> {
             start_url: config::get(props, "sso_start_url").map(str::to_owned),
             region: config::get(props, "sso_region").map(str::to_owned),
             legacy: false,
-            profiles: config
-                .profiles
-                .iter()
-                .filter(|(_, p)| config::get(p, "sso_session") == Some(name.as_str()))
-                .map(|(n, p)| profile_entry(n, p))
-                .collect(),
+            profiles: Vec::new(),
         })
         .collect();
     let sessions = entries.len();
     for (name, props) in &config.profiles {
         if props.contains_key("sso_session") {
+            // Entry `i` is session `i` of the config.
+            let session = config::get(props, "sso_session");
+            if let Some(i) = session.and_then(|s| config.sso_sessions.get_index_of(s)) {
+                entries[i].profiles.push(profile_entry(name, props));
+            }
             continue;
         }
         let Some(url) = config::get(props, "sso_start_url") else {

@@ -64,7 +64,7 @@ fn write_indented(value: &Value, level: usize, layout: Indent, out: &mut String)
 
 fn newline_indent(level: usize, layout: Indent, out: &mut String) {
     out.push('\n');
-    out.push_str(&" ".repeat(level * layout.width));
+    out.extend(std::iter::repeat_n(' ', level * layout.width));
 }
 
 /// Python's `json.dumps` on one line with the given separators.
@@ -114,9 +114,16 @@ fn write_compact(
 /// A JSON string literal as Python's encoder writes it. Without `ensure_ascii` only `"`,
 /// `\` and control characters below 0x20 are escaped; with it, everything outside
 /// printable ASCII becomes `\uXXXX` (surrogate pairs above the BMP).
-fn write_json_string(s: &str, ensure_ascii: bool, out: &mut String) {
+/// Python's `json.dumps` of the string `s`, appended to `out`.
+pub fn write_json_string(s: &str, ensure_ascii: bool, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
+    // The printable ASCII that needs no escape is copied in one piece (most strings whole).
+    let plain = s
+        .bytes()
+        .position(|b| !(b' '..=b'~').contains(&b) || b == b'"' || b == b'\\')
+        .unwrap_or(s.len());
+    out.push_str(&s[..plain]);
+    for c in s[plain..].chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),

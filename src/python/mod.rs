@@ -11,7 +11,7 @@ pub mod number;
 pub mod repr;
 pub mod unicode_tables;
 
-pub use json::{json_compact, json_dumps_indented, json_indented};
+pub use json::{json_compact, json_dumps_indented, json_indented, write_json_string};
 pub use number::{float_repr, number};
 pub use repr::{os_error_class, os_error_str, repr, str, str_repr};
 
