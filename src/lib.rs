@@ -5,6 +5,8 @@
 //! [`run`] parses the arguments, dispatches to [`commands`], and turns any [`error::Error`]
 //! into v2's message and exit code.
 
+#![forbid(unsafe_code)]
+
 pub mod atomic;
 pub mod cache;
 pub mod chain;

@@ -167,14 +167,20 @@ impl Timestamp {
         if !(0..=9999).contains(&year) || time.nanosecond() >= 1_000_000_000 {
             return self.utc.format("%Y-%m-%dT%H:%M:%SZ").to_string();
         }
-        format!(
-            "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            date.month(),
-            date.day(),
-            time.hour(),
-            time.minute(),
-            time.second()
-        )
+        let mut out = String::with_capacity(20);
+        let mut push = |value: u32, digits: u32, after: char| {
+            for place in (0..digits).rev() {
+                out.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
+            }
+            out.push(after);
+        };
+        push(year.unsigned_abs(), 4, '-');
+        push(date.month(), 2, '-');
+        push(date.day(), 2, 'T');
+        push(time.hour(), 2, ':');
+        push(time.minute(), 2, ':');
+        push(time.second(), 2, 'Z');
+        out
     }
 
     /// `%Y-%m-%dT%H:%M:%SUTC`: botocore's `JSONFileCache` serialising the datetime of an

@@ -12,7 +12,10 @@ use sha1::{Digest, Sha1};
 
 /// Lower-case hex SHA-1, the cache key function of botocore.
 pub fn sha1_hex(data: &[u8]) -> String {
-    hex::encode(Sha1::digest(data))
+    // Into a buffer: `hex::encode` goes through a char iterator, a third of this function.
+    let mut buf = [0u8; 40];
+    hex::encode_to_slice(Sha1::digest(data), &mut buf).expect("40 hex digits for 20 bytes");
+    std::str::from_utf8(&buf).expect("hex digits").to_owned()
 }
 
 /// Python's `json.dumps` with default separators (`", "`, `": "`) and `ensure_ascii=True`,

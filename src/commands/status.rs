@@ -297,15 +297,15 @@ fn model(reports: &[Report]) -> Value {
                 .iter()
                 .zip(&r.credentials)
                 .map(|(p, expires)| {
-                    json!({
-                        "Name": p.name,
-                        "AccountId": text(p.account_id.as_ref()),
-                        "RoleName": text(p.role_name.as_ref()),
-                        "CredentialsExpireAt": time(*expires),
-                    })
+                    let mut profile = Map::with_capacity(4);
+                    profile.insert("Name".into(), Value::String(p.name.clone()));
+                    profile.insert("AccountId".into(), text(p.account_id.as_ref()));
+                    profile.insert("RoleName".into(), text(p.role_name.as_ref()));
+                    profile.insert("CredentialsExpireAt".into(), time(*expires));
+                    Value::Object(profile)
                 })
                 .collect::<Vec<_>>();
-            let mut session = Map::new();
+            let mut session = Map::with_capacity(7);
             session.insert("Name".into(), r.entry.name.clone().into());
             session.insert("StartUrl".into(), text(r.entry.start_url.as_ref()));
             session.insert("Region".into(), text(r.entry.region.as_ref()));

@@ -207,7 +207,8 @@ pub fn parse_layers(text: &str) -> Result<Layers, ParseError> {
             sections.push(RawSection {
                 header: header.to_owned(),
                 line: lineno,
-                values: IndexMap::default(),
+                // Room for a profile's usual keys without growing.
+                values: IndexMap::with_capacity_and_hasher(8, FastHash::default()),
             });
             continue;
         }
@@ -313,7 +314,7 @@ pub fn split_lines(text: &str) -> impl Iterator<Item = (&str, &str)> {
         if rest.is_empty() {
             return None;
         }
-        let end = rest.bytes().position(|b| b == b'\n' || b == b'\r');
+        let end = memchr::memchr2(b'\n', b'\r', rest.as_bytes());
         let (line, terminator, next) = match end {
             None => (rest, "", ""),
             Some(i) if rest[i..].starts_with("\r\n") => {
@@ -345,7 +346,8 @@ pub fn indent_of(line: &str) -> usize {
 /// configparser's OPTCRE on a stripped line: the key is everything up to the first `=` or
 /// `:` (right-stripped), the value everything after it (stripped). `None` without either.
 pub fn split_option(stripped: &str) -> Option<(&str, &str)> {
-    let delim = stripped.find(['=', ':'])?;
+    // Both delimiters are ASCII, so the byte found starts a character.
+    let delim = stripped.bytes().position(|b| b == b'=' || b == b':')?;
     Some((
         stripped[..delim].trim_end_matches(is_py_space),
         py_strip(&stripped[delim + 1..]),

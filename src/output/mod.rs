@@ -38,6 +38,8 @@ mod table;
 mod text;
 mod yaml;
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use crate::cli::OutputFormat;
@@ -128,9 +130,10 @@ impl Formatter {
         }
     }
 
-    fn apply_query(&self, value: Value) -> Result<Value> {
+    /// The value `--query` selects; without one, the value itself (not copied).
+    fn apply_query<'v>(&self, value: Cow<'v, Value>) -> Result<Cow<'v, Value>> {
         match &self.query {
-            Some(query) => query.search(&value),
+            Some(query) => query.search(&value).map(Cow::Owned),
             None => Ok(value),
         }
     }
@@ -174,7 +177,7 @@ impl Formatter {
                 .and_then(|result| Ok(text::format(&result, &mut out)?)),
             OutputFormat::YamlStream => self.apply_query(response).map(|result| {
                 if !is_empty_object(&result) {
-                    out.push_str(&yaml::dump(&Value::Array(vec![result])));
+                    out.push_str(&yaml::dump(&Value::Array(vec![result.into_owned()])));
                 }
             }),
             _ => self
@@ -196,7 +199,7 @@ impl Formatter {
             OutputFormat::Text => self.text_pages(operation, pages, merged, &mut out),
             OutputFormat::YamlStream => pages.iter().try_for_each(|page| {
                 let result = self.apply_query(without_response_metadata(page))?;
-                out.push_str(&yaml::dump(&Value::Array(vec![result])));
+                out.push_str(&yaml::dump(&Value::Array(vec![result.into_owned()])));
                 Ok(())
             }),
             _ => self
@@ -227,17 +230,17 @@ impl Formatter {
             for key in &keys {
                 current.insert(key.clone(), page.get(key).cloned().unwrap_or(Value::Null));
             }
-            text::format(&self.apply_query(Value::Object(current))?, out)?;
+            text::format(&*self.apply_query(Cow::Owned(Value::Object(current)))?, out)?;
         }
         if let Some(token) = merged.get("NextToken") {
             let resume = serde_json::json!({"NextToken": {"NextToken": token}});
-            text::format(&self.apply_query(resume)?, out)?;
+            text::format(&*self.apply_query(Cow::Owned(resume))?, out)?;
         }
         Ok(())
     }
 
     /// v2's `FullyBufferedFormatter`s: json, table, yaml on the whole result.
-    fn format_buffered(&self, operation: &str, response: Value) -> Result<String> {
+    fn format_buffered(&self, operation: &str, response: Cow<'_, Value>) -> Result<String> {
         let result = self.apply_query(response)?;
         Ok(match self.format {
             OutputFormat::Json if is_empty_object(&result) => String::new(),
@@ -267,14 +270,15 @@ fn is_empty_object(value: &Value) -> bool {
     matches!(value, Value::Object(m) if m.is_empty())
 }
 
-fn without_response_metadata(value: &Value) -> Value {
+/// The response without `ResponseMetadata`, copied only when it has one.
+fn without_response_metadata(value: &Value) -> Cow<'_, Value> {
     match value {
         Value::Object(map) if map.contains_key("ResponseMetadata") => {
             let mut map = map.clone();
             map.shift_remove("ResponseMetadata");
-            Value::Object(map)
+            Cow::Owned(Value::Object(map))
         }
-        other => other.clone(),
+        other => Cow::Borrowed(other),
     }
 }
 

@@ -98,6 +98,16 @@ pub struct Session<'a> {
     runtime: OnceLock<tokio::runtime::Runtime>,
 }
 
+impl Drop for Session<'_> {
+    /// The config model is a few hundred small allocations, and the session ends only as the
+    /// process does (`lib.rs` `run`): freeing them one by one was a sixth of a command that
+    /// makes no request. It holds no resource (no file, lock or thread), so it is left to the
+    /// exit, like any memory.
+    fn drop(&mut self) {
+        std::mem::forget(self.files.take());
+    }
+}
+
 impl<'a> Session<'a> {
     /// Settles the profile choice; everything else is resolved on first use.
     pub fn new(ctx: &'a Context, global: &'a GlobalArgs) -> Self {

@@ -36,6 +36,32 @@ fn dev_full() -> std::fs::File {
         .expect("/dev/full")
 }
 
+/// Closed standard streams are opened on /dev/null before anything else (main.rs, as std's
+/// start-up did), so that no file awsso opens is taken for one: the command `exec` runs
+/// reads them off its parent, awsso, while it runs.
+#[test]
+fn closed_standard_streams_are_kept_open() {
+    let home = Sandbox::new();
+    home.credentials(
+        "[ci]\naws_access_key_id = AKIAEMULATORSTATIC01\naws_secret_access_key = emulatorStaticSecretKey0000000000000001\n",
+    );
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg("\"$0\" exec --profile ci -- sh -c 'readlink /proc/$PPID/fd/0 /proc/$PPID/fd/1 >&2' <&- >&-")
+        .arg(awsso_bin())
+        .env_clear()
+        .env("HOME", home.home())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let out = wait_with_watchdog(command.spawn().expect("spawn sh"));
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (0, "/dev/null\n/dev/null\n")
+    );
+}
+
 #[test]
 fn stdout_that_cannot_be_written_fails_as_v2s_does() {
     let home = Sandbox::new();
