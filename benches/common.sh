@@ -43,29 +43,43 @@ stop_emulator() {
     emulator=
 }
 
-# bench RUNS NAME=COMMAND...: hyperfine without a shell (-N), 20 warm-up runs, then RUNS runs
-# of each command; prints each command's median and its ratio to the first one (give
-# /bin/true first), and records them for `ms` and `ratio` (a later run of a name replaces it).
+# bench RUNS NAME=COMMAND...: hyperfine without a shell (-N), RUNS runs of each command in
+# rounds of 10 (each round one hyperfine run of all the commands, 3 warm-up runs each), so
+# that the machine's drift falls on every command alike: on a shared VM /bin/true alone
+# drifted by a third within one long block. Prints each command's median over all its runs
+# and its ratio to the first command's (give /bin/true first), and records them for `ms`
+# and `ratio` (a later run of a name replaces it).
 bench() {
-    local runs=$1 json=$work/bench.json
+    local runs=$1 rounds=$(( ($1 + 9) / 10 )) round
     shift
     local names=() args=()
     for spec in "$@"; do
         names+=("${spec%%=*}")
         args+=(--command-name "${spec%%=*}" "${spec#*=}")
     done
-    hyperfine -N --warmup 20 --runs "$runs" --style none --export-json "$json" "${args[@]}" >/dev/null 2>&1 ||
-        { echo "hyperfine failed (a command exited non-zero?): ${names[*]}" >&2; exit 1; }
-    python3 - "$json" "$results" <<'PY'
-import json, sys
-results = json.load(open(sys.argv[1]))["results"]
-base = results[0]["median"]
-width = max(len(r["command"]) for r in results)
-with open(sys.argv[2], "a") as out:
-    for r in results:
-        print(f'{r["command"]:<{width}}  median {r["median"] * 1000:8.2f} ms  {r["median"] / base:6.2f}x {results[0]["command"]}')
-        out.write(f'{r["command"]}\t{r["median"] * 1000}\t{r["median"] / base}\n')
+    for round in $(seq 1 "$rounds"); do
+        hyperfine -N --warmup 3 --runs 10 --style none --export-json "$work/bench-$round.json" "${args[@]}" >/dev/null 2>&1 ||
+            { echo "hyperfine failed (a command exited non-zero?): ${names[*]}" >&2; exit 1; }
+    done
+    python3 - "$results" "$work"/bench-*.json <<'PY'
+import json, statistics, sys
+times = {}
+order = []
+for path in sys.argv[2:]:
+    for r in json.load(open(path))["results"]:
+        if r["command"] not in times:
+            order.append(r["command"])
+        times.setdefault(r["command"], []).extend(r["times"])
+medians = {name: statistics.median(times[name]) for name in order}
+base = medians[order[0]]
+width = max(len(name) for name in order)
+with open(sys.argv[1], "a") as out:
+    for name in order:
+        m = medians[name]
+        print(f'{name:<{width}}  median {m * 1000:8.2f} ms  {m / base:6.2f}x {order[0]}  ({len(times[name])} runs)')
+        out.write(f'{name}\t{m * 1000}\t{m / base}\n')
 PY
+    rm -f "$work"/bench-*.json
 }
 
 # The last recorded figures of NAME: `ms NAME` its median ("1.23 ms", "377 ms"), `ratio NAME`

@@ -36,7 +36,10 @@ pub fn complete_if_asked() {
                 // No candidates: the shell falls back to its own (file names).
                 std::process::exit(0);
             }
-            CompleteEnv::with_factory(command).var(VAR).complete()
+            let words = request_words();
+            CompleteEnv::with_factory(move || command_for(&words))
+                .var(VAR)
+                .complete()
         }
         _ => {}
     }
@@ -48,11 +51,7 @@ pub fn complete_if_asked() {
 /// (`_CLAP_COMPLETE_INDEX`), fish and PowerShell complete the last one. Right after `exec`,
 /// a `--` being typed still completes awsso's flags.
 fn completes_exec_s_command() -> bool {
-    let words: Vec<String> = std::env::args_os()
-        .skip_while(|a| a != "--")
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+    let words = request_words();
     if words.is_empty() {
         return false;
     }
@@ -65,13 +64,56 @@ fn completes_exec_s_command() -> bool {
     index > own || (index == own && words[index] != "--")
 }
 
-/// The clap tree with value candidates attached (built only for a completion request). The
-/// tree is built first: subcommands define their arguments on build, and each has its own
-/// copy of the global ones by then.
+/// The words of a completion request, `awsso -- awsso WORDS...`, from the program name on.
+fn request_words() -> Vec<String> {
+    std::env::args_os()
+        .skip_while(|a| a != "--")
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect()
+}
+
+/// The clap tree with value candidates attached, whole. The tree is built first:
+/// subcommands define their arguments on build, and each has its own copy of the global
+/// ones by then.
 pub fn command() -> Command {
     let mut cmd = Cli::command();
     cmd.build();
     with_candidates(cmd)
+}
+
+/// [`command`] for a TAB on `words`: a command none of the words names can be neither
+/// completed into nor through, so it stays a stub with its name and description (what a
+/// list of subcommands shows). Building and copying the whole tree was most of a TAB.
+fn command_for(words: &[String]) -> Command {
+    let mut cmd = only_named(Cli::command(), words);
+    cmd.build();
+    with_candidates(cmd)
+}
+
+/// `cmd` with each subcommand that no word names reduced to its name, description, place in
+/// the list and visibility. Deferred subcommands show their own subcommands only once built, and are
+/// then kept whole.
+fn only_named(cmd: Command, words: &[String]) -> Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_owned())
+        .collect();
+    names.iter().fold(cmd, |cmd, name| {
+        cmd.mut_subcommand(name, |sub| {
+            if words.iter().any(|w| w == name) {
+                only_named(sub, words)
+            } else {
+                let stub = Command::new(sub.get_name().to_owned())
+                    .hide(sub.is_hide_set())
+                    .display_order(sub.get_display_order());
+                match sub.get_about() {
+                    Some(about) => stub.about(about.clone()),
+                    None => stub,
+                }
+            }
+        })
+    })
 }
 
 fn with_candidates(cmd: Command) -> Command {
@@ -180,6 +222,59 @@ mod tests {
         }
         let arg = cmd.get_arguments().find(|a| a.get_id() == id).unwrap();
         arg.get::<ArgValueCandidates>().is_some()
+    }
+
+    /// Every TAB answered from the reduced tree is the one the whole tree gives.
+    #[test]
+    fn the_reduced_tree_completes_as_the_whole_one() {
+        let lines: &[&str] = &[
+            "awsso ",
+            "awsso s",
+            "awsso --profile p",
+            "awsso --region eu-",
+            "awsso --output ",
+            "awsso sso ",
+            "awsso sso l",
+            "awsso sso login --",
+            "awsso sso login --sso-session ",
+            "awsso sso login --profile ",
+            "awsso --profile sso ",
+            "awsso configure ",
+            "awsso configure sso --sso-region us-",
+            "awsso configure export-credentials --format ",
+            "awsso sts get-caller-identity --",
+            "awsso status --",
+            "awsso logout --sso-session ",
+            "awsso exec --",
+            "awsso completion ",
+            "awsso sso status --output t",
+        ];
+        let shown = |candidates: Vec<CompletionCandidate>| -> Vec<String> {
+            candidates
+                .iter()
+                .map(|c| {
+                    let help = c.get_help().map(|h| h.to_string()).unwrap_or_default();
+                    format!("{:?} {help} {}", c.get_value(), c.is_hide_set())
+                })
+                .collect()
+        };
+        let mut answered = 0;
+        for line in lines {
+            let words: Vec<String> = line.split(' ').map(str::to_owned).collect();
+            let args: Vec<std::ffi::OsString> = words.iter().map(Into::into).collect();
+            let index = args.len() - 1;
+            let whole = clap_complete::engine::complete(&mut command(), args.clone(), index, None);
+            let reduced =
+                clap_complete::engine::complete(&mut command_for(&words), args, index, None);
+            let whole = shown(whole.unwrap());
+            answered += usize::from(!whole.is_empty());
+            assert_eq!(shown(reduced.unwrap()), whole, "{line}");
+        }
+        // Profiles and sessions depend on the files of the machine; the rest may not be empty.
+        assert!(
+            answered >= lines.len() - 4,
+            "only {answered} lines had candidates"
+        );
     }
 
     #[test]
