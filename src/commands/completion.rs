@@ -77,7 +77,7 @@ fn request_words() -> Vec<String> {
 /// subcommands define their arguments on build, and each has its own copy of the global
 /// ones by then.
 pub fn command() -> Command {
-    let mut cmd = Cli::command();
+    let mut cmd = with_global_candidates(Cli::command());
     cmd.build();
     with_candidates(cmd)
 }
@@ -86,7 +86,7 @@ pub fn command() -> Command {
 /// completed into nor through, so it stays a stub with its name and description (what a
 /// list of subcommands shows). Building and copying the whole tree was most of a TAB.
 fn command_for(words: &[String]) -> Command {
-    let mut cmd = only_named(Cli::command(), words);
+    let mut cmd = only_named(with_global_candidates(Cli::command()), words);
     cmd.build();
     with_candidates(cmd)
 }
@@ -95,30 +95,29 @@ fn command_for(words: &[String]) -> Command {
 /// the list and visibility. Deferred subcommands show their own subcommands only once built, and are
 /// then kept whole.
 fn only_named(cmd: Command, words: &[String]) -> Command {
-    let names: Vec<String> = cmd
-        .get_subcommands()
-        .map(|sub| sub.get_name().to_owned())
-        .collect();
-    names.iter().fold(cmd, |cmd, name| {
-        cmd.mut_subcommand(name, |sub| {
-            if words.iter().any(|w| w == name) {
-                only_named(sub, words)
-            } else {
-                let stub = Command::new(sub.get_name().to_owned())
-                    .hide(sub.is_hide_set())
-                    .display_order(sub.get_display_order());
-                match sub.get_about() {
-                    Some(about) => stub.about(about.clone()),
-                    None => stub,
-                }
+    cmd.mut_subcommands(|sub| {
+        if words.iter().any(|w| w == sub.get_name()) {
+            only_named(sub, words)
+        } else {
+            let stub = Command::new(sub.get_name().to_owned())
+                .hide(sub.is_hide_set())
+                .display_order(sub.get_display_order());
+            match sub.get_about() {
+                Some(about) => stub.about(about.clone()),
+                None => stub,
             }
-        })
+        }
     })
 }
 
+/// Candidates for the global options, set on the top command before the build copies them
+/// into every subcommand.
+fn with_global_candidates(cmd: Command) -> Command {
+    add(add(cmd, "profile", profiles), "region", regions)
+}
+
+/// Candidates for the options of single commands, on the built tree.
 fn with_candidates(cmd: Command) -> Command {
-    let cmd = add(cmd, "profile", profiles);
-    let cmd = add(cmd, "region", regions);
     let cmd = add(cmd, "sso_session", sessions);
     let cmd = add(cmd, "sso_region", regions);
     cmd.mut_subcommands(with_candidates)
