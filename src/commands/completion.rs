@@ -77,18 +77,18 @@ fn request_words() -> Vec<String> {
 /// subcommands define their arguments on build, and each has its own copy of the global
 /// ones by then.
 pub fn command() -> Command {
-    let mut cmd = with_global_candidates(Cli::command());
+    let mut cmd = Cli::command();
     cmd.build();
-    with_candidates(cmd)
+    with_candidates(cmd, &|_| true)
 }
 
 /// [`command`] for a TAB on `words`: a command none of the words names can be neither
 /// completed into nor through, so it stays a stub with its name and description (what a
 /// list of subcommands shows). Building and copying the whole tree was most of a TAB.
 fn command_for(words: &[String]) -> Command {
-    let mut cmd = only_named(with_global_candidates(Cli::command()), words);
+    let mut cmd = only_named(Cli::command(), words);
     cmd.build();
-    with_candidates(cmd)
+    with_candidates(cmd, &|name| words.iter().any(|w| w == name))
 }
 
 /// `cmd` with each subcommand that no word names reduced to its name, description, place in
@@ -110,17 +110,21 @@ fn only_named(cmd: Command, words: &[String]) -> Command {
     })
 }
 
-/// Candidates for the global options, set on the top command before the build copies them
-/// into every subcommand.
-fn with_global_candidates(cmd: Command) -> Command {
-    add(add(cmd, "profile", profiles), "region", regions)
-}
-
-/// Candidates for the options of single commands, on the built tree.
-fn with_candidates(cmd: Command) -> Command {
+/// `cmd` and those of its subcommands `named` picks, with value candidates attached. A
+/// global option gets its candidates in each command that has a copy of it; moving it to the
+/// end of that command's options, as `mut_arg` does, also lists a command's own flags first.
+fn with_candidates(cmd: Command, named: &dyn Fn(&str) -> bool) -> Command {
+    let cmd = add(cmd, "profile", profiles);
+    let cmd = add(cmd, "region", regions);
     let cmd = add(cmd, "sso_session", sessions);
     let cmd = add(cmd, "sso_region", regions);
-    cmd.mut_subcommands(with_candidates)
+    cmd.mut_subcommands(|sub| {
+        if named(sub.get_name()) {
+            with_candidates(sub, named)
+        } else {
+            sub
+        }
+    })
 }
 
 /// Attaches `candidates` to the argument `id` of `cmd`, if it has one.
