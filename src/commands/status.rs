@@ -27,7 +27,7 @@
 
 use std::time::SystemTime;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::cache::role::{self, SsoKey};
 use crate::cache::token::{self, CachedToken, Loaded, REFRESH_WINDOW};
@@ -322,7 +322,10 @@ fn model(reports: &[Report]) -> Value {
             Value::Object(session)
         })
         .collect();
-    json!({ "Sessions": Value::Array(sessions) })
+    // Not `json!`, which would copy the whole tree through serde's serializer.
+    let mut model = Map::with_capacity(1);
+    model.insert("Sessions".into(), Value::Array(sessions));
+    Value::Object(model)
 }
 
 /// `6h12m`, or `12m` under an hour: whole minutes left, rounded down.

@@ -244,7 +244,11 @@ impl Formatter {
         let result = self.apply_query(response)?;
         Ok(match self.format {
             OutputFormat::Json if is_empty_object(&result) => String::new(),
-            OutputFormat::Json => format!("{}\n", crate::python::json_indented(&result)),
+            OutputFormat::Json => {
+                let mut text = crate::python::json_indented(&result);
+                text.push('\n');
+                text
+            }
             OutputFormat::Table => table::format(operation, &result, self.width, self.color)?,
             OutputFormat::Yaml if is_empty_object(&result) => String::new(),
             OutputFormat::Yaml => yaml::dump(&result),

@@ -63,8 +63,14 @@ fn write_indented(value: &Value, level: usize, layout: Indent, out: &mut String)
 }
 
 fn newline_indent(level: usize, layout: Indent, out: &mut String) {
+    const SPACES: &str = "                                                                ";
     out.push('\n');
-    out.extend(std::iter::repeat_n(' ', level * layout.width));
+    let mut left = level * layout.width;
+    while left > 0 {
+        let run = left.min(SPACES.len());
+        out.push_str(&SPACES[..run]);
+        left -= run;
+    }
 }
 
 /// Python's `json.dumps` on one line with the given separators.
