@@ -2,7 +2,8 @@
 # One TAB, as bash's registered function makes it (`COMPLETE=bash awsso -- awsso --profile
 # PREFIX`, the profiles read from the config), on a small config and on one of 10,000
 # profiles, against /bin/true, the AWS CLI's own completer (`aws_completer`, from the test
-# virtualenv: it starts Python on every TAB) and `aws --version`, in one hyperfine run each.
+# virtualenv: it starts Python on every TAB) and `aws --version`, each set in interleaved
+# hyperfine rounds.
 # On the large file, also `awsso configure list-profiles`, which reads the same file.
 #
 #   benches/complete_tab.sh [RUNS]      (default 200 runs of each)
@@ -49,7 +50,7 @@ bench "$runs" \
     "awsso TAB 10000=$tab account-0999" \
     "aws_completer TAB 10000=$completer" \
     "aws --version=$aws --version"
-readme_row "a TAB after \`--profile p\` on a small config (3 profiles), as bash's registered function calls it, median of $runs in one hyperfine run with \`/bin/true\`, against the AWS CLI's completer (\`aws_completer\`, Python on every TAB)" \
+readme_row "a TAB after \`--profile p\` on a small config (3 profiles), as bash's registered function calls it, median of $runs in interleaved hyperfine rounds with \`/bin/true\`, against the AWS CLI's completer (\`aws_completer\`, Python on every TAB)" \
     "\`benches/complete_tab.sh\`" \
     "$(ms 'awsso TAB small') ($(ratio 'awsso TAB small')× \`/bin/true\`)" \
     "$(ms 'aws_completer TAB small')" "1/$(times 'aws_completer TAB small' 'awsso TAB small')"

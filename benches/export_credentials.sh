@@ -3,7 +3,7 @@
 # credentials (the `credential_process` case: no request, no runtime, no TLS), against
 # /bin/true (a bare process start) and the AWS CLI merely starting (`aws --version`, v1 from
 # the test virtualenv: v1 has no export-credentials, and v2's needs at least its start-up),
-# in one hyperfine run. Not part of the test command.
+# in interleaved hyperfine rounds. Not part of the test command.
 #
 #   benches/export_credentials.sh [RUNS]      (default 300 runs of each)
 source "$(dirname "$0")/common.sh"
@@ -19,7 +19,7 @@ bench "$runs" \
     "/bin/true=/bin/true" \
     "awsso configure export-credentials=$awsso configure export-credentials --profile dev --format process" \
     "aws --version=$aws --version"
-readme_row "\`configure export-credentials --format process\` from cached role credentials (the \`credential_process\` case: no request), median of $runs in one hyperfine run with \`/bin/true\` (a bare process start), against the AWS CLI merely starting (\`aws --version\`; v1 has no export-credentials)" \
+readme_row "\`configure export-credentials --format process\` from cached role credentials (the \`credential_process\` case: no request), median of $runs in interleaved hyperfine rounds with \`/bin/true\` (a bare process start), against the AWS CLI merely starting (\`aws --version\`; v1 has no export-credentials)" \
     "\`benches/export_credentials.sh\`" \
     "$(ms 'awsso configure export-credentials') ($(ratio 'awsso configure export-credentials')× \`/bin/true\`)" \
     "$(ms 'aws --version')" "1/$(times 'aws --version' 'awsso configure export-credentials')"

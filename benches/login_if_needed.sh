@@ -2,7 +2,7 @@
 # `awsso sso login --if-needed` with a valid cached token (the shell rc file case: no
 # request, no runtime, no TLS), against /bin/true (a bare process start) and the AWS CLI
 # merely starting (`aws --version`: it has no --if-needed, and every `aws sso login` opens a
-# browser), in one hyperfine run. `awsso --version` shows the start-up alone. Not part of the
+# browser), in interleaved hyperfine rounds. `awsso --version` shows the start-up alone. Not part of the
 # test command.
 #
 #   benches/login_if_needed.sh [RUNS]      (default 200 runs of each)
@@ -19,7 +19,7 @@ bench "$runs" \
     "awsso --version=$awsso --version" \
     "awsso sso login --if-needed=$awsso sso login --profile dev --if-needed" \
     "aws --version=$aws --version"
-readme_row "\`sso login --if-needed\` with a valid cached token (the shell rc file case: no request), median of $runs in one hyperfine run with \`/bin/true\`, against the AWS CLI merely starting (\`aws --version\`; it has no such option)" \
+readme_row "\`sso login --if-needed\` with a valid cached token (the shell rc file case: no request), median of $runs in interleaved hyperfine rounds with \`/bin/true\`, against the AWS CLI merely starting (\`aws --version\`; it has no such option)" \
     "\`benches/login_if_needed.sh\`" \
     "$(ms 'awsso sso login --if-needed') ($(ratio 'awsso sso login --if-needed')× \`/bin/true\`; \`awsso --version\` $(ratio 'awsso --version')×)" \
     "$(ms 'aws --version')" "1/$(times 'aws --version' 'awsso sso login --if-needed')"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `awsso sso status` with 20 SSO sessions in the config (each with two profiles, a cached
 # token and role credentials), as json and as the --prompt line, against /bin/true and the
-# AWS CLI merely starting (`aws --version`: it has no status command), in one hyperfine run.
+# AWS CLI merely starting (`aws --version`: it has no status command), in interleaved hyperfine rounds.
 #
 #   benches/status.sh [RUNS]      (default 200 runs of each)
 source "$(dirname "$0")/common.sh"
@@ -35,7 +35,7 @@ bench "$runs" \
     "awsso sso status=$awsso sso status" \
     "awsso sso status --prompt=$awsso sso status --prompt" \
     "aws --version=$aws --version"
-readme_row "\`sso status\` with 20 SSO sessions, 40 profiles, their tokens and role credentials cached (no request), median of $runs in one hyperfine run with \`/bin/true\`, against the AWS CLI merely starting (\`aws --version\`; it has no such command)" \
+readme_row "\`sso status\` with 20 SSO sessions, 40 profiles, their tokens and role credentials cached (no request), median of $runs in interleaved hyperfine rounds with \`/bin/true\`, against the AWS CLI merely starting (\`aws --version\`; it has no such command)" \
     "\`benches/status.sh\`" \
     "json $(ms 'awsso sso status') ($(ratio 'awsso sso status')× \`/bin/true\`); \`--prompt\` $(ms 'awsso sso status --prompt') ($(ratio 'awsso sso status --prompt')×)" \
     "$(ms 'aws --version')" "1/$(times 'aws --version' 'awsso sso status')"

@@ -335,6 +335,11 @@ pub fn is_py_space(c: char) -> bool {
 
 /// Python's `str.strip()`.
 pub fn py_strip(text: &str) -> &str {
+    // Most lines start and end with printable ASCII, which is never space.
+    let printable = |b: Option<&u8>| b.is_some_and(|b| (b'!'..=b'~').contains(b));
+    if printable(text.as_bytes().first()) && printable(text.as_bytes().last()) {
+        return text;
+    }
     text.trim_matches(is_py_space)
 }
 
@@ -347,11 +352,13 @@ pub fn indent_of(line: &str) -> usize {
 /// `:` (right-stripped), the value everything after it (stripped). `None` without either.
 pub fn split_option(stripped: &str) -> Option<(&str, &str)> {
     // Both delimiters are ASCII, so the byte found starts a character.
-    let delim = stripped.bytes().position(|b| b == b'=' || b == b':')?;
-    Some((
-        stripped[..delim].trim_end_matches(is_py_space),
-        py_strip(&stripped[delim + 1..]),
-    ))
+    let delim = memchr::memchr2(b'=', b':', stripped.as_bytes())?;
+    let key = &stripped[..delim];
+    let key = match key.as_bytes().last() {
+        Some(b) if (b'!'..=b'~').contains(b) => key,
+        _ => key.trim_end_matches(is_py_space),
+    };
+    Some((key, py_strip(&stripped[delim + 1..])))
 }
 
 /// configparser's SECTCRE `\[(?P<header>.+)\]`, matched at the start of the stripped line;
