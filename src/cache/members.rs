@@ -14,6 +14,25 @@ use std::borrow::Cow;
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
+/// A visitor's answers to `true`, `false` and numbers: `$none` for each (the deserializer has
+/// checked the value by then).
+macro_rules! non_string_scalars_give {
+    ($value:ty, $none:expr) => {
+        fn visit_bool<E>(self, _: bool) -> Result<$value, E> {
+            Ok($none)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<$value, E> {
+            Ok($none)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<$value, E> {
+            Ok($none)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<$value, E> {
+            Ok($none)
+        }
+    };
+}
+
 /// For each of `names`, the last string value of that member of the JSON object in
 /// `bytes`; a member that is not a string counts as absent, as `Value::as_str` has it.
 /// `None` when the bytes are not one JSON value, and `Some(None)` when that value is not an
@@ -64,18 +83,7 @@ impl<'de> Visitor<'de> for AnyVisitor {
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_bool<E>(self, _: bool) -> Result<Any, E> {
-        Ok(Any)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Any, E> {
-        Ok(Any)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Any, E> {
-        Ok(Any)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Any, E> {
-        Ok(Any)
-    }
+    non_string_scalars_give!(Any, Any);
     fn visit_str<E>(self, _: &str) -> Result<Any, E> {
         Ok(Any)
     }
@@ -126,18 +134,7 @@ impl<'de, const N: usize> Visitor<'de> for Strings<'_, N> {
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
         AnyVisitor.visit_seq(seq).map(|_| None)
     }
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
+    non_string_scalars_give!(Self::Value, None);
     fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
         Ok(None)
     }
@@ -183,18 +180,7 @@ impl<'de, const N: usize> Visitor<'de> for Nested<'_, N> {
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
         AnyVisitor.visit_seq(seq).map(|_| None)
     }
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
+    non_string_scalars_give!(Self::Value, None);
     fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
         Ok(None)
     }
@@ -242,18 +228,7 @@ impl<'de> serde::Deserialize<'de> for MaybeString {
             fn visit_string<E>(self, value: String) -> Result<MaybeString, E> {
                 Ok(MaybeString(Some(value)))
             }
-            fn visit_bool<E>(self, _: bool) -> Result<MaybeString, E> {
-                Ok(MaybeString(None))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<MaybeString, E> {
-                Ok(MaybeString(None))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<MaybeString, E> {
-                Ok(MaybeString(None))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<MaybeString, E> {
-                Ok(MaybeString(None))
-            }
+            non_string_scalars_give!(MaybeString, MaybeString(None));
             fn visit_unit<E>(self) -> Result<MaybeString, E> {
                 Ok(MaybeString(None))
             }

@@ -313,16 +313,9 @@ pub fn output_format(
     }
 }
 
+/// An output format named exactly as `--output` takes it (clap's own lookup).
 pub fn parse_output_format(name: &str) -> Option<OutputFormat> {
-    Some(match name {
-        "json" => OutputFormat::Json,
-        "text" => OutputFormat::Text,
-        "table" => OutputFormat::Table,
-        "yaml" => OutputFormat::Yaml,
-        "yaml-stream" => OutputFormat::YamlStream,
-        "off" => OutputFormat::Off,
-        _ => return None,
-    })
+    <OutputFormat as clap::ValueEnum>::from_str(name, false).ok()
 }
 
 /// Colour for table output: `--color`; v2 reads only the flag; `auto` means "stdout is a

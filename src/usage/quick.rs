@@ -16,9 +16,11 @@
 
 use std::ffi::OsString;
 
+use clap::ValueEnum;
+
 use crate::cli::{
-    Cli, ColorChoice, Command, ConfigureCommand, ExportCredentialsArgs, ExportFormat, GlobalArgs,
-    LoginArgs, LogoutArgs, OutputFormat, SsoCommand, StatusArgs, StsCommand,
+    Cli, Command, ConfigureCommand, ExportCredentialsArgs, ExportFormat, GlobalArgs, LoginArgs,
+    LogoutArgs, SsoCommand, StatusArgs, StsCommand,
 };
 
 /// The commands read here, each spelled as its path of words.
@@ -94,8 +96,8 @@ pub(super) fn parse(args: &[OsString]) -> Option<Cli> {
             "query" => global.query = Some(value()?),
             "endpoint-url" => global.endpoint_url = Some(value()?),
             "ca-bundle" => global.ca_bundle = Some(value()?),
-            "output" => global.output = Some(output_format(&value()?)?),
-            "color" => global.color = Some(color(&value()?)?),
+            "output" => global.output = Some(choice(&value()?)?),
+            "color" => global.color = Some(choice(&value()?)?),
             "debug" => global.debug = true,
             "no-verify-ssl" => global.no_verify_ssl = true,
             "no-paginate" => global.no_paginate = true,
@@ -137,7 +139,7 @@ fn leaf_option(
         (SsoLogin | Login, "if-needed") => login.if_needed = true,
         (SsoLogin | Login, "force") => login.force = true,
         (SsoStatus | Status, "prompt") => options.status.prompt = true,
-        (ExportCredentials, "format") => options.format = Some(export_format(&value()?)?),
+        (ExportCredentials, "format") => options.format = Some(choice(&value()?)?),
         (ExportCredentials, "auto-login") => options.auto_login = true,
         _ => return None,
     }
@@ -191,37 +193,9 @@ fn command(leaf: Leaf, options: LeafOptions) -> Option<Command> {
     })
 }
 
-fn output_format(value: &str) -> Option<OutputFormat> {
-    Some(match value {
-        "json" => OutputFormat::Json,
-        "text" => OutputFormat::Text,
-        "table" => OutputFormat::Table,
-        "yaml" => OutputFormat::Yaml,
-        "yaml-stream" => OutputFormat::YamlStream,
-        "off" => OutputFormat::Off,
-        _ => return None,
-    })
-}
-
-fn color(value: &str) -> Option<ColorChoice> {
-    Some(match value {
-        "on" => ColorChoice::On,
-        "off" => ColorChoice::Off,
-        "auto" => ColorChoice::Auto,
-        _ => return None,
-    })
-}
-
-fn export_format(value: &str) -> Option<ExportFormat> {
-    Some(match value {
-        "process" => ExportFormat::Process,
-        "env" => ExportFormat::Env,
-        "env-no-export" => ExportFormat::EnvNoExport,
-        "powershell" => ExportFormat::Powershell,
-        "windows-cmd" => ExportFormat::WindowsCmd,
-        "fish" => ExportFormat::Fish,
-        _ => return None,
-    })
+/// A choice spelled exactly as clap spells it (clap's own lookup, case-sensitive).
+fn choice<T: ValueEnum>(value: &str) -> Option<T> {
+    T::from_str(value, false).ok()
 }
 
 #[cfg(test)]
