@@ -29,9 +29,8 @@ extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
     std::process::exit(c_int::from(code))
 }
 
-/// What std's runtime does before `fn main` that awsso relies on (`library/std/src/sys/pal/
-/// unix/mod.rs`, `init`): standard streams that are closed are opened on `/dev/null`, and
-/// SIGPIPE is ignored. Child processes get SIGPIPE back at its default (std's `Command`
+/// What std's runtime does before `fn main` that awsso relies on: standard streams that are
+/// closed are opened on `/dev/null`, and SIGPIPE is ignored. Child processes get SIGPIPE back at its default (std's `Command`
 /// resets it, as it does under std's own start-up).
 #[cfg(unix)]
 fn prepare_process() {
