@@ -33,6 +33,23 @@ macro_rules! non_string_scalars_give {
     };
 }
 
+/// An object reader's answer to every other value: `None` (arrays are read through, so that
+/// their contents are checked as `Value` checks them).
+macro_rules! non_objects_give_none {
+    () => {
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            AnyVisitor.visit_seq(seq).map(|_| None)
+        }
+        non_string_scalars_give!(Self::Value, None);
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    };
+}
+
 /// For each of `names`, the last string value of that member of the JSON object in
 /// `bytes`; a member that is not a string counts as absent, as `Value::as_str` has it.
 /// `None` when the bytes are not one JSON value, and `Some(None)` when that value is not an
@@ -101,6 +118,7 @@ impl<'de> Visitor<'de> for AnyVisitor {
 }
 
 /// The wanted string members of an object; `None` for any other value (consumed).
+#[derive(Clone, Copy)]
 struct Strings<'n, const N: usize> {
     names: [&'n str; N],
 }
@@ -131,16 +149,7 @@ impl<'de, const N: usize> Visitor<'de> for Strings<'_, N> {
         }
         Ok(Some(found))
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        AnyVisitor.visit_seq(seq).map(|_| None)
-    }
-    non_string_scalars_give!(Self::Value, None);
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
+    non_objects_give_none!();
 }
 
 /// Member `outer` of an object, read with `inner`; `None` when the value is no object or
@@ -168,25 +177,14 @@ impl<'de, const N: usize> Visitor<'de> for Nested<'_, N> {
         let mut found = None;
         while let Some(key) = map.next_key::<KeyName>()? {
             if key.0 == self.outer {
-                found = map.next_value_seed(Strings {
-                    names: self.inner.names,
-                })?;
+                found = map.next_value_seed(self.inner)?;
             } else {
                 map.next_value::<Any>()?;
             }
         }
         Ok(Some(found))
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        AnyVisitor.visit_seq(seq).map(|_| None)
-    }
-    non_string_scalars_give!(Self::Value, None);
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
+    non_objects_give_none!();
 }
 
 /// A member name as written, escapes decoded (borrowed from the input when it has none).

@@ -138,9 +138,7 @@ pub fn path(dir: &Path, key: &str) -> PathBuf {
 /// The cached credentials under `key` if the entry is readable, complete and valid for at
 /// least 15 more minutes at `now`.
 pub fn load(dir: &Path, key: &str, now: SystemTime) -> Option<CachedCredentials> {
-    let bytes = crate::regular_file::read_regular(&path(dir, key)).ok()??;
-    let cached = parse(&bytes)?;
-    (cached.expiration.seconds_after(now) >= EXPIRY_WINDOW_SECONDS).then_some(cached)
+    read(dir, key).filter(|cached| cached.expiration.seconds_after(now) >= EXPIRY_WINDOW_SECONDS)
 }
 
 /// The cached credentials under `key` whatever their expiry (`sso status` shows it), if the
