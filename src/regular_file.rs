@@ -2,30 +2,39 @@
 //! it is a regular file: botocore asks `os.path.isfile` before it reads the config files
 //! (`botocore/configloader.py` `raw_config_parse`) and the token cache
 //! (`botocore/utils.py` `SSOTokenLoader`), so a directory, a device or a FIFO counts as no
-//! file at all. Opening a FIFO blocks until a writer comes, and `/dev/zero` would be read
-//! until memory runs out, so neither is ever opened or read.
+//! file at all. Opening a FIFO would block until a writer comes, and `/dev/zero` would be
+//! read until memory runs out, so a path is opened without blocking and nothing but a
+//! regular file is ever read.
 
 use std::io::Read;
 use std::path::Path;
 
 /// The bytes of the regular file at `path` (symbolic links followed), or `None` when the
-/// path is something else. The path's metadata is checked before it is opened, so a FIFO
-/// is never opened (that blocks until a writer comes) and a device never read (`/dev/zero`
-/// would be read until memory runs out); the opened file is checked again, in case the
-/// path changed in between.
+/// path is something else. The path is opened without blocking (`O_NONBLOCK`, so a FIFO
+/// does not wait for a writer) and without becoming a controlling terminal (`O_NOCTTY`), and
+/// the opened file is checked before anything is read (a device is never read: `/dev/zero`
+/// would be read until memory runs out). One open and one `fstat` instead of a `stat` of the
+/// path first: the path is walked once, and `sso status` reads sixty files.
 pub fn read_regular(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
-    if !std::fs::metadata(path)?.is_file() {
-        return Ok(None);
-    }
-    let mut file = std::fs::File::open(path)?;
+    let mut file = match open_without_blocking(path) {
+        Ok(file) => file,
+        // A socket cannot be opened at all (ENXIO): what it is decides the answer.
+        Err(e) => {
+            return match std::fs::metadata(path) {
+                Ok(meta) if !meta.is_file() => Ok(None),
+                _ => Err(e),
+            };
+        }
+    };
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Ok(None);
     }
-    // One read of the size the file has, one more that finds its end (or whatever was
-    // appended since). `read_to_end` would ask for the size and position again first: two
-    // system calls per file, and `sso status` reads sixty files.
-    let mut bytes = vec![0; usize::try_from(meta.len()).unwrap_or(0).saturating_add(1)];
+    // One read of the size the file has. A read that then falls short of the buffer has
+    // found the end, so the usual second read that returns nothing is needed only when the
+    // file has changed size since the `fstat`.
+    let size = usize::try_from(meta.len()).unwrap_or(0);
+    let mut bytes = vec![0; size.saturating_add(1)];
     let mut filled = 0;
     loop {
         if filled == bytes.len() {
@@ -33,13 +42,32 @@ pub fn read_regular(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
         }
         match file.read(&mut bytes[filled..]) {
             Ok(0) => break,
-            Ok(n) => filled += n,
+            Ok(n) => {
+                filled += n;
+                if filled == size && filled < bytes.len() {
+                    break;
+                }
+            }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }
     bytes.truncate(filled);
     Ok(Some(bytes))
+}
+
+#[cfg(unix)]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 /// Whether `path` exists and is not a regular file (symbolic links followed): a path the
@@ -69,6 +97,10 @@ mod tests {
             if made.is_ok_and(|s| s.success()) {
                 assert_eq!(read_regular(&fifo).unwrap(), None);
             }
+            // A socket cannot even be opened.
+            let socket = dir.path().join("socket");
+            let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+            assert_eq!(read_regular(&socket).unwrap(), None);
         }
         let missing = read_regular(&dir.path().join("missing")).unwrap_err();
         assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
