@@ -84,18 +84,18 @@ pub fn sso_key(key: &SsoKey<'_>) -> String {
         ],
     };
     // Compact separators; strings escaped as Python's json.dumps (ensure_ascii).
-    let mut body = String::with_capacity(128);
-    body.push('{');
+    let mut body = Vec::with_capacity(128);
+    body.push(b'{');
     for (i, (k, v)) in fields.iter().enumerate() {
         if i > 0 {
-            body.push(',');
+            body.push(b',');
         }
         crate::python::write_json_string(k, true, &mut body);
-        body.push(':');
+        body.push(b':');
         crate::python::write_json_string(v, true, &mut body);
     }
-    body.push('}');
-    sha1_hex(body.as_bytes())
+    body.push(b'}');
+    sha1_hex(&body)
 }
 
 /// The AssumeRole arguments that go into its cache key (botocore's `_assume_kwargs`;
