@@ -27,7 +27,7 @@
 
 use std::time::SystemTime;
 
-use serde_json::{Map, Value};
+use serde::Serialize;
 
 use crate::cache::role::{self, SsoKey};
 use crate::cache::token::{self, CachedToken, Loaded, REFRESH_WINDOW};
@@ -278,54 +278,72 @@ fn report<'a>(ctx: &Context, entry: &'a Entry, with_credentials: bool) -> Report
     }
 }
 
-fn time(at: Option<Timestamp>) -> Value {
-    at.map_or(Value::Null, |t| Value::String(t.to_cache_string()))
+/// One entry of the model, keys in the documented order (CONTRACT.md, "sso status").
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct SessionModel<'a> {
+    name: &'a str,
+    start_url: Option<&'a str>,
+    region: Option<&'a str>,
+    state: &'static str,
+    #[serde(serialize_with = "cache_time")]
+    expires_at: Option<Timestamp>,
+    #[serde(serialize_with = "cache_time")]
+    registration_expires_at: Option<Timestamp>,
+    profiles: Vec<ProfileModel<'a>>,
 }
 
-fn text(value: Option<&String>) -> Value {
-    value.map_or(Value::Null, |v| Value::String(v.clone()))
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ProfileModel<'a> {
+    name: &'a str,
+    account_id: Option<&'a str>,
+    role_name: Option<&'a str>,
+    #[serde(serialize_with = "cache_time")]
+    credentials_expire_at: Option<Timestamp>,
 }
 
-/// `{"Sessions": [...]}`, keys in the documented order.
-fn model(reports: &[Report]) -> Value {
+/// A time as the caches write it, or `null`.
+fn cache_time<S: serde::Serializer>(at: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
+    match at {
+        Some(t) => s.serialize_str(&t.to_cache_string()),
+        None => s.serialize_none(),
+    }
+}
+
+/// `{"Sessions": [...]}`: typed, so that json is written straight from it
+/// (`output::Formatter::print_serialize`).
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Model<'a> {
+    sessions: Vec<SessionModel<'a>>,
+}
+
+fn model<'a>(reports: &'a [Report]) -> Model<'a> {
     let sessions = reports
         .iter()
-        .map(|r| {
-            let profiles = r
+        .map(|r| SessionModel {
+            name: &r.entry.name,
+            start_url: r.entry.start_url.as_deref(),
+            region: r.entry.region.as_deref(),
+            state: r.state.name(),
+            expires_at: r.token.as_ref().map(|t| t.expires_at),
+            registration_expires_at: r.token.as_ref().and_then(|t| t.registration_expires_at),
+            profiles: r
                 .entry
                 .profiles
                 .iter()
                 .zip(&r.credentials)
-                .map(|(p, expires)| {
-                    let mut profile = Map::with_capacity(4);
-                    profile.insert("Name".into(), Value::String(p.name.clone()));
-                    profile.insert("AccountId".into(), text(p.account_id.as_ref()));
-                    profile.insert("RoleName".into(), text(p.role_name.as_ref()));
-                    profile.insert("CredentialsExpireAt".into(), time(*expires));
-                    Value::Object(profile)
+                .map(|(p, expires)| ProfileModel {
+                    name: &p.name,
+                    account_id: p.account_id.as_deref(),
+                    role_name: p.role_name.as_deref(),
+                    credentials_expire_at: *expires,
                 })
-                .collect::<Vec<_>>();
-            let mut session = Map::with_capacity(7);
-            session.insert("Name".into(), r.entry.name.clone().into());
-            session.insert("StartUrl".into(), text(r.entry.start_url.as_ref()));
-            session.insert("Region".into(), text(r.entry.region.as_ref()));
-            session.insert("State".into(), r.state.name().into());
-            session.insert(
-                "ExpiresAt".into(),
-                time(r.token.as_ref().map(|t| t.expires_at)),
-            );
-            session.insert(
-                "RegistrationExpiresAt".into(),
-                time(r.token.as_ref().and_then(|t| t.registration_expires_at)),
-            );
-            session.insert("Profiles".into(), Value::Array(profiles));
-            Value::Object(session)
+                .collect(),
         })
         .collect();
-    // Not `json!`, which would copy the whole tree through serde's serializer.
-    let mut model = Map::with_capacity(1);
-    model.insert("Sessions".into(), Value::Array(sessions));
-    Value::Object(model)
+    Model { sessions }
 }
 
 /// `6h12m`, or `12m` under an hour: whole minutes left, rounded down.
@@ -372,14 +390,7 @@ pub fn run(session: &Session, args: &StatusArgs) -> Result<()> {
             let lines: String = reports.iter().map(|r| prompt_line(r, now)).collect();
             ctx.out(&lines);
         }
-        Some(formatter) => {
-            let model = model(&reports);
-            formatter.print(ctx, OPERATION, &model)?;
-            // Some seven hundred small allocations that the exit frees anyway (the command
-            // ends with the process, like the Session's config in settings/mod.rs): freeing
-            // them one by one was a sixth of the command.
-            std::mem::forget(model);
-        }
+        Some(formatter) => formatter.print_serialize(ctx, OPERATION, &model(&reports))?,
     }
     if reports.iter().all(|r| r.state.is_usable()) {
         Ok(())

@@ -156,6 +156,35 @@ impl Formatter {
         print_rendered(ctx, self.render(operation, response))
     }
 
+    /// Writes a model of awsso's own (`sso status`) to stdout. json without `--query` is
+    /// written straight from it, as Python's `json.dumps` writes it
+    /// ([`crate::python::json::dumps`]); every other format, and any query, works on the
+    /// `Value` it serializes to, as [`Formatter::print`] does. A model has no
+    /// `ResponseMetadata` to drop.
+    pub fn print_serialize<T: serde::Serialize>(
+        &self,
+        ctx: &Context,
+        operation: &str,
+        model: &T,
+    ) -> Result<()> {
+        let not_json = |e: serde_json::Error| Error::Other(e.into());
+        if self.format != OutputFormat::Json || self.query.is_some() {
+            return self.print(
+                ctx,
+                operation,
+                &serde_json::to_value(model).map_err(not_json)?,
+            );
+        }
+        let layout = crate::python::json::Layout::indented(4, false);
+        let mut text = crate::python::json::dumps(model, layout).map_err(not_json)?;
+        // As `format_buffered`: an empty object prints nothing.
+        if text != "{}" {
+            text.push('\n');
+            ctx.out(&text);
+        }
+        Ok(())
+    }
+
     /// Writes a paginated response to stdout (see [`Formatter::print`]).
     pub fn print_pages(
         &self,
