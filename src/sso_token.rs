@@ -189,7 +189,7 @@ const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
 /// path, and one that opens it after sees the new file at once. `None` (refresh unlocked,
 /// as botocore always does) when the file can't be opened or the wait runs out.
 pub fn lock_token_file(ctx: &Context, target: &LoginTarget) -> Option<std::fs::File> {
-    let path = token::cache_path(&ctx.paths.sso_cache_dir, &target.token_key());
+    let path = crate::cache::entry_path(&ctx.paths.sso_cache_dir, &target.token_key());
     let file = std::fs::File::open(&path).ok()?;
     let deadline = std::time::Instant::now() + LOCK_WAIT;
     loop {

@@ -18,6 +18,16 @@ pub fn sha1_hex(data: &[u8]) -> String {
     std::str::from_utf8(&buf).expect("hex digits").to_owned()
 }
 
+/// `<dir>/<key>.json`, the file of a cache entry, as `dir.join(format!("{key}.json"))` but
+/// in one allocation (`sso status` builds sixty of these).
+pub fn entry_path(dir: &std::path::Path, key: &str) -> std::path::PathBuf {
+    let mut path = std::path::PathBuf::with_capacity(dir.as_os_str().len() + key.len() + 6);
+    path.push(dir);
+    path.push(key);
+    path.as_mut_os_string().push(".json");
+    path
+}
+
 /// Python's `json.dumps` with default separators (`", "`, `": "`) and `ensure_ascii=True`,
 /// keys in the value's order: what botocore writes into both caches.
 pub fn python_json(value: &serde_json::Value) -> String {
@@ -27,6 +37,19 @@ pub fn python_json(value: &serde_json::Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_entry_path_is_the_key_with_json_in_the_directory() {
+        for dir in [
+            "/home/u/.aws/sso/cache",
+            "/home/u/.aws/sso/cache/",
+            "cache",
+            "",
+        ] {
+            let dir = std::path::Path::new(dir);
+            assert_eq!(entry_path(dir, "ab12"), dir.join("ab12.json"));
+        }
+    }
 
     #[test]
     fn sha1_matches_botocore_vectors() {

@@ -10,7 +10,7 @@
 //! away; an unreadable or incomplete file is a miss (botocore would crash on it) and is
 //! overwritten by the next fetch.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::SystemTime;
 
 use serde_json::{json, Map, Value};
@@ -130,11 +130,6 @@ pub fn assume_role_key(key: &AssumeRoleKey<'_>) -> String {
     sha1_hex(python_json(&Value::Object(args)).as_bytes())
 }
 
-/// `<dir>/<key>.json`.
-pub fn path(dir: &Path, key: &str) -> PathBuf {
-    dir.join(format!("{key}.json"))
-}
-
 /// The cached credentials under `key` if the entry is readable, complete and valid for at
 /// least 15 more minutes at `now`.
 pub fn load(dir: &Path, key: &str, now: SystemTime) -> Option<CachedCredentials> {
@@ -144,7 +139,7 @@ pub fn load(dir: &Path, key: &str, now: SystemTime) -> Option<CachedCredentials>
 /// The cached credentials under `key` whatever their expiry (`sso status` shows it), if the
 /// entry is readable and complete.
 pub fn read(dir: &Path, key: &str) -> Option<CachedCredentials> {
-    parse(&crate::regular_file::read_regular(&path(dir, key)).ok()??)
+    parse(&crate::regular_file::read_regular(&super::entry_path(dir, key)).ok()??)
 }
 
 /// The `Credentials` member of a cache file, whichever tool wrote it.
@@ -249,7 +244,7 @@ pub fn assume_role_document(creds: &CachedCredentials, user: &AssumedRoleUser) -
 
 /// Writes an entry (atomic, 0600; the directory is created 0700).
 pub fn save(dir: &Path, key: &str, document: &str) -> Result<()> {
-    crate::atomic::write_private(&path(dir, key), document.as_bytes())
+    crate::atomic::write_private(&super::entry_path(dir, key), document.as_bytes())
 }
 
 #[cfg(test)]
@@ -353,7 +348,7 @@ mod tests {
         assert!(load(dir.path(), "k", at(900)).is_some());
         assert!(load(dir.path(), "k", at(899)).is_none());
         assert!(load(dir.path(), "missing", at(5000)).is_none());
-        std::fs::write(path(dir.path(), "k"), b"{").unwrap();
+        std::fs::write(super::super::entry_path(dir.path(), "k"), b"{").unwrap();
         assert!(load(dir.path(), "k", at(5000)).is_none());
     }
 }

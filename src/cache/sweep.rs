@@ -8,7 +8,6 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cache::{role, token};
 use crate::context::ctx_debug;
 use crate::context::Context;
 use crate::error::Error;
@@ -58,14 +57,14 @@ impl Sweep {
         token_key: &str,
         role_keys: impl IntoIterator<Item = String>,
     ) -> Sweep {
-        let token_path = token::cache_path(&ctx.paths.sso_cache_dir, token_key);
+        let token_path = super::entry_path(&ctx.paths.sso_cache_dir, token_key);
         let tokens = read_json(ctx, &token_path)
             .and_then(|value| token_file(token_path, &value))
             .into_iter()
             .collect();
         let mut role_credentials: Vec<PathBuf> = role_keys
             .into_iter()
-            .map(|key| role::path(&ctx.paths.cli_cache_dir, &key))
+            .map(|key| super::entry_path(&ctx.paths.cli_cache_dir, &key))
             .filter(|path| read_json(ctx, path).is_some_and(|v| is_sso_role_credentials(&v)))
             .collect();
         role_credentials.sort();

@@ -10,12 +10,12 @@
 //! Secrets never show in `Debug` output.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::SystemTime;
 
 use serde_json::{Map, Value};
 
-use crate::cache::{members, python_json, sha1_hex};
+use crate::cache::{entry_path, members, python_json, sha1_hex};
 use crate::config::file::{LockFailure, WriteLock};
 use crate::error::Result;
 use crate::secret::Secret;
@@ -299,11 +299,6 @@ pub fn registration_key(
     sha1_hex(python_json(&Value::Object(map)).as_bytes())
 }
 
-/// `<dir>/<key>.json`.
-pub fn cache_path(dir: &Path, key: &str) -> PathBuf {
-    dir.join(format!("{key}.json"))
-}
-
 /// What reading a cache file gave.
 #[derive(Debug)]
 pub enum Loaded<T> {
@@ -347,11 +342,11 @@ fn load<T>(path: &Path, parse: impl FnOnce(&[u8]) -> Result<T, ParseError>) -> L
 }
 
 pub fn load_token(dir: &Path, key: &str) -> Loaded<CachedToken> {
-    load(&cache_path(dir, key), CachedToken::parse)
+    load(&entry_path(dir, key), CachedToken::parse)
 }
 
 pub fn save_token(dir: &Path, key: &str, token: &CachedToken) -> Result<()> {
-    crate::atomic::write_private(&cache_path(dir, key), token.to_json().as_bytes())
+    crate::atomic::write_private(&entry_path(dir, key), token.to_json().as_bytes())
 }
 
 /// The lock an implicit login of the token under `key` holds, so one login per session runs
@@ -366,15 +361,15 @@ pub fn lock_login(
 ) -> std::result::Result<WriteLock, LockFailure> {
     // A directory that cannot be made fails the lock below with its reason.
     let _ = crate::atomic::ensure_dir(dir);
-    WriteLock::acquire(&cache_path(dir, key), wait)
+    WriteLock::acquire(&entry_path(dir, key), wait)
 }
 
 pub fn load_registration(dir: &Path, key: &str) -> Loaded<ClientRegistration> {
-    load(&cache_path(dir, key), ClientRegistration::parse)
+    load(&entry_path(dir, key), ClientRegistration::parse)
 }
 
 pub fn save_registration(dir: &Path, key: &str, registration: &ClientRegistration) -> Result<()> {
-    crate::atomic::write_private(&cache_path(dir, key), registration.to_json().as_bytes())
+    crate::atomic::write_private(&entry_path(dir, key), registration.to_json().as_bytes())
 }
 
 fn json_object(bytes: &[u8]) -> Result<Map<String, Value>, ParseError> {
@@ -568,7 +563,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let key = token_key(Some("dev"), "");
         let status = std::process::Command::new("mkfifo")
-            .arg(cache_path(dir.path(), &key))
+            .arg(crate::cache::entry_path(dir.path(), &key))
             .status()
             .unwrap();
         assert!(status.success());
@@ -583,7 +578,7 @@ mod tests {
         assert!(matches!(load_token(dir.path(), &key), Loaded::Missing));
         save_token(dir.path(), &key, &full_token()).unwrap();
         assert_eq!(load_token(dir.path(), &key).found(), Some(full_token()));
-        std::fs::write(cache_path(dir.path(), &key), b"{broken").unwrap();
+        std::fs::write(crate::cache::entry_path(dir.path(), &key), b"{broken").unwrap();
         assert!(matches!(load_token(dir.path(), &key), Loaded::Invalid(_)));
         assert_eq!(load_token(dir.path(), &key).found(), None);
     }

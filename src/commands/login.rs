@@ -3,7 +3,7 @@
 //! implicit login, on the terminal only) and `--force` (sign the cached token out at the
 //! portal first); docs/compatibility.md, "Login" and "Implicit logins".
 
-use crate::cache::token::{self, CachedToken, REFRESH_WINDOW};
+use crate::cache::token::{CachedToken, REFRESH_WINDOW};
 use crate::cli::LoginArgs;
 use crate::config::edit::{self, SectionRef};
 use crate::context::ctx_debug;
@@ -222,7 +222,7 @@ async fn sign_out(
     if let Err(e) = portal.logout(ctx, &token.access_token).await {
         ctx_debug!(ctx, "Logout of the cached token failed: {e}");
     }
-    let path = token::cache_path(&ctx.paths.sso_cache_dir, &target.token_key());
+    let path = crate::cache::entry_path(&ctx.paths.sso_cache_dir, &target.token_key());
     if let Err(e) = std::fs::remove_file(&path) {
         ctx_debug!(ctx, "Could not remove {}: {e}", path.display());
     }

@@ -114,7 +114,7 @@ pub fn token_path(sandbox: &Sandbox, key: &str) -> PathBuf {
 }
 
 pub fn dev_role_cache(sandbox: &Sandbox) -> PathBuf {
-    role::path(
+    awsso::cache::entry_path(
         &sandbox.cli_cache_dir(),
         &role::sso_key(&SsoKey::Session {
             account_id: ACCOUNT,
@@ -228,7 +228,7 @@ fn legacy_profile_uses_its_start_url_token() {
         role_name: "ReadOnlyAccess",
         start_url: LEGACY_URL,
     });
-    assert!(role::path(&sandbox.cli_cache_dir(), &key).exists());
+    assert!(awsso::cache::entry_path(&sandbox.cli_cache_dir(), &key).exists());
 }
 
 #[test]
@@ -486,7 +486,7 @@ fn assume_role_from_a_static_source_is_cached_and_shared_with_the_aws_cli() {
         role_session_name: Some("awsso-test"),
         ..Default::default()
     });
-    let cached = read_json(&role::path(&sandbox.cli_cache_dir(), &key));
+    let cached = read_json(&awsso::cache::entry_path(&sandbox.cli_cache_dir(), &key));
     assert!(cached["Credentials"]["Expiration"]
         .as_str()
         .unwrap()
