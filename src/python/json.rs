@@ -37,6 +37,17 @@ pub fn json_compact(value: &Value, item_sep: &str, key_sep: &str, ensure_ascii: 
 
 /// Python's `json.dumps` of the string `s`, appended to `out`.
 pub fn write_json_string(s: &str, ensure_ascii: bool, out: &mut Vec<u8>) {
+    // Printable ASCII other than `"` and `\` is written as it is in every layout: most keys
+    // of the caches (`sso status` hashes 240 of them) need no serializer.
+    if s.bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+        return;
+    }
     let mut serializer =
         serde_json::Serializer::with_formatter(out, Layout::compact(",", ":", ensure_ascii));
     s.serialize(&mut serializer).expect(VALUE_IS_JSON);
@@ -273,7 +284,9 @@ mod tests {
         );
         let mut string = Vec::new();
         write_json_string("é\u{7f}\"", true, &mut string);
-        assert_eq!(string, br#""\u00e9\u007f\"""#);
+        write_json_string("plain ~", true, &mut string);
+        write_json_string("a\\b", false, &mut string);
+        assert_eq!(string, br#""\u00e9\u007f\"""plain ~""a\\b""#);
     }
 
     /// A typed model and the `Value` it serializes to print the same.
