@@ -93,73 +93,73 @@ impl State {
     }
 }
 
-/// One SSO session of the config, or one legacy start URL.
+/// One SSO session of the config, or one legacy start URL, borrowed from the config.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
+pub struct Entry<'c> {
     /// The session name, or a legacy entry's start URL.
-    pub name: String,
-    pub start_url: Option<String>,
-    pub region: Option<String>,
+    pub name: &'c str,
+    pub start_url: Option<&'c str>,
+    pub region: Option<&'c str>,
     /// A legacy start URL (no `[sso-session]`).
     pub legacy: bool,
-    pub profiles: Vec<ProfileEntry>,
+    pub profiles: Vec<ProfileEntry<'c>>,
 }
 
 /// A profile that uses an entry's session.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ProfileEntry {
-    pub name: String,
-    pub account_id: Option<String>,
-    pub role_name: Option<String>,
+pub struct ProfileEntry<'c> {
+    pub name: &'c str,
+    pub account_id: Option<&'c str>,
+    pub role_name: Option<&'c str>,
 }
 
-impl Entry {
+impl Entry<'_> {
     /// `~/.aws/sso/cache/<this>.json`: sha1 of the session name, or of a legacy start URL.
     fn token_key(&self) -> String {
         if self.legacy {
-            token::token_key(None, &self.name)
+            token::token_key(None, self.name)
         } else {
-            token::token_key(Some(&self.name), "")
+            token::token_key(Some(self.name), "")
         }
     }
 
     /// The role-credentials cache key of `profile`, when it names both account and role.
     fn role_key(&self, profile: &ProfileEntry) -> Option<String> {
-        let account_id = profile.account_id.as_deref()?;
-        let role_name = profile.role_name.as_deref()?;
+        let account_id = profile.account_id?;
+        let role_name = profile.role_name?;
         Some(role::sso_key(&if self.legacy {
             SsoKey::Legacy {
                 account_id,
                 role_name,
-                start_url: &self.name,
+                start_url: self.name,
             }
         } else {
             SsoKey::Session {
                 account_id,
                 role_name,
-                session_name: &self.name,
+                session_name: self.name,
             }
         }))
     }
 }
 
-fn profile_entry(name: &str, props: &Props) -> ProfileEntry {
+fn profile_entry<'c>(name: &'c str, props: &'c Props) -> ProfileEntry<'c> {
     ProfileEntry {
-        name: name.to_owned(),
-        account_id: config::get(props, "sso_account_id").map(str::to_owned),
-        role_name: config::get(props, "sso_role_name").map(str::to_owned),
+        name,
+        account_id: config::get(props, "sso_account_id"),
+        role_name: config::get(props, "sso_role_name"),
     }
 }
 
 /// Every session of the config, then every legacy start URL, each with its profiles.
-pub fn entries(config: &AwsConfig) -> Vec<Entry> {
+pub fn entries(config: &AwsConfig) -> Vec<Entry<'_>> {
     let mut entries: Vec<Entry> = config
         .sso_sessions
         .iter()
         .map(|(name, props)| Entry {
-            name: name.clone(),
-            start_url: config::get(props, "sso_start_url").map(str::to_owned),
-            region: config::get(props, "sso_region").map(str::to_owned),
+            name,
+            start_url: config::get(props, "sso_start_url"),
+            region: config::get(props, "sso_region"),
             legacy: false,
             profiles: Vec::new(),
         })
@@ -180,9 +180,9 @@ pub fn entries(config: &AwsConfig) -> Vec<Entry> {
         match entries[sessions..].iter_mut().find(|e| e.name == url) {
             Some(entry) => entry.profiles.push(profile_entry(name, props)),
             None => entries.push(Entry {
-                name: url.to_owned(),
-                start_url: Some(url.to_owned()),
-                region: config::get(props, "sso_region").map(str::to_owned),
+                name: url,
+                start_url: Some(url),
+                region: config::get(props, "sso_region"),
                 legacy: true,
                 profiles: vec![profile_entry(name, props)],
             }),
@@ -192,11 +192,11 @@ pub fn entries(config: &AwsConfig) -> Vec<Entry> {
 }
 
 /// The one entry `--sso-session` (first) or `--profile` names, or all of them.
-pub fn select(
-    config: &AwsConfig,
+pub fn select<'c>(
+    config: &'c AwsConfig,
     sso_session: Option<&str>,
     profile: Option<&str>,
-) -> Result<Vec<Entry>> {
+) -> Result<Vec<Entry<'c>>> {
     let all = entries(config);
     let (name, legacy) = match (sso_session, profile) {
         (None, None) => return Ok(all),
@@ -236,7 +236,7 @@ pub fn select(
 
 /// An entry with what the caches say about it.
 struct Report<'a> {
-    entry: &'a Entry,
+    entry: &'a Entry<'a>,
     token: Option<CachedToken>,
     state: State,
     /// Per profile, its role credentials' expiry.
@@ -323,9 +323,9 @@ fn model<'a>(reports: &'a [Report]) -> Model<'a> {
     let sessions = reports
         .iter()
         .map(|r| SessionModel {
-            name: &r.entry.name,
-            start_url: r.entry.start_url.as_deref(),
-            region: r.entry.region.as_deref(),
+            name: r.entry.name,
+            start_url: r.entry.start_url,
+            region: r.entry.region,
             state: r.state.name(),
             expires_at: r.token.as_ref().map(|t| t.expires_at),
             registration_expires_at: r.token.as_ref().and_then(|t| t.registration_expires_at),
@@ -335,9 +335,9 @@ fn model<'a>(reports: &'a [Report]) -> Model<'a> {
                 .iter()
                 .zip(&r.credentials)
                 .map(|(p, expires)| ProfileModel {
-                    name: &p.name,
-                    account_id: p.account_id.as_deref(),
-                    role_name: p.role_name.as_deref(),
+                    name: p.name,
+                    account_id: p.account_id,
+                    role_name: p.role_name,
                     credentials_expire_at: *expires,
                 })
                 .collect(),
@@ -431,31 +431,29 @@ sso_start_url = https://idle.awsapps.com/start
         AwsConfig::from_config_text(CONFIG).unwrap()
     }
 
-    fn names(entries: &[Entry]) -> Vec<&str> {
-        entries.iter().map(|e| e.name.as_str()).collect()
+    fn names<'c>(entries: &[Entry<'c>]) -> Vec<&'c str> {
+        entries.iter().map(|e| e.name).collect()
     }
 
     #[test]
     fn sessions_first_then_legacy_start_urls_once_each() {
-        let entries = entries(&config());
+        let config = config();
+        let entries = entries(&config);
         assert_eq!(
             names(&entries),
             ["corp", "idle", "https://old.awsapps.com/start"]
         );
         let corp = &entries[0];
         assert_eq!(
-            corp.profiles
-                .iter()
-                .map(|p| p.name.as_str())
-                .collect::<Vec<_>>(),
+            corp.profiles.iter().map(|p| p.name).collect::<Vec<_>>(),
             ["dev", "ops"]
         );
-        assert_eq!(corp.region.as_deref(), Some("us-east-1"));
+        assert_eq!(corp.region, Some("us-east-1"));
         assert_eq!(entries[1].region, None);
         assert!(entries[1].profiles.is_empty());
         let old = &entries[2];
         assert!(old.legacy);
-        assert_eq!(old.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(old.region, Some("eu-west-1"));
         assert_eq!(old.profiles.len(), 2);
         assert_eq!(old.profiles[1].account_id, None);
         // Keys as botocore derives them.
