@@ -314,7 +314,7 @@ pub fn split_lines(text: &str) -> impl Iterator<Item = (&str, &str)> {
         if rest.is_empty() {
             return None;
         }
-        let end = memchr::memchr2(b'\n', b'\r', rest.as_bytes());
+        let end = find_either(b'\n', b'\r', rest.as_bytes());
         let (line, terminator, next) = match end {
             None => (rest, "", ""),
             Some(i) if rest[i..].starts_with("\r\n") => {
@@ -325,6 +325,18 @@ pub fn split_lines(text: &str) -> impl Iterator<Item = (&str, &str)> {
         rest = next;
         Some((line, terminator))
     })
+}
+
+/// The first `a` or `b` in `haystack`. On x86_64 with memchr's SSE2 searcher, which every
+/// x86_64 CPU has: `memchr::memchr2` would first ask the CPU for AVX2, and the dozen `cpuid`
+/// instructions of that question each leave a virtual machine, a fortieth of a command that
+/// makes no request (docs/compatibility.md, "Static binary").
+fn find_either(a: u8, b: u8, haystack: &[u8]) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(searcher) = memchr::arch::x86_64::sse2::memchr::Two::new(a, b) {
+        return searcher.find(haystack);
+    }
+    memchr::memchr2(a, b, haystack)
 }
 
 /// Python's `str.isspace`: Unicode white space plus the four ASCII separators
@@ -352,7 +364,7 @@ pub fn indent_of(line: &str) -> usize {
 /// `:` (right-stripped), the value everything after it (stripped). `None` without either.
 pub fn split_option(stripped: &str) -> Option<(&str, &str)> {
     // Both delimiters are ASCII, so the byte found starts a character.
-    let delim = memchr::memchr2(b'=', b':', stripped.as_bytes())?;
+    let delim = find_either(b'=', b':', stripped.as_bytes())?;
     let key = &stripped[..delim];
     let key = match key.as_bytes().last() {
         Some(b) if (b'!'..=b'~').contains(b) => key,
