@@ -58,7 +58,7 @@ pub fn has_static_keys(props: &Props) -> bool {
 /// sub-section's dict.
 pub fn display_value(value: &config::Value) -> String {
     match value {
-        config::Value::Str(s) => s.clone(),
+        config::Value::Str(s) => s.to_string(),
         config::Value::Nested(map) => {
             let items: Vec<String> = map
                 .iter()

@@ -117,7 +117,7 @@ pub fn sso_config(config: &AwsConfig, name: &str, profile: &Props) -> Result<Opt
                 if let Some(existing) = resolved.get(key) {
                     if existing != value {
                         return Err(SsoProviderError::Inconsistent {
-                            key: key.clone(),
+                            key: key.to_string(),
                             profile_value: display_value(existing),
                             session_value: display_value(value),
                         }

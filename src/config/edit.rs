@@ -34,6 +34,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use compact_str::CompactString;
+
 use super::file::{self, LockFailure, WriteLock};
 use super::parse::{self, py_strip, Layers, RawSection, Value};
 use crate::context::Context;
@@ -567,7 +569,7 @@ fn check(
             let Some(value) = value else { continue };
             let want = py_strip(value);
             let got = read
-                .and_then(|props| props.get(&key.to_lowercase()))
+                .and_then(|props| props.get(key.to_lowercase().as_str()))
                 .and_then(Value::as_str);
             if got != Some(want) {
                 let section = section.section_name();
@@ -599,10 +601,10 @@ fn check(
             (Some(&update), was) => {
                 let mut expected = was.map(|s| s.values.clone()).unwrap_or_default();
                 for (key, value) in &updates[update].1 {
-                    let key = key.to_lowercase();
+                    let key = CompactString::from(key.to_lowercase());
                     match value {
                         Some(value) => {
-                            expected.insert(key, Value::Str(py_strip(value).to_owned()));
+                            expected.insert(key, Value::Str(py_strip(value).into()));
                         }
                         None => {
                             expected.shift_remove(&key);

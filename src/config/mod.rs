@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 pub use parse::Value;
 
 /// The keys of one profile, session or services section.
-pub type Props = IndexMap<String, Value, parse::FastHash>;
+pub type Props = IndexMap<compact_str::CompactString, Value, parse::FastHash>;
 
 /// Sections of one kind by name, in file order.
 pub type Sections = IndexMap<String, Props, parse::FastHash>;
@@ -181,13 +181,13 @@ mod tests {
             .iter()
             .map(|(k, v)| {
                 let v = match v {
-                    Value::Str(s) => serde_json::Value::String(s.clone()),
+                    Value::Str(s) => serde_json::Value::String(s.to_string()),
                     Value::Nested(n) => n
                         .iter()
                         .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
                         .collect(),
                 };
-                (k.clone(), v)
+                (k.to_string(), v)
             })
             .collect()
     }

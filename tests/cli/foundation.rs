@@ -443,7 +443,8 @@ fn written_configs_read_the_same_in_botocore() {
             for (key, value) in props {
                 if let Some(value) = value.as_str() {
                     assert_eq!(
-                        got["profiles"][profile][key], value,
+                        got["profiles"][profile][key.as_str()],
+                        value,
                         "{name}: {profile}.{key}"
                     );
                 }

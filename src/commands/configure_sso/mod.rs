@@ -756,7 +756,7 @@ fn session_summaries(config: &AwsConfig) -> IndexMap<String, serde_json::Value> 
                                 .collect(),
                         ),
                     };
-                    (key.clone(), value)
+                    (key.to_string(), value)
                 })
                 .collect();
             (name.clone(), serde_json::Value::Object(keys))
@@ -768,7 +768,7 @@ fn session_summaries(config: &AwsConfig) -> IndexMap<String, serde_json::Value> 
 fn string_values(props: &Props) -> IndexMap<String, String> {
     props
         .iter()
-        .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())))
+        .filter_map(|(k, v)| v.as_str().map(|s| (k.to_string(), s.to_owned())))
         .collect()
 }
 
