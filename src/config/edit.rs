@@ -487,7 +487,7 @@ fn header_lines<'s>(
             continue;
         };
         if let Some((kind, name)) = parse::section_of(header) {
-            if let Some(&section) = by_name.get(&(kind, name.as_str())) {
+            if let Some(&section) = by_name.get(&(kind, name.as_ref())) {
                 header_of[section] = Some(index);
             }
         }
@@ -558,7 +558,7 @@ fn check(
     let mut read_from: HashMap<usize, usize> = HashMap::new();
     for (index, section) in after.sections.iter().enumerate() {
         if let Some((kind, name)) = parse::section_of(&section.header) {
-            if let Some(&update) = targets.get(&(kind, name.as_str())) {
+            if let Some(&update) = targets.get(&(kind, name.as_ref())) {
                 read_from.insert(update, index);
             }
         }

@@ -45,7 +45,7 @@ impl AwsConfig {
     pub fn from_config_text(text: &str) -> Result<Self, parse::ParseError> {
         let mut config = AwsConfig::default();
         for section in parse::parse(text)? {
-            let Some((kind, name)) = parse::section_of(&section.header) else {
+            let Some((kind, name)) = parse::into_section(section.header) else {
                 continue;
             };
             let target = match kind {

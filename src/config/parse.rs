@@ -8,6 +8,8 @@
 //! section a header names is [`section_of`], botocore's rule, shared by the reader
 //! (`config::AwsConfig`) and the writer (`config::edit`).
 
+use std::borrow::Cow;
+
 use compact_str::CompactString;
 use indexmap::IndexMap;
 
@@ -279,8 +281,9 @@ pub enum SectionKind {
 /// `profile`, `sso-session` or `services` names a section of that kind when it splits
 /// (shell rules) into exactly two words, the second being the name (botocore does not
 /// check the first word: `[profiles dev]` is profile `dev`); `[default]` is the default
-/// profile; anything else (`[plugins]`, `[profile a b]`) is `None`.
-pub fn section_of(header: &str) -> Option<(SectionKind, String)> {
+/// profile; anything else (`[plugins]`, `[profile a b]`) is `None`. The name is borrowed
+/// from the header unless quotes or backslashes made it.
+pub fn section_of(header: &str) -> Option<(SectionKind, Cow<'_, str>)> {
     let kind = if header.starts_with("profile") {
         SectionKind::Profile
     } else if header.starts_with("sso-session") {
@@ -288,24 +291,46 @@ pub fn section_of(header: &str) -> Option<(SectionKind, String)> {
     } else if header.starts_with("services") {
         SectionKind::Services
     } else if header == "default" {
-        return Some((SectionKind::Profile, "default".to_owned()));
+        return Some((SectionKind::Profile, Cow::Borrowed(header)));
     } else {
         return None;
     };
-    // Without quotes or backslashes, shlex's words are the runs between separators.
-    if !header.contains(['\'', '"', '\\']) {
-        let mut words = header
-            .split([' ', '\t', '\r', '\n'])
+    // Without quotes or backslashes, shlex's words are the runs between separators, which
+    // are ASCII: every run starts and ends on a character boundary.
+    let bytes = header.as_bytes();
+    if !bytes.iter().any(|b| matches!(b, b'\'' | b'"' | b'\\')) {
+        let mut words = bytes
+            .split(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
             .filter(|w| !w.is_empty());
         return match (words.next(), words.next(), words.next()) {
-            (Some(_), Some(name), None) => Some((kind, name.to_owned())),
+            (Some(_), Some(name), None) => {
+                let start = name.as_ptr() as usize - bytes.as_ptr() as usize;
+                Some((kind, Cow::Borrowed(&header[start..start + name.len()])))
+            }
             _ => None,
         };
     }
     match <[String; 2]>::try_from(shlex_split(header)?) {
-        Ok([_, name]) => Some((kind, name)),
+        Ok([_, name]) => Some((kind, Cow::Owned(name))),
         Err(_) => None,
     }
+}
+
+/// [`section_of`] of a header the caller owns and no longer needs: a borrowed name is cut
+/// out of the header's own buffer instead of being copied (a config has a section per
+/// profile).
+pub fn into_section(mut header: String) -> Option<(SectionKind, String)> {
+    let (kind, name) = section_of(&header)?;
+    let range = match name {
+        Cow::Owned(name) => return Some((kind, name)),
+        Cow::Borrowed(name) => {
+            let start = name.as_ptr() as usize - header.as_ptr() as usize;
+            start..start + name.len()
+        }
+    };
+    header.truncate(range.end);
+    header.drain(..range.start);
+    Some((kind, header))
 }
 
 /// Python's universal newlines, as a file opened in text mode reads: lines end at `\n`,
@@ -543,6 +568,8 @@ mod tests {
             ("profile default", Some((Profile, "default"))),
             ("profile dev", Some((Profile, "dev"))),
             ("profiles dev", Some((Profile, "dev"))),
+            ("profile\t dev ", Some((Profile, "dev"))),
+            ("profile é-ü", Some((Profile, "é-ü"))),
             ("profile 'my prof'", Some((Profile, "my prof"))),
             ("sso-session s", Some((SsoSession, "s"))),
             ("services local", Some((Services, "local"))),
@@ -555,7 +582,13 @@ mod tests {
         ] {
             let got = section_of(header);
             assert_eq!(
-                got.as_ref().map(|(k, n)| (*k, n.as_str())),
+                got.as_ref().map(|(k, n)| (*k, n.as_ref())),
+                expected,
+                "{header}"
+            );
+            let owned = into_section(header.to_owned());
+            assert_eq!(
+                owned.as_ref().map(|(k, n)| (*k, n.as_str())),
                 expected,
                 "{header}"
             );
