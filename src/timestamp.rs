@@ -159,28 +159,36 @@ impl Timestamp {
     /// `%Y-%m-%dT%H:%M:%SZ` in UTC: how botocore writes the token, registration and SSO
     /// role-credential caches.
     pub fn to_cache_string(&self) -> String {
-        // By hand: chrono's `format` reads its pattern anew on every call, and a status
-        // report writes a hundred of these.
+        self.with_cache_str(str::to_owned)
+    }
+
+    /// `f` of [`Timestamp::to_cache_string`]'s text, written on the stack: a status report
+    /// writes a hundred of these.
+    pub fn with_cache_str<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        // By hand: chrono's `format` reads its pattern anew on every call.
         let (date, time) = (self.utc.date_naive(), self.utc.time());
         let year = date.year();
         // Years beyond four digits and leap seconds keep chrono's spelling.
         if !(0..=9999).contains(&year) || time.nanosecond() >= 1_000_000_000 {
-            return self.utc.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+            return f(&self.utc.format("%Y-%m-%dT%H:%M:%SZ").to_string());
         }
-        let mut out = String::with_capacity(20);
-        let mut push = |value: u32, digits: u32, after: char| {
+        let mut text = [0u8; 20];
+        let mut at = 0;
+        let mut push = |value: u32, digits: u32, after: u8| {
             for place in (0..digits).rev() {
-                out.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
+                text[at] = b'0' + (value / 10u32.pow(place) % 10) as u8;
+                at += 1;
             }
-            out.push(after);
+            text[at] = after;
+            at += 1;
         };
-        push(year.unsigned_abs(), 4, '-');
-        push(date.month(), 2, '-');
-        push(date.day(), 2, 'T');
-        push(time.hour(), 2, ':');
-        push(time.minute(), 2, ':');
-        push(time.second(), 2, 'Z');
-        out
+        push(year.unsigned_abs(), 4, b'-');
+        push(date.month(), 2, b'-');
+        push(date.day(), 2, b'T');
+        push(time.hour(), 2, b':');
+        push(time.minute(), 2, b':');
+        push(time.second(), 2, b'Z');
+        f(std::str::from_utf8(&text).expect("ASCII digits and separators"))
     }
 
     /// `%Y-%m-%dT%H:%M:%SUTC`: botocore's `JSONFileCache` serialising the datetime of an

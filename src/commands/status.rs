@@ -306,7 +306,7 @@ struct ProfileModel<'a> {
 /// A time as the caches write it, or `null`.
 fn cache_time<S: serde::Serializer>(at: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
     match at {
-        Some(t) => s.serialize_str(&t.to_cache_string()),
+        Some(t) => t.with_cache_str(|text| s.serialize_str(text)),
         None => s.serialize_none(),
     }
 }
