@@ -7,7 +7,7 @@
 //! regular file is ever read.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The bytes of the regular file at `path` (symbolic links followed), or `None` when the
 /// path is something else. The path is opened without blocking (`O_NONBLOCK`, so a FIFO
@@ -16,16 +16,25 @@ use std::path::Path;
 /// would be read until memory runs out). One open and one `fstat` instead of a `stat` of the
 /// path first: the path is walked once, and `sso status` reads sixty files.
 pub fn read_regular(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
-    let mut file = match open_without_blocking(path) {
-        Ok(file) => file,
-        // A socket cannot be opened at all (ENXIO): what it is decides the answer.
-        Err(e) => {
-            return match std::fs::metadata(path) {
-                Ok(meta) if !meta.is_file() => Ok(None),
-                _ => Err(e),
-            };
-        }
-    };
+    match open_without_blocking(path) {
+        Ok(file) => read_opened(file),
+        Err(e) => not_regular_or(e, std::fs::metadata(path)),
+    }
+}
+
+/// After a failed open: `None` when the path is there but is no regular file (a socket
+/// cannot be opened at all, ENXIO), else the error.
+fn not_regular_or(
+    e: std::io::Error,
+    meta: std::io::Result<std::fs::Metadata>,
+) -> std::io::Result<Option<Vec<u8>>> {
+    match meta {
+        Ok(meta) if !meta.is_file() => Ok(None),
+        _ => Err(e),
+    }
+}
+
+fn read_opened(mut file: std::fs::File) -> std::io::Result<Option<Vec<u8>>> {
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Ok(None);
@@ -70,6 +79,71 @@ fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
     std::fs::File::open(path)
 }
 
+/// A directory many files are read from by name (`sso status` reads twenty tokens from one
+/// and forty role credentials from another). Opened once, each file is then looked up from
+/// it (`openat`), one name, instead of walking the whole path from the root again. Where it
+/// cannot be opened (missing, no directory, another system), reads go by path and give
+/// that path's answers.
+pub struct Dir<'p> {
+    path: &'p Path,
+    #[cfg(unix)]
+    fd: Option<rustix::fd::OwnedFd>,
+}
+
+impl<'p> Dir<'p> {
+    /// `path` opened for reading.
+    pub fn open(path: &'p Path) -> Dir<'p> {
+        Dir {
+            path,
+            #[cfg(unix)]
+            fd: rustix::fs::open(
+                path,
+                rustix::fs::OFlags::RDONLY
+                    | rustix::fs::OFlags::DIRECTORY
+                    | rustix::fs::OFlags::CLOEXEC,
+                rustix::fs::Mode::empty(),
+            )
+            .ok(),
+        }
+    }
+
+    /// `path`, not opened: for a reader that takes a `Dir` and reads a single file.
+    pub fn unopened(path: &'p Path) -> Dir<'p> {
+        Dir {
+            path,
+            #[cfg(unix)]
+            fd: None,
+        }
+    }
+
+    /// The directory's path joined with `name`.
+    pub fn join(&self, name: &str) -> PathBuf {
+        self.path.join(name)
+    }
+
+    /// [`read_regular`] of the file `name` in this directory.
+    pub fn read_regular(&self, name: &str) -> std::io::Result<Option<Vec<u8>>> {
+        #[cfg(unix)]
+        if let Some(fd) = &self.fd {
+            use rustix::fs::{AtFlags, OFlags};
+            let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
+            return match rustix::fs::openat(fd, name, flags, rustix::fs::Mode::empty()) {
+                Ok(file) => read_opened(std::fs::File::from(file)),
+                Err(e) => match rustix::fs::statat(fd, name, AtFlags::empty()) {
+                    Ok(stat)
+                        if rustix::fs::FileType::from_raw_mode(stat.st_mode)
+                            != rustix::fs::FileType::RegularFile =>
+                    {
+                        Ok(None)
+                    }
+                    _ => Err(e.into()),
+                },
+            };
+        }
+        read_regular(&self.join(name))
+    }
+}
+
 /// Whether `path` exists and is not a regular file (symbolic links followed): a path the
 /// writer must not replace.
 pub fn exists_but_not_regular(path: &Path) -> bool {
@@ -104,5 +178,51 @@ mod tests {
         }
         let missing = read_regular(&dir.path().join("missing")).unwrap_err();
         assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn a_directory_reads_its_files_as_their_paths_do() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.json"), b"{}").unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        #[cfg(unix)]
+        {
+            let made = std::process::Command::new("mkfifo")
+                .arg(dir.path().join("fifo"))
+                .status();
+            assert!(made.is_ok_and(|s| s.success()));
+            let _listener =
+                std::os::unix::net::UnixListener::bind(dir.path().join("socket")).unwrap();
+        }
+        let missing_dir = dir.path().join("none");
+        let file_as_dir = dir.path().join("a.json");
+        for (path, opens) in [
+            (dir.path(), true),
+            (missing_dir.as_path(), false),
+            (file_as_dir.as_path(), false),
+        ] {
+            #[cfg(unix)]
+            {
+                assert_eq!(Dir::open(path).fd.is_some(), opens, "{}", path.display());
+                assert!(Dir::unopened(path).fd.is_none());
+            }
+            for read in [Dir::open(path), Dir::unopened(path)] {
+                for name in ["a.json", "sub", "fifo", "socket", "missing.json"] {
+                    let by_path = read_regular(&path.join(name));
+                    let from_dir = read.read_regular(name);
+                    assert_eq!(
+                        from_dir.as_ref().map_err(std::io::Error::kind),
+                        by_path.as_ref().map_err(std::io::Error::kind),
+                        "{} {name}",
+                        path.display()
+                    );
+                }
+            }
+            let _ = opens;
+        }
+        assert_eq!(
+            Dir::open(dir.path()).read_regular("a.json").unwrap(),
+            Some(b"{}".to_vec())
+        );
     }
 }

@@ -18,6 +18,14 @@ pub fn sha1_hex(data: &[u8]) -> String {
     std::str::from_utf8(&buf).expect("hex digits").to_owned()
 }
 
+/// `<key>.json`, the file name of a cache entry.
+pub fn entry_name(key: &str) -> String {
+    let mut name = String::with_capacity(key.len() + 5);
+    name.push_str(key);
+    name.push_str(".json");
+    name
+}
+
 /// `<dir>/<key>.json`, the file of a cache entry, as `dir.join(format!("{key}.json"))` but
 /// in one allocation (`sso status` builds sixty of these).
 pub fn entry_path(dir: &std::path::Path, key: &str) -> std::path::PathBuf {

@@ -17,6 +17,7 @@ use serde_json::{json, Map, Value};
 
 use super::{python_json, sha1_hex};
 use crate::error::Result;
+use crate::regular_file::Dir;
 use crate::secret::Secret;
 use crate::timestamp::Timestamp;
 
@@ -139,7 +140,12 @@ pub fn load(dir: &Path, key: &str, now: SystemTime) -> Option<CachedCredentials>
 /// The cached credentials under `key` whatever their expiry (`sso status` shows it), if the
 /// entry is readable and complete.
 pub fn read(dir: &Path, key: &str) -> Option<CachedCredentials> {
-    parse(&crate::regular_file::read_regular(&super::entry_path(dir, key)).ok()??)
+    read_in(&Dir::unopened(dir), key)
+}
+
+/// [`read`] from a directory opened once for many reads (`sso status`).
+pub fn read_in(dir: &Dir, key: &str) -> Option<CachedCredentials> {
+    parse(&dir.read_regular(&super::entry_name(key)).ok()??)
 }
 
 /// The `Credentials` member of a cache file, whichever tool wrote it.

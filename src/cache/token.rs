@@ -15,9 +15,10 @@ use std::time::SystemTime;
 
 use serde_json::{Map, Value};
 
-use crate::cache::{entry_path, members, python_json, sha1_hex};
+use crate::cache::{entry_name, entry_path, members, python_json, sha1_hex};
 use crate::config::file::{LockFailure, WriteLock};
 use crate::error::Result;
+use crate::regular_file::Dir;
 use crate::secret::Secret;
 use crate::timestamp::Timestamp;
 
@@ -318,10 +319,10 @@ impl<T> Loaded<T> {
     }
 }
 
-fn load<T>(path: &Path, parse: impl FnOnce(&[u8]) -> Result<T, ParseError>) -> Loaded<T> {
+fn load<T>(dir: &Dir, key: &str, parse: impl FnOnce(&[u8]) -> Result<T, ParseError>) -> Loaded<T> {
     // botocore asks `os.path.isfile` first: no regular file there (nothing, a directory or a
     // FIFO in its place, or a cache "directory" that is a file) is a missing token.
-    match crate::regular_file::read_regular(path) {
+    match dir.read_regular(&entry_name(key)) {
         Ok(Some(bytes)) => match parse(&bytes) {
             Ok(value) => Loaded::Found(value),
             Err(e) => Loaded::Invalid(e.to_string()),
@@ -342,7 +343,12 @@ fn load<T>(path: &Path, parse: impl FnOnce(&[u8]) -> Result<T, ParseError>) -> L
 }
 
 pub fn load_token(dir: &Path, key: &str) -> Loaded<CachedToken> {
-    load(&entry_path(dir, key), CachedToken::parse)
+    load_token_in(&Dir::unopened(dir), key)
+}
+
+/// [`load_token`] from a directory opened once for many reads (`sso status`).
+pub fn load_token_in(dir: &Dir, key: &str) -> Loaded<CachedToken> {
+    load(dir, key, CachedToken::parse)
 }
 
 pub fn save_token(dir: &Path, key: &str, token: &CachedToken) -> Result<()> {
@@ -365,7 +371,7 @@ pub fn lock_login(
 }
 
 pub fn load_registration(dir: &Path, key: &str) -> Loaded<ClientRegistration> {
-    load(&entry_path(dir, key), ClientRegistration::parse)
+    load(&Dir::unopened(dir), key, ClientRegistration::parse)
 }
 
 pub fn save_registration(dir: &Path, key: &str, registration: &ClientRegistration) -> Result<()> {

@@ -35,6 +35,7 @@ use crate::cli::StatusArgs;
 use crate::config::{self, AwsConfig, Props};
 use crate::context::{ctx_debug, Context};
 use crate::error::{Error, Result};
+use crate::regular_file::Dir;
 use crate::settings::{Session, SsoConfigError};
 use crate::timestamp::Timestamp;
 
@@ -234,6 +235,12 @@ pub fn select<'c>(
     Ok(selected)
 }
 
+/// The two cache directories, each opened once for all its reads.
+struct CacheDirs<'p> {
+    tokens: Dir<'p>,
+    credentials: Dir<'p>,
+}
+
 /// An entry with what the caches say about it.
 struct Report<'a> {
     entry: &'a Entry<'a>,
@@ -245,8 +252,13 @@ struct Report<'a> {
 
 /// `with_credentials`: read the profiles' role-credential files too (the model shows them;
 /// the prompt line does not, and skips those reads).
-fn report<'a>(ctx: &Context, entry: &'a Entry, with_credentials: bool) -> Report<'a> {
-    let token = match token::load_token(&ctx.paths.sso_cache_dir, &entry.token_key()) {
+fn report<'a>(
+    ctx: &Context,
+    dirs: &CacheDirs,
+    entry: &'a Entry,
+    with_credentials: bool,
+) -> Report<'a> {
+    let token = match token::load_token_in(&dirs.tokens, &entry.token_key()) {
         Loaded::Found(token) => Some(token),
         Loaded::Missing => None,
         Loaded::Invalid(reason) => {
@@ -267,7 +279,7 @@ fn report<'a>(ctx: &Context, entry: &'a Entry, with_credentials: bool) -> Report
                 return None;
             }
             let key = entry.role_key(p)?;
-            role::read(&ctx.paths.cli_cache_dir, &key).map(|c| c.expiration)
+            role::read_in(&dirs.credentials, &key).map(|c| c.expiration)
         })
         .collect();
     Report {
@@ -380,9 +392,18 @@ pub fn run(session: &Session, args: &StatusArgs) -> Result<()> {
     } else {
         Some(session.formatter()?)
     };
+    let dirs = CacheDirs {
+        tokens: Dir::open(&ctx.paths.sso_cache_dir),
+        // The prompt line reads no role credentials.
+        credentials: if formatter.is_some() {
+            Dir::open(&ctx.paths.cli_cache_dir)
+        } else {
+            Dir::unopened(&ctx.paths.cli_cache_dir)
+        },
+    };
     let reports: Vec<Report> = selected
         .iter()
-        .map(|e| report(ctx, e, formatter.is_some()))
+        .map(|e| report(ctx, &dirs, e, formatter.is_some()))
         .collect();
     match formatter {
         None => {
