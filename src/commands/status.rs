@@ -241,10 +241,19 @@ struct CacheDirs<'p> {
     credentials: Dir<'p>,
 }
 
+/// What status shows of a cached token.
+#[derive(Clone, Copy)]
+struct TokenTimes {
+    expires_at: Timestamp,
+    registration_expires_at: Option<Timestamp>,
+}
+
 /// An entry with what the caches say about it.
 struct Report<'a> {
     entry: &'a Entry<'a>,
-    token: Option<CachedToken>,
+    /// The token's expiry and its client registration's (the token itself is dropped once
+    /// read: keeping twenty tokens' secrets grew the heap by a page each).
+    token: Option<TokenTimes>,
     state: State,
     /// Per profile, its role credentials' expiry.
     credentials: Vec<Option<Timestamp>>,
@@ -271,6 +280,10 @@ fn report<'a>(
         }
     };
     let state = State::of(token.as_ref(), entry.legacy, ctx.now());
+    let token = token.map(|t| TokenTimes {
+        expires_at: t.expires_at,
+        registration_expires_at: t.registration_expires_at,
+    });
     let credentials = entry
         .profiles
         .iter()
@@ -371,7 +384,7 @@ pub fn time_left(left: chrono::TimeDelta) -> String {
 /// The `--prompt` line of one entry.
 fn prompt_line(report: &Report, now: SystemTime) -> String {
     let what = match (report.state, &report.token) {
-        (State::Valid, Some(token)) => time_left(token.remaining(now)),
+        (State::Valid, Some(token)) => time_left(token.expires_at.remaining(now)),
         (State::Refreshable, _) => "refresh".to_owned(),
         (State::Expired, _) | (State::Valid, None) => "expired".to_owned(),
         (State::None, _) => "none".to_owned(),
