@@ -34,34 +34,21 @@ fn not_regular_or(
     }
 }
 
-fn read_opened(mut file: std::fs::File) -> std::io::Result<Option<Vec<u8>>> {
+fn read_opened(file: std::fs::File) -> std::io::Result<Option<Vec<u8>>> {
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Ok(None);
     }
-    // One read of the size the file has. A read that then falls short of the buffer has
-    // found the end, so the usual second read that returns nothing is needed only when the
-    // file has changed size since the `fstat`.
-    let size = usize::try_from(meta.len()).unwrap_or(0);
-    let mut bytes = vec![0; size.saturating_add(1)];
-    let mut filled = 0;
-    loop {
-        if filled == bytes.len() {
-            bytes.resize(bytes.len() * 2, 0);
-        }
-        match file.read(&mut bytes[filled..]) {
-            Ok(0) => break,
-            Ok(n) => {
-                filled += n;
-                if filled == size && filled < bytes.len() {
-                    break;
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
+    // The size the file has, in one read into memory that is not zeroed first: `take`
+    // answers the read after it (which would find the end) without a system call. A file
+    // that reports no size (a /proc file) is read to its end.
+    let size = meta.len();
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
+    if size == 0 {
+        (&file).read_to_end(&mut bytes)?;
+    } else {
+        (&file).take(size).read_to_end(&mut bytes)?;
     }
-    bytes.truncate(filled);
     Ok(Some(bytes))
 }
 
