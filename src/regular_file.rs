@@ -112,19 +112,11 @@ impl<'p> Dir<'p> {
     pub fn read_regular(&self, name: &str) -> std::io::Result<Option<Vec<u8>>> {
         #[cfg(unix)]
         if let Some(fd) = &self.fd {
-            use rustix::fs::{AtFlags, OFlags};
+            use rustix::fs::OFlags;
             let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
             return match rustix::fs::openat(fd, name, flags, rustix::fs::Mode::empty()) {
                 Ok(file) => read_opened(std::fs::File::from(file)),
-                Err(e) => match rustix::fs::statat(fd, name, AtFlags::empty()) {
-                    Ok(stat)
-                        if rustix::fs::FileType::from_raw_mode(stat.st_mode)
-                            != rustix::fs::FileType::RegularFile =>
-                    {
-                        Ok(None)
-                    }
-                    _ => Err(e.into()),
-                },
+                Err(e) => not_regular_or(e.into(), std::fs::metadata(self.join(name))),
             };
         }
         read_regular(&self.join(name))
