@@ -150,7 +150,7 @@ impl Formatter for Layout<'_> {
             f if f.is_nan() => "NaN".to_owned(),
             f if f == f64::INFINITY => "Infinity".to_owned(),
             f if f == f64::NEG_INFINITY => "-Infinity".to_owned(),
-            f => super::float_repr(f),
+            f => super::number::float_repr(f),
         };
         writer.write_all(text.as_bytes())
     }
