@@ -158,7 +158,7 @@ impl Formatter {
 
     /// Writes a model of awsso's own (`sso status`) to stdout. json without `--query` is
     /// written straight from it, as Python's `json.dumps` writes it
-    /// ([`crate::python::json::dumps`]); every other format, and any query, works on the
+    /// ([`crate::python::json::output_json`]); every other format, and any query, works on the
     /// `Value` it serializes to, as [`Formatter::print`] does. A model has no
     /// `ResponseMetadata` to drop.
     pub fn print_serialize<T: serde::Serialize>(
@@ -175,8 +175,7 @@ impl Formatter {
                 &serde_json::to_value(model).map_err(not_json)?,
             );
         }
-        let layout = crate::python::json::Layout::indented(4, false);
-        let mut text = crate::python::json::dumps(model, layout).map_err(not_json)?;
+        let mut text = crate::python::json::output_json(model).map_err(not_json)?;
         // As `format_buffered`: an empty object prints nothing.
         if text != "{}" {
             text.push('\n');

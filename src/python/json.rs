@@ -21,7 +21,13 @@ use serde_json::Value;
 /// Python's `json.dumps(value, indent=4, ensure_ascii=False)`: what `--output json` prints
 /// (without the trailing newline).
 pub fn json_indented(value: &Value) -> String {
-    json_dumps_indented(value, 4, false)
+    output_json(value).expect(VALUE_IS_JSON)
+}
+
+/// [`json_indented`] of any serializable value (`output::Formatter::print_serialize`);
+/// fails only for a value that is no JSON.
+pub fn output_json<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    dumps(value, Layout::indented(4, false))
 }
 
 /// Python's `json.dumps(value, indent=INDENT, ensure_ascii=ENSURE_ASCII)` (separators
@@ -59,7 +65,7 @@ const VALUE_IS_JSON: &str = "a serde_json::Value always serializes to memory";
 
 /// `value` as Python's `json.dumps` with `layout` would write it. Fails only for a value that
 /// is no JSON (a map whose keys are not strings).
-pub fn dumps<T: Serialize + ?Sized>(value: &T, layout: Layout<'_>) -> serde_json::Result<String> {
+fn dumps<T: Serialize + ?Sized>(value: &T, layout: Layout<'_>) -> serde_json::Result<String> {
     let mut out = Vec::with_capacity(128);
     value.serialize(&mut serde_json::Serializer::with_formatter(
         &mut out, layout,
@@ -71,7 +77,7 @@ pub fn dumps<T: Serialize + ?Sized>(value: &T, layout: Layout<'_>) -> serde_json
 /// How `json.dumps` was called: `indent` (with separators `,` and `: `) or one line with
 /// `item_sep` and `key_sep`, and `ensure_ascii`.
 #[derive(Clone, Copy, Debug)]
-pub struct Layout<'s> {
+struct Layout<'s> {
     indent: Option<usize>,
     item_sep: &'s str,
     key_sep: &'s str,
@@ -83,7 +89,7 @@ pub struct Layout<'s> {
 }
 
 impl<'s> Layout<'s> {
-    pub fn indented(indent: usize, ensure_ascii: bool) -> Layout<'static> {
+    fn indented(indent: usize, ensure_ascii: bool) -> Layout<'static> {
         Layout {
             indent: Some(indent),
             item_sep: ",",
@@ -94,7 +100,7 @@ impl<'s> Layout<'s> {
         }
     }
 
-    pub fn compact(item_sep: &'s str, key_sep: &'s str, ensure_ascii: bool) -> Layout<'s> {
+    fn compact(item_sep: &'s str, key_sep: &'s str, ensure_ascii: bool) -> Layout<'s> {
         Layout {
             indent: None,
             item_sep,
@@ -145,14 +151,7 @@ impl<'s> Layout<'s> {
 
 impl Formatter for Layout<'_> {
     fn write_f64<W: ?Sized + Write>(&mut self, writer: &mut W, value: f64) -> io::Result<()> {
-        // json.dumps spells the non-finite floats this way (python::number does too).
-        let text = match value {
-            f if f.is_nan() => "NaN".to_owned(),
-            f if f == f64::INFINITY => "Infinity".to_owned(),
-            f if f == f64::NEG_INFINITY => "-Infinity".to_owned(),
-            f => super::number::float_repr(f),
-        };
-        writer.write_all(text.as_bytes())
+        writer.write_all(super::number::json_float(value).as_bytes())
     }
 
     fn write_f32<W: ?Sized + Write>(&mut self, writer: &mut W, value: f32) -> io::Result<()> {
@@ -307,10 +306,7 @@ mod tests {
             items: vec![],
         };
         let value = serde_json::to_value(&model).unwrap();
-        assert_eq!(
-            dumps(&model, Layout::indented(4, false)).unwrap(),
-            json_indented(&value)
-        );
+        assert_eq!(output_json(&model).unwrap(), json_indented(&value));
         assert_eq!(
             json_indented(&value),
             "{\n    \"Name\": \"é\\n\",\n    \"ExpiresAt\": null,\n    \"Ratio\": 1e+16,\n    \"Items\": []\n}"

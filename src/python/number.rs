@@ -49,19 +49,23 @@ pub fn float_repr(f: f64) -> String {
 /// numbers).
 pub fn number(n: &Number) -> String {
     if n.is_f64() {
-        let f = n.as_f64().unwrap_or(0.0);
-        // json.dumps spells the non-finite floats this way (they cannot come off the wire,
-        // but `to_number('inf')` makes one).
-        if f.is_nan() {
-            return "NaN".into();
-        }
-        if f.is_infinite() {
-            return if f > 0.0 { "Infinity" } else { "-Infinity" }.into();
-        }
-        float_repr(f)
+        json_float(n.as_f64().unwrap_or(0.0))
     } else {
         n.to_string()
     }
+}
+
+/// A float as `json.dumps` writes it: `repr`, and the non-finite ones as `NaN`,
+/// `Infinity` and `-Infinity` (they cannot come off the wire, but `to_number('inf')` makes
+/// one).
+pub fn json_float(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    }
+    float_repr(f)
 }
 
 #[cfg(test)]
