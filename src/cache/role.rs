@@ -10,6 +10,7 @@
 //! away; an unreadable or incomplete file is a miss (botocore would crash on it) and is
 //! overwritten by the next fetch.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::time::SystemTime;
 
@@ -143,32 +144,62 @@ pub fn read(dir: &Path, key: &str) -> Option<CachedCredentials> {
     read_in(&Dir::unopened(dir), key)
 }
 
-/// [`read`] from a directory opened once for many reads (`sso status`).
+/// [`read`] from a directory opened once for many reads.
 pub fn read_in(dir: &Dir, key: &str) -> Option<CachedCredentials> {
     parse(&dir.read_regular(&super::entry_name(key)).ok()??)
 }
 
+/// When the entry under `key` expires, if [`read_in`] would read it (`sso status`, which
+/// shows only that): its secrets are checked but not copied.
+pub fn read_expiration_in(dir: &Dir, key: &str) -> Option<Timestamp> {
+    CredentialFields::parse(&dir.read_regular(&super::entry_name(key)).ok()??)
+        .map(|fields| fields.expiration)
+}
+
 /// The `Credentials` member of a cache file, whichever tool wrote it.
 pub fn parse(bytes: &[u8]) -> Option<CachedCredentials> {
-    let [access_key_id, secret_access_key, session_token, expiration, account_id] =
-        super::members::nested_strings(
-            bytes,
-            "Credentials",
-            [
-                "AccessKeyId",
-                "SecretAccessKey",
-                "SessionToken",
-                "Expiration",
-                "AccountId",
-            ],
-        )??;
+    let fields = CredentialFields::parse(bytes)?;
     Some(CachedCredentials {
-        access_key_id: access_key_id?,
-        secret_access_key: Secret::new(secret_access_key?),
-        session_token: Secret::new(session_token?),
-        expiration: Timestamp::parse(&expiration?)?,
-        account_id,
+        access_key_id: fields.access_key_id.into_owned(),
+        secret_access_key: Secret::new(fields.secret_access_key),
+        session_token: Secret::new(fields.session_token),
+        expiration: fields.expiration,
+        account_id: fields.account_id.map(Cow::into_owned),
     })
+}
+
+/// The members of a cache file's `Credentials`, all but `AccountId` required, borrowed
+/// from the file's bytes.
+struct CredentialFields<'a> {
+    access_key_id: Cow<'a, str>,
+    secret_access_key: Cow<'a, str>,
+    session_token: Cow<'a, str>,
+    expiration: Timestamp,
+    account_id: Option<Cow<'a, str>>,
+}
+
+impl<'a> CredentialFields<'a> {
+    fn parse(bytes: &'a [u8]) -> Option<Self> {
+        let [access_key_id, secret_access_key, session_token, expiration, account_id] =
+            super::members::nested_strings(
+                bytes,
+                "Credentials",
+                [
+                    "AccessKeyId",
+                    "SecretAccessKey",
+                    "SessionToken",
+                    "Expiration",
+                    "AccountId",
+                ],
+            )??;
+        Some(CredentialFields {
+            access_key_id: access_key_id?,
+            secret_access_key: secret_access_key?,
+            session_token: session_token?,
+            expiration: Timestamp::parse(&expiration?)?,
+            account_id,
+        })
+    }
 }
 
 /// The SSO entry as botocore writes it: `{"ProviderType": "sso", "Credentials": {...,
@@ -356,5 +387,38 @@ mod tests {
         assert!(load(dir.path(), "missing", at(5000)).is_none());
         std::fs::write(super::super::entry_path(dir.path(), "k"), b"{").unwrap();
         assert!(load(dir.path(), "k", at(5000)).is_none());
+    }
+
+    #[test]
+    fn an_expiration_is_read_when_the_whole_entry_would_be() {
+        let dir = tempfile::tempdir().unwrap();
+        let user = AssumedRoleUser {
+            assumed_role_id: Some("AROA:s".into()),
+            arn: Some("arn:aws:sts::123456789012:assumed-role/R/s".into()),
+            request_id: None,
+        };
+        let documents = [
+            sso_document(&sample()),
+            assume_role_document(&sample(), &user),
+            sso_document(&sample()).replace("ASIA", r"\u0041SIA"),
+            r#"{"Credentials": {"AccessKeyId": "a", "SecretAccessKey": "s", "Expiration": "2024-05-01T12:00:00Z"}}"#.into(),
+            r#"{"Credentials": {"AccessKeyId": "a", "SecretAccessKey": "s", "SessionToken": "t", "Expiration": "noon"}}"#.into(),
+            "{".into(),
+        ];
+        for document in documents {
+            save(dir.path(), "k", &document).unwrap();
+            let opened = Dir::open(dir.path());
+            assert_eq!(
+                read_expiration_in(&opened, "k"),
+                read_in(&opened, "k").map(|c| c.expiration),
+                "{document}"
+            );
+        }
+        save(dir.path(), "k", &sso_document(&sample())).unwrap();
+        assert_eq!(
+            read_expiration_in(&Dir::open(dir.path()), "k"),
+            Some(sample().expiration)
+        );
+        assert_eq!(read_expiration_in(&Dir::open(dir.path()), "missing"), None);
     }
 }

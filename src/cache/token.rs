@@ -9,6 +9,7 @@
 //! layout and no trailing newline, so botocore reads our files and we read its files.
 //! Secrets never show in `Debug` output.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
 use std::time::SystemTime;
@@ -69,12 +70,64 @@ impl fmt::Display for ParseError {
     }
 }
 
-impl CachedToken {
-    /// Reads a token file's bytes. Only `accessToken` and `expiresAt` are required, as in
-    /// botocore's `SSOTokenLoader`; unknown members are ignored. An access token that no
-    /// request could carry (see [`ParseError::UnsendableAccessToken`]) makes the file
-    /// unusable, as a missing one does, rather than a request that fails on the way out.
+/// When a cached token expires and whether it can be refreshed: what `sso status` needs of a
+/// token, read by [`TokenLife::parse`] without copying the token's secrets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TokenLife {
+    pub expires_at: Timestamp,
+    pub registration_expires_at: Option<Timestamp>,
+    /// `refreshToken`, `clientId` and `clientSecret` are all there.
+    pub has_refresh_parts: bool,
+}
+
+impl TokenLife {
+    /// A token file's [`TokenLife`], under the same rules as [`CachedToken::parse`].
     pub fn parse(bytes: &[u8]) -> Result<Self, ParseError> {
+        TokenFields::parse(bytes).map(|fields| fields.life)
+    }
+
+    /// Time left before expiry at `now` (negative once expired).
+    pub fn remaining(&self, now: SystemTime) -> chrono::TimeDelta {
+        self.expires_at.remaining(now)
+    }
+
+    /// botocore's expiry test: `expiresAt <= now`.
+    pub fn is_expired(&self, now: SystemTime) -> bool {
+        self.remaining(now) <= chrono::TimeDelta::zero()
+    }
+
+    /// Fewer than 15 minutes left: botocore tries a refresh.
+    pub fn expires_within_refresh_window(&self, now: SystemTime) -> bool {
+        self.remaining(now) < REFRESH_WINDOW
+    }
+
+    /// botocore's refresh precondition: refreshToken, clientId, clientSecret and
+    /// registrationExpiresAt present, and the registration not expired.
+    pub fn is_refreshable(&self, now: SystemTime) -> bool {
+        self.has_refresh_parts
+            && self
+                .registration_expires_at
+                .is_some_and(|at| at.remaining(now) > chrono::TimeDelta::zero())
+    }
+}
+
+/// A token file's members, checked as a token, borrowed from the file's bytes.
+struct TokenFields<'a> {
+    start_url: Option<Cow<'a, str>>,
+    region: Option<Cow<'a, str>>,
+    access_token: Cow<'a, str>,
+    client_id: Option<Cow<'a, str>>,
+    client_secret: Option<Cow<'a, str>>,
+    refresh_token: Option<Cow<'a, str>>,
+    life: TokenLife,
+}
+
+impl<'a> TokenFields<'a> {
+    /// Only `accessToken` and `expiresAt` are required, as in botocore's `SSOTokenLoader`;
+    /// unknown members are ignored. An access token that no request could carry (see
+    /// [`ParseError::UnsendableAccessToken`]) makes the file unusable, as a missing one
+    /// does, rather than a request that fails on the way out.
+    fn parse(bytes: &'a [u8]) -> Result<Self, ParseError> {
         let [start_url, region, access_token, expires_at, client_id, client_secret, registration_expires_at, refresh_token] =
             members::strings(
                 bytes,
@@ -91,10 +144,8 @@ impl CachedToken {
             )
             .flatten()
             .ok_or(ParseError::NotJson)?;
-        let access_token = access_token
-            .map(Secret::new)
-            .ok_or(ParseError::Missing("accessToken"))?;
-        if !access_token.is_header_value() {
+        let access_token = access_token.ok_or(ParseError::Missing("accessToken"))?;
+        if !crate::secret::is_header_value(&access_token) {
             return Err(ParseError::UnsendableAccessToken);
         }
         let expires_at = expires_at.ok_or(ParseError::Missing("expiresAt"))?;
@@ -105,16 +156,50 @@ impl CachedToken {
                 Timestamp::parse(&at).ok_or(ParseError::BadTimestamp("registrationExpiresAt"))
             })
             .transpose()?;
-        Ok(CachedToken {
+        let life = TokenLife {
+            expires_at,
+            registration_expires_at,
+            has_refresh_parts: refresh_token.is_some()
+                && client_id.is_some()
+                && client_secret.is_some(),
+        };
+        Ok(TokenFields {
             start_url,
             region,
             access_token,
-            expires_at,
             client_id,
-            client_secret: client_secret.map(Secret::new),
-            registration_expires_at,
-            refresh_token: refresh_token.map(Secret::new),
+            client_secret,
+            refresh_token,
+            life,
         })
+    }
+}
+
+impl CachedToken {
+    /// Reads a token file's bytes (the rules are [`TokenFields::parse`]'s).
+    pub fn parse(bytes: &[u8]) -> Result<Self, ParseError> {
+        let fields = TokenFields::parse(bytes)?;
+        Ok(CachedToken {
+            start_url: fields.start_url.map(Cow::into_owned),
+            region: fields.region.map(Cow::into_owned),
+            access_token: Secret::new(fields.access_token),
+            expires_at: fields.life.expires_at,
+            client_id: fields.client_id.map(Cow::into_owned),
+            client_secret: fields.client_secret.map(Secret::new),
+            registration_expires_at: fields.life.registration_expires_at,
+            refresh_token: fields.refresh_token.map(Secret::new),
+        })
+    }
+
+    /// When this token expires and whether it can be refreshed.
+    pub fn life(&self) -> TokenLife {
+        TokenLife {
+            expires_at: self.expires_at,
+            registration_expires_at: self.registration_expires_at,
+            has_refresh_parts: self.refresh_token.is_some()
+                && self.client_id.is_some()
+                && self.client_secret.is_some(),
+        }
     }
 
     /// The file's bytes: botocore's field order (`startUrl, region, accessToken, expiresAt,
@@ -148,30 +233,24 @@ impl CachedToken {
         python_json(&Value::Object(map))
     }
 
-    /// Time left before expiry at `now` (negative once expired).
+    /// [`TokenLife::remaining`].
     pub fn remaining(&self, now: SystemTime) -> chrono::TimeDelta {
-        self.expires_at.remaining(now)
+        self.life().remaining(now)
     }
 
-    /// botocore's expiry test: `expiresAt <= now`.
+    /// [`TokenLife::is_expired`].
     pub fn is_expired(&self, now: SystemTime) -> bool {
-        self.remaining(now) <= chrono::TimeDelta::zero()
+        self.life().is_expired(now)
     }
 
-    /// Fewer than 15 minutes left: botocore tries a refresh.
+    /// [`TokenLife::expires_within_refresh_window`].
     pub fn expires_within_refresh_window(&self, now: SystemTime) -> bool {
-        self.remaining(now) < REFRESH_WINDOW
+        self.life().expires_within_refresh_window(now)
     }
 
-    /// botocore's refresh precondition: refreshToken, clientId, clientSecret and
-    /// registrationExpiresAt present, and the registration not expired.
+    /// [`TokenLife::is_refreshable`].
     pub fn is_refreshable(&self, now: SystemTime) -> bool {
-        self.refresh_token.is_some()
-            && self.client_id.is_some()
-            && self.client_secret.is_some()
-            && self
-                .registration_expires_at
-                .is_some_and(|at| at.remaining(now) > chrono::TimeDelta::zero())
+        self.life().is_refreshable(now)
     }
 }
 
@@ -351,6 +430,11 @@ pub fn load_token_in(dir: &Dir, key: &str) -> Loaded<CachedToken> {
     load(dir, key, CachedToken::parse)
 }
 
+/// The [`TokenLife`] of the token under `key`, read as [`load_token_in`] reads the token.
+pub fn load_token_life_in(dir: &Dir, key: &str) -> Loaded<TokenLife> {
+    load(dir, key, TokenLife::parse)
+}
+
 pub fn save_token(dir: &Path, key: &str, token: &CachedToken) -> Result<()> {
     crate::atomic::write_private(&entry_path(dir, key), token.to_json().as_bytes())
 }
@@ -527,6 +611,37 @@ mod tests {
         .unwrap();
         assert_eq!(minimal.start_url, None);
         assert!(!minimal.is_refreshable(SystemTime::UNIX_EPOCH));
+    }
+
+    #[test]
+    fn a_token_life_reads_as_the_whole_token_does() {
+        let full = full_token().to_json();
+        let escaped = full.replace("secret-refresh", r"secret\u002drefresh");
+        let cases = [
+            full.as_str(),
+            escaped.as_str(),
+            r#"{"accessToken": "a", "expiresAt": "2024-05-01T20:00:00Z"}"#,
+            r#"{"accessToken": "a", "expiresAt": "2024-05-01T20:00:00Z", "refreshToken": "r", "clientId": "c"}"#,
+            r#"{"accessToken": "a", "expiresAt": "2024-05-01T20:00:00Z", "refreshToken": "r", "clientId": "c", "clientSecret": 1, "registrationExpiresAt": "2099-01-01T00:00:00Z"}"#,
+            r#"{"accessToken": "a", "expiresAt": "2024-05-01T20:00:00Z", "registrationExpiresAt": "later"}"#,
+            r#"{"accessToken": "a\nb", "expiresAt": "2024-05-01T20:00:00Z"}"#,
+            r#"{"expiresAt": "2024-05-01T20:00:00Z"}"#,
+            r#"{"accessToken": "a", "expiresAt": "soon"}"#,
+            "[]",
+            "{",
+        ];
+        for case in cases {
+            let whole = CachedToken::parse(case.as_bytes());
+            assert_eq!(
+                TokenLife::parse(case.as_bytes()),
+                whole.as_ref().map(CachedToken::life).map_err(Clone::clone),
+                "{case}"
+            );
+        }
+        let life = TokenLife::parse(escaped.as_bytes()).unwrap();
+        assert!(life.has_refresh_parts);
+        assert!(life.is_refreshable(SystemTime::from(at("2024-05-01T19:00:00Z").utc())));
+        assert!(!life.is_refreshable(SystemTime::from(at("2024-08-01T00:00:00Z").utc())));
     }
 
     #[test]

@@ -30,7 +30,7 @@ use std::time::SystemTime;
 use serde::Serialize;
 
 use crate::cache::role::{self, SsoKey};
-use crate::cache::token::{self, CachedToken, Loaded, REFRESH_WINDOW};
+use crate::cache::token::{self, Loaded, TokenLife, REFRESH_WINDOW};
 use crate::cli::StatusArgs;
 use crate::config::{self, AwsConfig, Props};
 use crate::context::{ctx_debug, Context};
@@ -84,7 +84,7 @@ impl State {
 
     /// The state of a cached token at `now` (`None`: no usable token file). `legacy`: a
     /// legacy start URL's token, which no tool refreshes.
-    pub fn of(token: Option<&CachedToken>, legacy: bool, now: SystemTime) -> State {
+    pub fn of(token: Option<&TokenLife>, legacy: bool, now: SystemTime) -> State {
         match token {
             None => State::None,
             Some(t) if t.remaining(now) > REFRESH_WINDOW => State::Valid,
@@ -241,19 +241,12 @@ struct CacheDirs<'p> {
     credentials: Dir<'p>,
 }
 
-/// What status shows of a cached token.
-#[derive(Clone, Copy)]
-struct TokenTimes {
-    expires_at: Timestamp,
-    registration_expires_at: Option<Timestamp>,
-}
-
 /// An entry with what the caches say about it.
 struct Report<'a> {
     entry: &'a Entry<'a>,
-    /// The token's expiry and its client registration's (the token itself is dropped once
-    /// read: keeping twenty tokens' secrets grew the heap by a page each).
-    token: Option<TokenTimes>,
+    /// The token's expiry and its client registration's (its secrets are never copied out
+    /// of the file's bytes).
+    token: Option<TokenLife>,
     state: State,
     /// Per profile, its role credentials' expiry.
     credentials: Vec<Option<Timestamp>>,
@@ -267,7 +260,7 @@ fn report<'a>(
     entry: &'a Entry,
     with_credentials: bool,
 ) -> Report<'a> {
-    let token = match token::load_token_in(&dirs.tokens, &entry.token_key()) {
+    let token = match token::load_token_life_in(&dirs.tokens, &entry.token_key()) {
         Loaded::Found(token) => Some(token),
         Loaded::Missing => None,
         Loaded::Invalid(reason) => {
@@ -280,10 +273,6 @@ fn report<'a>(
         }
     };
     let state = State::of(token.as_ref(), entry.legacy, ctx.now());
-    let token = token.map(|t| TokenTimes {
-        expires_at: t.expires_at,
-        registration_expires_at: t.registration_expires_at,
-    });
     let credentials = entry
         .profiles
         .iter()
@@ -292,7 +281,7 @@ fn report<'a>(
                 return None;
             }
             let key = entry.role_key(p)?;
-            role::read_in(&dirs.credentials, &key).map(|c| c.expiration)
+            role::read_expiration_in(&dirs.credentials, &key)
         })
         .collect();
     Report {
@@ -436,6 +425,7 @@ pub fn run(session: &Session, args: &StatusArgs) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cache::token::CachedToken;
     use crate::secret::Secret;
 
     const CONFIG: &str = "\
@@ -569,7 +559,7 @@ sso_start_url = https://idle.awsapps.com/start
     fn states_follow_the_window_and_the_refresh_precondition() {
         let now = SystemTime::from(at("2026-01-01T12:00:00Z").utc());
         let reg = Some("2026-03-01T00:00:00Z");
-        let state = |t: &CachedToken, legacy| State::of(Some(t), legacy, now);
+        let state = |t: &CachedToken, legacy| State::of(Some(&t.life()), legacy, now);
         assert_eq!(State::of(None, false, now), State::None);
         assert_eq!(
             state(&token("2026-01-01T12:15:01Z", false, None), false),
