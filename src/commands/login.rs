@@ -28,13 +28,26 @@ pub fn run(session: &Session, args: &LoginArgs) -> Result<()> {
     if args.if_needed {
         return if_needed(session, &target, cached.as_ref(), args);
     }
+    log_in_now(session, &target, cached.as_ref(), args)
+}
+
+/// A login in the foreground. Never inlined into its callers, nor is [`if_needed_slow`]: a
+/// login's future holds tens of kilobytes, and a stack frame that large is touched page by
+/// page on entry (stack probes), which cost the `--if-needed` fast path 19 page faults.
+#[inline(never)]
+fn log_in_now(
+    session: &Session,
+    target: &LoginTarget,
+    cached: Option<&CachedToken>,
+    args: &LoginArgs,
+) -> Result<()> {
     let transport = session.transport()?;
     session.block_on(async {
         login::interruptible(log_in(
             session,
             transport,
-            &target,
-            cached.as_ref(),
+            target,
+            cached,
             args,
             &Messages::Stdout,
         ))?
@@ -62,6 +75,18 @@ fn if_needed(
             return Ok(());
         }
     }
+    if_needed_slow(session, target, cached, args)
+}
+
+/// `--if-needed` past its fast path: a refresh, or an implicit login.
+#[inline(never)]
+fn if_needed_slow(
+    session: &Session,
+    target: &LoginTarget,
+    cached: Option<&CachedToken>,
+    args: &LoginArgs,
+) -> Result<()> {
+    let ctx = session.ctx;
     let transport = session.transport()?;
     if let Some(done) = refresh_if_possible(session, transport, target, cached)? {
         match done {
