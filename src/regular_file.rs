@@ -18,18 +18,22 @@ use std::path::{Path, PathBuf};
 pub fn read_regular(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     match open_without_blocking(path) {
         Ok(file) => read_opened(file),
-        Err(e) => not_regular_or(e, path),
+        Err(e) => not_regular_or(e, || path.to_owned()),
     }
 }
 
 /// After a failed open: `None` when the path is there but is no regular file (a socket
 /// cannot be opened at all, ENXIO), else the error. A path that is not there is asked
-/// nothing more (a missing credentials file is the usual case).
-fn not_regular_or(e: std::io::Error, path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+/// nothing more, and its path is not even built (a missing file is the usual case: a
+/// profile whose role credentials were never cached).
+fn not_regular_or(
+    e: std::io::Error,
+    path: impl FnOnce() -> PathBuf,
+) -> std::io::Result<Option<Vec<u8>>> {
     if e.kind() == std::io::ErrorKind::NotFound {
         return Err(e);
     }
-    match std::fs::metadata(path) {
+    match std::fs::metadata(path()) {
         Ok(meta) if !meta.is_file() => Ok(None),
         _ => Err(e),
     }
@@ -117,7 +121,7 @@ impl<'p> Dir<'p> {
             let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
             return match rustix::fs::openat(fd, name, flags, rustix::fs::Mode::empty()) {
                 Ok(file) => read_opened(std::fs::File::from(file)),
-                Err(e) => not_regular_or(e.into(), &self.join(name)),
+                Err(e) => not_regular_or(e.into(), || self.join(name)),
             };
         }
         read_regular(&self.join(name))
